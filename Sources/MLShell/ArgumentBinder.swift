@@ -1,0 +1,148 @@
+import MLDiagnostics
+import MLLanguage
+
+/// Matches a parsed command's arguments to its spec, or says exactly what does not fit.
+struct ArgumentBinder {
+    let spec: CommandSpec
+    let command: Command
+    let session: Session
+
+    func bind() throws(Diagnostic) -> CommandCall {
+        var options: [String: Expr] = [:]
+        var items: [Argument] = []
+        for arg in command.arguments {
+            if case .option(let name, let value) = arg {
+                guard let option = spec.options.first(where: { $0.name == name.text }) else {
+                    throw unknownOption(name)
+                }
+                if options[name.text] != nil {
+                    throw diag(.badArgument, "option '\(name.text)' is given twice", name.range, hint: "keep one \(name.text)=...")
+                }
+                try check(value, against: option.kind, label: "option '\(name.text)'")
+                options[name.text] = value
+            } else {
+                items.append(arg)
+            }
+        }
+        if !command.binding.isEmpty {
+            if spec.binds.isEmpty {
+                throw diag(.unexpectedArgument, "'\(spec.name)' does not bind a result, so 'as' has no place here",
+                           command.bindingRange ?? command.range, hint: "usage: \(spec.usage)")
+            }
+            if command.binding.count != spec.binds.count {
+                let want = spec.binds.count == 1 ? "one name" : "\(spec.binds.count) names (\(spec.binds.joined(separator: " ")))"
+                throw diag(.badArgument, "'\(spec.name)' binds \(want) after 'as', got \(command.binding.count)",
+                           command.bindingRange ?? command.range, hint: "usage: \(spec.usage)")
+            }
+        }
+
+        var parameters: [String: [Expr]] = [:]
+        var i = 0
+        for p in spec.parameters {
+            if let keyword = p.keyword {
+                guard i < items.count, case .positional(let e) = items[i], e.asName?.text == keyword, e.asName?.quoted == false else {
+                    if p.optional { continue }
+                    throw missing(p, at: i < items.count ? items[i].range : nil)
+                }
+                i += 1
+                guard i < items.count else { throw missing(p, at: nil, after: keyword) }
+            }
+            if p.variadic {
+                var values: [Expr] = []
+                while i < items.count {
+                    guard case .positional(let e) = items[i] else {
+                        throw diag(.unexpectedArgument, "unexpected ','", items[i].range, hint: "usage: \(spec.usage)")
+                    }
+                    if let stop = nextKeyword(after: p), e.asName?.text == stop { break }
+                    try check(e, against: p.kind, label: p.name)
+                    values.append(e)
+                    i += 1
+                    if i < items.count, case .comma = items[i] { i += 1; continue }
+                    break
+                }
+                if values.isEmpty {
+                    if p.optional { continue }
+                    throw missing(p, at: i < items.count ? items[i].range : nil)
+                }
+                parameters[p.name] = values
+                continue
+            }
+            guard i < items.count, case .positional(let e) = items[i] else {
+                if p.optional && p.keyword == nil { continue }
+                throw missing(p, at: i < items.count ? items[i].range : nil)
+            }
+            try check(e, against: p.kind, label: p.name)
+            parameters[p.name] = [e]
+            i += 1
+        }
+        if i < items.count {
+            let extra = items[i]
+            if case .comma(let r) = extra {
+                throw diag(.unexpectedArgument, "unexpected ','", r, hint: "usage: \(spec.usage)")
+            }
+            throw diag(.unexpectedArgument, "'\(spec.name)' takes no further argument here", extra.range,
+                       hint: "usage: \(spec.usage)")
+        }
+        return CommandCall(command: command, spec: spec, parameters: parameters, options: options, session: session)
+    }
+
+    private func nextKeyword(after p: Parameter) -> String? {
+        guard let index = spec.parameters.firstIndex(where: { $0.name == p.name }) else { return nil }
+        return spec.parameters[(index + 1)...].first(where: { $0.keyword != nil })?.keyword
+    }
+
+    /// Checks literals at once; names and computed values are checked when the command reads them.
+    private func check(_ e: Expr, against kind: ParameterKind, label: String) throws(Diagnostic) {
+        func wrong(_ got: String) -> Diagnostic {
+            diag(.wrongArgumentType, "'\(spec.name)' expects \(kind.expectation) for \(label), got \(got)", e.range,
+                 hint: "usage: \(spec.usage)")
+        }
+        switch (kind, e.kind) {
+        case (.number, .string(let s)), (.integer, .string(let s)), (.duration, .string(let s)):
+            throw wrong("string \"\(s)\"")
+        case (.integer, .number(let d, let literal)) where d != d.rounded():
+            throw wrong("\(literal)")
+        case (.string, .number(_, let literal)), (.duration, .number(_, let literal)):
+            throw wrong("number \(literal)")
+        case (.name, .string(let s)), (.word, .string(let s)):
+            throw wrong("string \"\(s)\"")
+        case (.name, .number(_, let literal)), (.word, .number(_, let literal)):
+            throw wrong("number \(literal)")
+        case (.word(let choices), .name(let n)) where !choices.isEmpty && !choices.contains(n.text):
+            let near = Suggest.didYouMean(n.text, in: choices)
+            throw diag(.badArgument, "'\(spec.name)' expects one of \(choices.joined(separator: ", ")) for \(label), got '\(n.text)'",
+                       e.range, hint: near ?? "usage: \(spec.usage)")
+        case (.word(let choices), .bool(let b)) where !choices.isEmpty && !choices.contains(b ? "true" : "false"):
+            throw wrong(b ? "true" : "false")
+        default:
+            return
+        }
+    }
+
+    private func unknownOption(_ name: Name) -> Diagnostic {
+        let valid = spec.options.map(\.name)
+        var hint: String
+        if let near = Suggest.didYouMean(name.text, in: valid) {
+            hint = near
+        } else if valid.isEmpty {
+            hint = "'\(spec.name)' takes no key=value options; usage: \(spec.usage)"
+        } else {
+            hint = "the options of '\(spec.name)' are: " + valid.joined(separator: ", ")
+        }
+        if Suggest.didYouMean(name.text, in: valid) != nil {
+            hint += " (the options of '\(spec.name)' are: \(valid.joined(separator: ", ")))"
+        }
+        return diag(.unknownOption, "unknown option '\(name.text)' for '\(spec.name)'", name.range, hint: hint)
+    }
+
+    private func missing(_ p: Parameter, at range: SourceRange?, after keyword: String? = nil) -> Diagnostic {
+        let end = command.range.end
+        let what = p.keyword.map { "'\($0) \(p.name)'" } ?? p.name
+        return diag(.missingArgument, "'\(spec.name)' needs \(what): \(p.help)", range ?? SourceRange(end, end),
+                    hint: "usage: \(spec.usage)")
+    }
+
+    private func diag(_ id: Diagnostic.ID, _ message: String, _ range: SourceRange, hint: String?) -> Diagnostic {
+        Diagnostic(id, .error, message, file: command.file, range: range, hint: hint)
+    }
+}

@@ -1,0 +1,24 @@
+import MLDiagnostics
+
+/// The commands mlsh knows. Adding a verb is adding one file and one line here.
+public struct CommandRegistry {
+    public let commands: [any ShellCommand.Type]
+
+    public init(_ commands: [any ShellCommand.Type]) {
+        self.commands = commands
+    }
+
+    nonisolated(unsafe) public static let standard = CommandRegistry([
+        HelpCommand.self, HistoryCommand.self, SetCommand.self, VarsCommand.self, RunCommand.self,
+        PrintCommand.self, SleepCommand.self, QuitCommand.self,
+    ])
+
+    public func lookup(_ name: String) -> (any ShellCommand.Type)? {
+        commands.first { $0.spec.name == name || $0.spec.aliases.contains(name) }
+    }
+
+    /// Every verb and alias, for completion and did-you-mean.
+    public var allNames: [String] {
+        commands.flatMap { [$0.spec.name] + $0.spec.aliases }
+    }
+}

@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sleep DURATION`
+struct SleepCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "sleep", stage: .session,
+        abstract: "Wait for a while (Ctrl-C cancels the wait)",
+        parameters: [Parameter("DURATION", .duration, "how long: 500ms, 2s, 1m")],
+        examples: [Example("sleep 10ms")])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let seconds = try call.duration("DURATION")!
+        if seconds < 0 { throw call.error(at: "DURATION", "'sleep' needs a duration ≥ 0") }
+        let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < end {
+            try session.interrupt.check()
+            usleep(10_000)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// The process exit codes, sysexits-style (docs/language.md lists them).
+public enum ShellExit: Int32, Sendable {
+    case ok = 0
+    /// A command failed at run time (a bad file, a failed check) or `mlsh check` found a difference.
+    case runtimeError = 1
+    /// The command line itself was wrong (an unknown flag).
+    case usage = 64
+    /// A script has a syntax error; nothing in it ran.
+    case syntaxError = 65
+    /// The script file does not exist or cannot be read.
+    case noInput = 66
+    /// Ctrl-C stopped a script.
+    case interrupted = 130
+}
+
+/// An error that has already been shown to the user; it only carries how to exit.
+public struct ReportedError: Error, Sendable {
+    public let exit: ShellExit
+    public init(_ exit: ShellExit) { self.exit = exit }
+}

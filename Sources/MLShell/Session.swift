@@ -1,0 +1,82 @@
+import MLDiagnostics
+import MLLanguage
+
+/// Everything one run of mlsh holds: settings, bound names, history, and where output goes.
+public final class Session {
+    public let registry: CommandRegistry
+    public var settings = Settings()
+    public var terminal: TerminalInfo
+    public var output: OutputSink
+    /// Names bound with `as`, in the order first bound.
+    private var values: [String: Value] = [:]
+    public private(set) var variableNames: [String] = []
+    /// The commands entered in this session (and, at the REPL, loaded from the history file).
+    public var history: [String] = []
+    /// Scripts being run, outermost first, so that `run` can refuse to run one inside itself.
+    var runStack: [String] = []
+    /// The words after a script's name on the command line; expressions see them as the list `args`.
+    public var scriptArguments: [String] = []
+    /// Set by `quit`; the caller ends the session with this code.
+    public var quitRequested: Int32?
+    /// True under `mlsh check`: no timings that change from run to run.
+    public var recording = false
+    /// Set by Ctrl-C; commands that take a while check it.
+    public var interrupt: InterruptFlag = .process
+
+    public init(registry: CommandRegistry = .standard, terminal: TerminalInfo = .detect(), output: OutputSink = StandardOutput()) {
+        self.registry = registry
+        self.terminal = terminal
+        self.output = output
+    }
+
+    // MARK: - Output
+
+    public var colorEnabled: Bool {
+        switch settings.color {
+        case .on: return true
+        case .off: return false
+        case .auto: return terminal.stdoutIsTTY && !terminal.noColorEnv
+        }
+    }
+
+    /// The width for tables, plots and help.
+    public var width: Int {
+        if settings.maxwidth > 0 { return settings.maxwidth }
+        return max(40, terminal.columns ?? 80)
+    }
+
+    public func print(_ text: String = "") {
+        output.write(text + "\n")
+    }
+
+    /// Shows a diagnostic on standard error.
+    public func report(_ d: Diagnostic) {
+        let renderer = DiagnosticRenderer(color: colorEnabled && (terminal.stderrIsTTY || settings.color == .on))
+        output.writeError(renderer.render(d))
+    }
+
+    /// A text in a terminal style (bold, dim, a colour), or plain when colour is off.
+    public func styled(_ text: String, _ code: String) -> String {
+        colorEnabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    // MARK: - Names
+
+    public func variable(_ name: String) -> Value? { values[name] }
+
+    public func bind(_ name: String, _ value: Value) {
+        if values[name] == nil { variableNames.append(name) }
+        values[name] = value
+    }
+
+    /// The label the prompt shows: the current dataset, once there is one.
+    public var promptLabel: String? { nil }
+
+    /// The prompt: `mlsh> `, or `mlsh [penguins 344×8]> ` with a current dataset.
+    public var prompt: String {
+        if let label = promptLabel { return "mlsh [\(label)]> " }
+        return "mlsh> "
+    }
+
+    public static let continuationPrompt = "  ...> "
+}

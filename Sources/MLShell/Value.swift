@@ -1,0 +1,61 @@
+import MLDiagnostics
+
+/// A value in the session: what `print` shows, what `as NAME` binds, what options hold.
+public enum Value: Sendable, Equatable {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case duration(seconds: Double)
+    case list([Value])
+    case missing
+
+    /// The kind, as `vars` and error messages name it.
+    public var kindName: String {
+        switch self {
+        case .number(let d): return d.isFinite && d == d.rounded() && abs(d) < 1e15 ? "integer" : "number"
+        case .string: return "string"
+        case .bool: return "bool"
+        case .duration: return "duration"
+        case .list: return "list"
+        case .missing: return "missing"
+        }
+    }
+
+    /// The shape, as `vars` shows it: a list's length, nothing for a scalar.
+    public var shape: String {
+        if case .list(let items) = self { return "\(items.count)" }
+        return ""
+    }
+
+    /// How `print` shows the value: strings bare at top level, quoted inside lists.
+    public var display: String { format(topLevel: true) }
+
+    /// How the value is written in source: strings quoted.
+    public var literal: String { format(topLevel: false) }
+
+    private func format(topLevel: Bool) -> String {
+        switch self {
+        case .number(let d): return Value.formatNumber(d)
+        case .string(let s): return topLevel ? s : "\"" + s + "\""
+        case .bool(let b): return b ? "true" : "false"
+        case .duration(let s): return Value.formatDuration(s)
+        case .list(let items): return "[" + items.map { $0.format(topLevel: false) }.joined(separator: ", ") + "]"
+        case .missing: return "missing"
+        }
+    }
+
+    /// Whole numbers without a decimal point; others in the shortest form that reads back exactly.
+    public static func formatNumber(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d > 0 ? "inf" : "-inf" }
+        if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
+    }
+
+    public static func formatDuration(_ seconds: Double) -> String {
+        if seconds >= 3600, (seconds / 3600) == (seconds / 3600).rounded() { return formatNumber(seconds / 3600) + "h" }
+        if seconds >= 60, (seconds / 60) == (seconds / 60).rounded() { return formatNumber(seconds / 60) + "m" }
+        if seconds >= 1 || seconds == 0 { return formatNumber(seconds) + "s" }
+        return formatNumber((seconds * 1000 * 1e6).rounded() / 1e6) + "ms"
+    }
+}

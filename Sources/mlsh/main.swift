@@ -1,0 +1,13 @@
+// main stays synchronous: the REPL must run on the real main thread, where SIGINT arrives
+// (a top-level `await` would move it to a Dispatch worker with SIGINT blocked; FOUNDATIONS.md).
+import MLShell
+
+Signals.install()
+// `mlsh check …` is routed by hand: the root command's optional script argument would
+// otherwise take the word "check" as a file name.
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "check" {
+    CheckCommand.main(Array(arguments.dropFirst()))
+} else {
+    MlshCommand.main()
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// The mlsh binary as a user runs it: flags, scripts, exit codes, piped input.
+@Suite struct CLITests {
+    func tempDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "mlsh-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func dashC() throws {
+        let r = try runMlsh(["-c", "print 2 + 3 * 4; print \"ok\""])
+        #expect(r.status == 0)
+        #expect(r.stdout == "14\nok\n")
+        #expect(r.stderr == "")
+    }
+
+    @Test func versionAndHelp() throws {
+        let v = try runMlsh(["--version"])
+        #expect(v.status == 0 && v.stdout == "0.1.0\n")
+        let h = try runMlsh(["--help"])
+        #expect(h.status == 0)
+        #expect(h.stdout.contains("USAGE: mlsh"))
+        #expect(h.stdout.contains("65   the script has a syntax error (nothing ran)"))
+        let bad = try runMlsh(["--frobnicate"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("Unknown option '--frobnicate'"))
+    }
+
+    @Test func exitCodesForEachClassOfError() throws {
+        let dir = try tempDir()
+        try "print 1\nprint 2 +\nprint )\n".write(toFile: dir + "/syntax.mlsh", atomically: true, encoding: .utf8)
+        try "print 1\nprint nope\nprint 3\n".write(toFile: dir + "/runtime.mlsh", atomically: true, encoding: .utf8)
+        try "".write(toFile: dir + "/empty.mlsh", atomically: true, encoding: .utf8)
+        try "print 1\nquit 7\nprint 2\n".write(toFile: dir + "/quit.mlsh", atomically: true, encoding: .utf8)
+
+        let syntax = try runMlsh([dir + "/syntax.mlsh"])
+        #expect(syntax.status == 65)
+        #expect(syntax.stdout == "")  // nothing ran
+        #expect(syntax.stderr.components(separatedBy: "error:").count == 3)  // both errors, one run
+
+        let runtime = try runMlsh([dir + "/runtime.mlsh"])
+        #expect(runtime.status == 1)
+        #expect(runtime.stdout == "1\n")  // stopped at the first error
+        #expect(runtime.stderr == """
+            \(dir)/runtime.mlsh:2:7: error: unknown name 'nope'
+             2 | print nope
+               |       ^~~~
+            hint: bind a value first, e.g. 'print 1 as nope'; 'vars' lists what is bound
+
+            """)
+
+        let missing = try runMlsh([dir + "/nothere.mlsh"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr == "error: no such file: '\(dir)/nothere.mlsh'\nhint: check the path; it is read relative to \(packageRoot)\n")
+
+        let empty = try runMlsh([dir + "/empty.mlsh"])
+        #expect(empty.status == 0 && empty.stdout == "" && empty.stderr == "")
+
+        let quit = try runMlsh([dir + "/quit.mlsh"])
+        #expect(quit.status == 7 && quit.stdout == "1\n")
+
+        let dashC = try runMlsh(["-c", "print )"])
+        #expect(dashC.status == 65)
+        #expect(dashC.stderr.hasPrefix("<command>:1:7: error: expected a value, found ')'"))
+    }
+
+    @Test func shebangScriptWithArguments() throws {
+        let dir = try tempDir()
+        let path = dir + "/hello.mlsh"
+        try "#!/usr/bin/env mlsh\nprint \"hello \" + args[0]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        // args is a list; indexing is not in the language, so print the whole list instead.
+        try "#!/usr/bin/env mlsh\nprint args\nprint len(args)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        let binDir = URL(fileURLWithPath: mlshBinary).deletingLastPathComponent().path
+        let r = try runShell(path + " one --two", env: ["PATH": binDir + ":/usr/bin:/bin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "[\"one\", \"--two\"]\n2\n")
+    }
+
+    @Test func pipedInputRunsWithoutPrompt() throws {
+        let r = try runMlsh([], stdin: "print 1\nprint [2,\n3]\nprint 4")
+        #expect(r.status == 0)
+        #expect(r.stdout == "1\n[2, 3]\n4\n")
+        let bad = try runMlsh([], stdin: "print 1\nprint nope\nprint 3\n")
+        #expect(bad.status == 1)
+        #expect(bad.stdout == "1\n")
+        #expect(bad.stderr.hasPrefix("<stdin>:2:7: error: unknown name 'nope'"))
+        let invalid = try runMlsh([], stdin: "print \"a\u{FFFD}\"\n")
+        #expect(invalid.status == 0)
+    }
+
+    @Test func checkThroughTheBinary() throws {
+        let dir = try tempDir()
+        try "print 1 + 1\n#> 2\n".write(toFile: dir + "/ok.mlsh", atomically: true, encoding: .utf8)
+        try "print 1 + 1\n#> 3\n".write(toFile: dir + "/bad.mlsh", atomically: true, encoding: .utf8)
+        let ok = try runMlsh(["check", dir + "/ok.mlsh"])
+        #expect(ok.status == 0 && ok.stdout == "ok: \(dir)/ok.mlsh (1 blocks)\n")
+        let bad = try runMlsh(["check", dir + "/bad.mlsh"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout == """
+            --- \(dir)/bad.mlsh:2 expected
+            +++ actual
+            @@ after \(dir)/bad.mlsh:1: print 1 + 1 @@
+            -3
+            +2
+            FAILED: \(dir)/bad.mlsh (1 of 1 blocks differ; 'mlsh check --update' records the new output)
+
+            """)
+        let update = try runMlsh(["check", "--update", dir + "/bad.mlsh"])
+        #expect(update.status == 0)
+        #expect(try String(contentsOfFile: dir + "/bad.mlsh", encoding: .utf8) == "print 1 + 1\n#> 2\n")
+        #expect(try runMlsh(["check", dir + "/bad.mlsh"]).status == 0)
+        let none = try runMlsh(["check", dir + "/none.mlsh"])
+        #expect(none.status == 66)
+    }
+
+    @Test func tutorialsPassThroughTheBinary() throws {
+        let files = transcriptFiles().map { String($0.dropFirst(packageRoot.count + 1)) }
+        let r = try runMlsh(["check"] + files)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    }
+}
+
+func runShell(_ command: String, env: [String: String]) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    var e = ProcessInfo.processInfo.environment
+    for (k, v) in env { e[k] = v }
+    e["MLSH_HISTORY"] = NSTemporaryDirectory() + "mlsh-test-history"
+    p.environment = e
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let r = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+}

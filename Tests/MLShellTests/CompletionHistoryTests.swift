@@ -1,0 +1,71 @@
+import Foundation
+@testable import MLShell
+import Testing
+
+@Suite struct CompletionTests {
+    func complete(_ line: String, session: Session? = nil) -> [String] {
+        let s = session ?? recordingSession().0
+        return Completer(session: s).complete(line: line, cursor: line.utf8.count).candidates
+    }
+
+    @Test func verbsAtTheStart() {
+        #expect(complete("pr") == ["print"])
+        #expect(complete("") == CommandRegistry.standard.allNames.sorted())
+        #expect(complete("print 1; he") == ["help"])
+        #expect(complete("ex") == ["exit"])
+    }
+
+    @Test func argumentsFromTheSpec() {
+        #expect(complete("set ") == ["color", "echo", "maxrows", "maxwidth", "seed", "timer"])
+        #expect(complete("set co") == ["color"])
+        #expect(complete("set color ") == ["auto", "off", "on"])
+        #expect(complete("help hi") == ["history"])
+    }
+
+    @Test func boundNames() {
+        let (s, _) = recordingSession()
+        _ = run("print 1 as alpha; print 2 as alpine", in: s)
+        #expect(complete("print al", session: s) == ["alpha", "alpine"])
+        #expect(complete("print 1 + alph", session: s) == ["alpha"])
+    }
+
+    @Test func pathsInsideQuotes() throws {
+        let dir = NSTemporaryDirectory() + "mlsh-complete-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir + "/data.csv", contents: Data())
+        FileManager.default.createFile(atPath: dir + "/data2.csv", contents: Data())
+        FileManager.default.createFile(atPath: dir + "/.hidden", contents: Data())
+        let line = "run \"\(dir)/"
+        let c = Completer(session: recordingSession().0).complete(line: line, cursor: line.utf8.count)
+        #expect(c.start == 5)
+        #expect(c.candidates == ["\(dir)/data.csv", "\(dir)/data2.csv", "\(dir)/sub/"])
+        #expect(complete("run \"\(dir)/su") == ["\(dir)/sub/"])
+    }
+}
+
+@Suite struct HistoryStoreTests {
+    @Test func appendAndLoadRoundTrip() throws {
+        let path = NSTemporaryDirectory() + "mlsh-history-\(UUID().uuidString)"
+        let store = HistoryStore(path: path)
+        #expect(store.load() == [])
+        let entries = ["print 1", "print [1,\n2]", "print \"a\\\\b\"", "print \"ü\""]
+        for e in entries { store.append(e) }
+        #expect(store.load() == entries)
+        #expect(store.load(limit: 2) == Array(entries.suffix(2)))
+    }
+
+    @Test func twoWritersLoseNothing() async throws {
+        let path = NSTemporaryDirectory() + "mlsh-history-\(UUID().uuidString)"
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<2 {
+                group.addTask {
+                    let store = HistoryStore(path: path)
+                    for i in 0..<500 { store.append("print \(writer * 1000 + i)") }
+                }
+            }
+        }
+        let loaded = HistoryStore(path: path).load(limit: 5000)
+        #expect(loaded.count == 1000)
+        #expect(Set(loaded).count == 1000)
+    }
+}

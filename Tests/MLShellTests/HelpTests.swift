@@ -1,0 +1,69 @@
+import Foundation
+@testable import MLShell
+import MLDiagnostics
+import MLLanguage
+import Testing
+
+@Suite struct HelpTests {
+    @Test func overviewSnapshot() throws {
+        try assertSnapshot(run("help"), named: "help")
+    }
+
+    @Test(arguments: CommandRegistry.standard.commands.map { $0.spec.name })
+    func commandHelpSnapshot(_ name: String) throws {
+        try assertSnapshot(run("help \(name)"), named: "help-\(name)")
+    }
+
+    @Test func helpOfAnUnknownVerb() {
+        #expect(run("help pirnt") == """
+            <input>:1:6: error: no command named 'pirnt'
+             1 | help pirnt
+               |      ^~~~~
+            hint: did you mean 'print'?
+
+            """)
+    }
+
+    @Test func aliasesFindTheirCommand() {
+        #expect(run("help exit") == run("help quit"))
+    }
+
+    /// Every example in every spec parses, binds and runs without an error.
+    @Test(arguments: CommandRegistry.standard.commands.flatMap { c in c.spec.examples.map { (c.spec.name, $0.command) } })
+    func examplesRun(_ verb: String, _ example: String) throws {
+        let dir = packageRoot
+        FileManager.default.changeCurrentDirectoryPath(dir)
+        let (s, out) = recordingSession()
+        s.interrupt = InterruptFlag()
+        // Examples may build on the ones before them in the same spec (bind, then use).
+        let type = CommandRegistry.standard.lookup(verb)!
+        for earlier in type.spec.examples.prefix(while: { $0.command != example }) {
+            _ = run(earlier.command, in: s)
+        }
+        let status = Runner.run(SourceFile(name: "<example>", text: example), in: s)
+        #expect(status == .ok || (verb == "quit" && s.quitRequested != nil), "\(example): \(out.text)")
+        #expect(!out.text.contains("error:"), "\(example): \(out.text)")
+    }
+
+    /// docs/commands.md is the specs' help, generated; it must not drift.
+    @Test func commandsReferenceIsCurrent() throws {
+        let path = packageRoot + "/docs/commands.md"
+        let generated = HelpFormatter.markdown(.standard)
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+            try generated.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        #expect(current == generated, "docs/commands.md is out of date: RECORD_SNAPSHOTS=1 scripts/test regenerates it")
+    }
+
+    /// Every verb of docs/language.md's grammar is a real command (the docs name no verb that is not there yet).
+    @Test func everyCommandHasAStageAndAbstract() {
+        for c in CommandRegistry.standard.commands {
+            #expect(!c.spec.abstract.isEmpty)
+            #expect(!c.spec.abstract.hasSuffix("."))
+            #expect(!c.spec.examples.isEmpty, "\(c.spec.name) has no example")
+        }
+        let names = CommandRegistry.standard.allNames
+        #expect(Set(names).count == names.count, "two commands share a name")
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The REPL binary on a real pseudo-terminal: what a person at the keyboard sees.
+final class PseudoTerminal {
+    let master: Int32
+    let pid: pid_t
+    private(set) var screen = ""
+
+    init(arguments: [String] = [], environment: [String: String]) throws {
+        // posix_openpt/unlockpt/ptsname are not visible from Swift; these are the ioctls behind them.
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard master >= 0, ioctl(master, UInt(0x4004_5431) /* TIOCSPTLCK */, &unlock) == 0,
+              ioctl(master, UInt(0x8004_5430) /* TIOCGPTN */, &number) == 0 else {
+            throw POSIXError(.ENXIO)
+        }
+        let slavePath = "/dev/pts/\(number)"
+        var size = winsize(ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // The child starts a new session, so opening the terminal makes it the controlling one:
+        // then Ctrl-C typed into the terminal sends SIGINT, as it does for a person.
+        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        posix_spawn_file_actions_addclose(&actions, master)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(0x80))  // POSIX_SPAWN_SETSID
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(0x80 | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([mlshBinary] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, mlshBinary, &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        pid = child
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(master)
+    }
+
+    func send(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = write(master, &bytes, bytes.count)
+    }
+
+    /// Reads until `text` appears in what the terminal showed since `from`, or the time runs out.
+    @discardableResult
+    func waitFor(_ text: String, after from: String.Index? = nil, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let searchFrom = from ?? screen.startIndex
+            if screen[searchFrom...].contains(text) { return true }
+            var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            if poll(&pfd, 1, 100) > 0 {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let n = read(master, &buffer, buffer.count)
+                if n <= 0 { break }
+                screen += String(decoding: buffer[0..<n], as: UTF8.self)
+            }
+        }
+        return screen[(from ?? screen.startIndex)...].contains(text)
+    }
+
+    var mark: String.Index { screen.endIndex }
+
+    /// Lets the program read what was typed and redraw, as a person's pause between keys does.
+    func settle() {
+        _ = waitFor("\u{0}", timeout: 0.25)
+    }
+
+    /// Waits for the process to end; nil when it does not within the timeout.
+    func exitStatus(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+            }
+            _ = waitFor("\u{0}", timeout: 0.05)  // keep draining the terminal
+        }
+        return nil
+    }
+}
+
+@Suite(.serialized) struct PTYTests {
+    let history = NSTemporaryDirectory() + "mlsh-pty-history-\(UUID().uuidString)"
+
+    var environment: [String: String] {
+        ["TERM": "xterm", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory(), "MLSH_HISTORY": history, "NO_COLOR": "1",
+         "PATH": "/usr/bin:/bin"]
+    }
+
+    @Test func completionCtrlCAndCtrlD() throws {
+        let t = try PseudoTerminal(environment: environment)
+        #expect(t.waitFor("mlsh> "), "no prompt: \(t.screen)")
+
+        // A partial verb and Tab: the verb is completed (libedit redraws with cursor moves,
+        // so the test looks at what the completed command printed).
+        var m = t.mark
+        t.send("pri\t")
+        t.settle()
+        t.send("6 * 7\r")
+        #expect(t.waitFor("42\r\n", after: m), "\(t.screen)")
+
+        // A setting's name completes from the command's spec: `set ti<Tab> on` turns the timer on.
+        m = t.mark
+        t.send("set ti\t")
+        t.settle()
+        t.send("on\r")
+        t.settle()
+        t.send("print 5\r")
+        #expect(t.waitFor("time: ", after: m), "\(t.screen)")
+        t.send("set timer off\r")
+
+        // Ctrl-C while typing drops the line and keeps the REPL.
+        t.settle()
+        m = t.mark
+        t.send("print 99999")
+        t.settle()
+        t.send("\u{03}")
+        t.settle()
+        t.send("print 1 + 1\r")
+        #expect(t.waitFor("2\r\n", after: m), "\(t.screen)")
+        #expect(!t.screen[m...].contains("99999print"), "\(t.screen)")
+
+        // Ctrl-C during a running command cancels it and returns to the prompt.
+        t.send("sleep 30s\r")
+        #expect(t.waitFor("sleep 30s", after: m))
+        Thread.sleep(forTimeInterval: 0.3)
+        m = t.mark
+        t.send("\u{03}")
+        #expect(t.waitFor("error: interrupted", after: m, timeout: 5), "\(t.screen)")
+        #expect(t.waitFor("mlsh> ", after: m))
+
+        // A continuation prompt for an open bracket.
+        m = t.mark
+        t.send("print [1,\r")
+        #expect(t.waitFor("...> ", after: m), "\(t.screen)")
+        t.send("2]\r")
+        #expect(t.waitFor("[1, 2]", after: m), "\(t.screen)")
+
+        // UTF-8 edits by character: one backspace removes the whole 'é'.
+        m = t.mark
+        t.send("print \"caf\u{e9}\u{e9}\u{7f}\"\r")
+        #expect(t.waitFor("café\r\n", after: m), "\(t.screen)")
+
+        // An error does not end the REPL.
+        m = t.mark
+        t.send("prnt 1\r")
+        #expect(t.waitFor("did you mean 'print'?", after: m))
+
+        // Ctrl-D on an empty line exits with status 0.
+        t.settle()
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+    }
+
+    @Test func historyIsKeptAcrossSessions() throws {
+        do {
+            let t = try PseudoTerminal(environment: environment)
+            #expect(t.waitFor("mlsh> "))
+            t.send("print 40 + 2\r")
+            #expect(t.waitFor("42"))
+            t.send("print \"last one\"\r")
+            #expect(t.waitFor("last one\r\n"))
+            t.settle()
+            t.send("quit\r")
+            #expect(t.exitStatus() == 0)
+        }
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(saved == "print 40 + 2\nprint \"last one\"\nquit\n")
+
+        let t = try PseudoTerminal(environment: environment)
+        #expect(t.waitFor("mlsh> "))
+        // Up twice: the entry before 'quit'.
+        var m = t.mark
+        t.send("\u{1b}[A\u{1b}[A\r")
+        #expect(t.waitFor("last one\r\n", after: m), "\(t.screen)")
+        // Ctrl-R searches the history.
+        m = t.mark
+        t.send("\u{12}40 +")
+        Thread.sleep(forTimeInterval: 0.3)
+        t.send("\r")
+        #expect(t.waitFor("42\r\n", after: m), "\(t.screen)")
+        m = t.mark
+        t.send("history\r")
+        #expect(t.waitFor("3  quit", after: m), "\(t.screen)")  // entries from the earlier session
+        t.settle()
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+    }
+}

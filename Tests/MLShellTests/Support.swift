@@ -1,0 +1,99 @@
+import Foundation
+import MLDiagnostics
+import MLLanguage
+@testable import MLShell
+import Testing
+
+/// The package's root folder, found from this file's path.
+let packageRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// The mlsh binary built beside the test runner.
+let mlshBinary: String = {
+    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("mlsh").path
+}()
+
+struct ProcessResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs the mlsh binary with arguments, optional standard input, in a folder.
+func runMlsh(_ args: [String], stdin: String? = nil, cwd: String = packageRoot, env extra: [String: String] = [:]) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: mlshBinary)
+    p.arguments = args
+    p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+    var env = ProcessInfo.processInfo.environment
+    env["MLSH_HISTORY"] = NSTemporaryDirectory() + "mlsh-test-history-\(getpid())"
+    env["NO_COLOR"] = "1"
+    for (k, v) in extra { env[k] = v }
+    p.environment = env
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8)!) }
+    try input.fileHandleForWriting.close()
+    // Read both pipes before waiting, so a large output cannot block the child.
+    final class Box: @unchecked Sendable { var data = Data() }  // each written by one thread, read after wait
+    let outBox = Box(), errBox = Box()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { outBox.data = out.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+    group.wait()
+    p.waitUntilExit()
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self),
+                         stderr: String(decoding: errBox.data, as: UTF8.self))
+}
+
+/// A fresh session that records everything it prints, as `mlsh check` does.
+func recordingSession() -> (Session, CapturedOutput) {
+    let out = CapturedOutput()
+    let s = Session(terminal: .plain, output: out)
+    s.recording = true
+    return (s, out)
+}
+
+/// Runs source text in a session and returns what it printed (output and errors, in order).
+func run(_ text: String, in session: Session? = nil, name: String = "<input>") -> String {
+    let (fresh, out) = recordingSession()
+    let s = session ?? fresh
+    let sink = s.output
+    let capture = (sink as? CapturedOutput) ?? out
+    s.output = capture
+    Runner.run(SourceFile(name: name, text: text), in: s)
+    s.output = sink
+    return capture.take()
+}
+
+/// The diagnostics of parsing `text`, rendered without colour.
+func syntaxErrors(_ text: String, name: String = "<input>") -> String {
+    let script = Parser.parse(SourceFile(name: name, text: text))
+    return script.diagnostics.map { DiagnosticRenderer(color: false).render($0) }.joined()
+}
+
+/// Compares text with a file under Tests/MLShellTests/Snapshots; RECORD_SNAPSHOTS=1 rewrites it.
+func assertSnapshot(_ actual: String, named name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    let path = packageRoot + "/Tests/MLShellTests/Snapshots/\(name).txt"
+    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: path) {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try actual.write(toFile: path, atomically: true, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != "1" {
+            Issue.record("snapshot \(name) did not exist; recorded it — check it and run again", sourceLocation: sourceLocation)
+        }
+        return
+    }
+    let expected = try String(contentsOfFile: path, encoding: .utf8)
+    if expected != actual {
+        let diff = LineDiff.unified(expected: expected.components(separatedBy: "\n"), actual: actual.components(separatedBy: "\n"))
+        let message = "snapshot \(name) differs (RECORD_SNAPSHOTS=1 re-records):\n" + diff.joined(separator: "\n")
+        Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
+    }
+}

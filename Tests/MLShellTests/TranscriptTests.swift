@@ -1,0 +1,98 @@
+import Foundation
+@testable import MLShell
+import Testing
+
+@Suite struct TranscriptCheckerTests {
+    let checker = TranscriptChecker()
+
+    @Test func matchingTranscriptPasses() {
+        let text = """
+            #' Some prose.
+            print 1 + 1
+            #> 2
+            print 1; print 2
+            #> 1
+            #> 2
+            set seed 3
+            print "a\\nb\\nc\\nd"
+            #> a
+            #> ...
+            #> d
+            set timer on
+            print 5
+            #> 5
+            #> time: [..]
+            """
+        let outcome = checker.check(path: "t.mlsh", text: text)
+        #expect(outcome.passed, "\(outcome.report)")
+        #expect(outcome.blocks == 6)
+        #expect(outcome.updatedText == text)  // elided lines survive --update
+    }
+
+    @Test func mismatchShowsADiffWithFileAndLine() {
+        let text = "print 1\n#> 1\nprint 2 + 2\n#> 5\n#> extra\nprint 3\n"
+        let outcome = checker.check(path: "t.mlsh", text: text)
+        #expect(!outcome.passed)
+        #expect(outcome.failures == 2)
+        #expect(outcome.report == """
+            --- t.mlsh:4 expected
+            +++ actual
+            @@ after t.mlsh:3: print 2 + 2 @@
+            -5
+            -extra
+            +4
+            --- t.mlsh:7 expected
+            +++ actual
+            @@ after t.mlsh:6: print 3 @@
+            +3
+
+            """)
+        #expect(outcome.updatedText == "print 1\n#> 1\nprint 2 + 2\n#> 4\nprint 3\n#> 3\n")
+    }
+
+    @Test func errorsAreRecordedAsOutput() {
+        let text = "prnt 1\nprint (1 +\n2)\nprint [3,\n"
+        let outcome = checker.check(path: "e.mlsh", text: text)
+        #expect(outcome.updatedText == """
+            prnt 1
+            #> e.mlsh:1:1: error: unknown command 'prnt'
+            #>  1 | prnt 1
+            #>    | ^~~~
+            #> hint: did you mean 'print'?
+            print (1 +
+            2)
+            #> 3
+            print [3,
+            #> e.mlsh:4:7: error: '[' is never closed
+            #>  4 | print [3,
+            #>    |       ^
+            #> hint: add ']' to close it
+
+            """)
+    }
+
+    @Test func orphanOutputLinesFail() {
+        let outcome = checker.check(path: "o.mlsh", text: "#' prose\n#> stray\n")
+        #expect(!outcome.passed)
+        #expect(outcome.report.contains("@@ no command before these #> lines @@\n-stray"))
+    }
+
+    /// The tutorials and the transcript tests, checked in-process.
+    @Test(arguments: transcriptFiles())
+    func transcriptPasses(_ path: String) throws {
+        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let outcome = checker.check(path: String(path.dropFirst(packageRoot.count + 1)), text: text)
+        #expect(outcome.passed, "\(outcome.report)")
+    }
+}
+
+func transcriptFiles() -> [String] {
+    var files: [String] = []
+    for dir in ["tutorials", "Tests/Transcripts"] {
+        let full = packageRoot + "/" + dir
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: full)) ?? []
+        files += names.filter { $0.hasSuffix(".mlsh") }.sorted().map { full + "/" + $0 }
+    }
+    return files
+}
