@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module order (a module imports only modules above it):
-//   CEdit → MLDiagnostics → MLLanguage → MLShell → MLLineEdit → mlsh
+//   CEdit, CZlib → MLDiagnostics → MLFrame → MLFrameIO, MLRender → MLLanguage → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
     platforms: [.macOS(.v15)],
@@ -12,14 +12,18 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "MLDiagnostics"),
+        .target(name: "MLFrame"),
+        .target(name: "MLFrameIO", dependencies: ["MLDiagnostics", "MLFrame", "CZlib"]),
+        .target(name: "MLRender", dependencies: ["MLFrame"]),
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),
-        .target(name: "MLShell", dependencies: ["MLDiagnostics", "MLLanguage"]),
+        .target(name: "MLShell", dependencies: ["MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender"]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
         .executableTarget(name: "mlsh", dependencies: [
             "MLShell", "MLLineEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "mlsh"]),
+        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "mlsh"]),
     ]
 )

@@ -37,6 +37,8 @@ public enum TextDecoding {
                 externalLocation: "\(name):\(bad.line + firstLine - 1):\(bad.column)",
                 hint: "mlsh reads UTF-8 text; re-save the file as UTF-8 (iconv -f LATIN1 -t UTF-8 can convert it)")
         }
+        // A byte-order mark is not part of the text.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return String(decoding: bytes.dropFirst(3), as: UTF8.self) }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -41,7 +41,7 @@ public struct Lexer {
             return Token(.newline, "\n", range: SourceRange(start, pos))
         }
         if isDigit(c) || (c == UInt8(ascii: ".") && isDigit(peek(1))) { return number() }
-        if isWordStart(c) { return word() }
+        if isWordStart(c) { return word() }  // (reads bytes[pos])
         if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { return string(quote: c) }
         if c == UInt8(ascii: "`") { return quotedName() }
         return punct()
@@ -76,13 +76,32 @@ public struct Lexer {
 
     private func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
     private func isWordStart(_ c: UInt8) -> Bool {
-        (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == UInt8(ascii: "_") || c >= 0xC0
+        (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == UInt8(ascii: "_") || (c >= 0xC0 && letterLength(at: pos) > 0)
     }
-    private func isWordByte(_ c: UInt8) -> Bool { isWordStart(c) || isDigit(c) || (c >= 0x80) }
+
+    /// The byte length of the letter (or digit) that starts at `at`, or 0: names may use any
+    /// alphabet, but a non-breaking space or a stray symbol is not part of a name.
+    private func letterLength(at: Int) -> Int {
+        guard at < bytes.count else { return 0 }
+        let c = bytes[at]
+        if c < 0x80 {
+            return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == UInt8(ascii: "_") || isDigit(c) ? 1 : 0
+        }
+        let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0
+        guard length > 0, at + length <= bytes.count else { return 0 }
+        let text = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
+        guard let scalar = text.unicodeScalars.first, text.unicodeScalars.count == 1 else { return 0 }
+        let p = scalar.properties
+        return p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark ? length : 0
+    }
 
     private mutating func word() -> Token {
         let start = pos
-        while pos < bytes.count && isWordByte(bytes[pos]) { pos += 1 }
+        while pos < bytes.count {
+            let n = letterLength(at: pos)
+            if n == 0 { break }
+            pos += n
+        }
         return Token(.word, text(start, pos), range: SourceRange(start, pos))
     }
 
@@ -94,7 +113,7 @@ public struct Lexer {
         if peek() == UInt8(ascii: ".") && isDigit(peek(1)) {
             pos += 1
             while isDigit(peek()) { pos += 1 }
-        } else if peek() == UInt8(ascii: ".") && !isWordStart(peek(1)) && peek(1) != UInt8(ascii: ".") {
+        } else if peek() == UInt8(ascii: ".") && letterLength(at: pos + 1) == 0 && peek(1) != UInt8(ascii: ".") {
             pos += 1  // "1." is a number, as in most languages
         }
         if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
@@ -106,9 +125,9 @@ public struct Lexer {
         }
         let literal = text(start, pos)
         let value = Double(literal) ?? .nan
-        if isWordStart(peek()) {
+        if letterLength(at: pos) > 0 && !isDigit(peek()) {
             let suffixStart = pos
-            while pos < bytes.count && isWordByte(bytes[pos]) { pos += 1 }
+            while pos < bytes.count, letterLength(at: pos) > 0 { pos += letterLength(at: pos) }
             let suffix = text(suffixStart, pos)
             let scale: Double? = ["ms": 0.001, "s": 1, "m": 60, "h": 3600][suffix]
             if let scale {

@@ -172,6 +172,11 @@ extension Parser {
     mutating func power() throws(Diagnostic) -> Expr {
         let base = try postfix()
         if current.isPunct("^") {
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Parser.maxDepth {
+                throw Diagnostic(.syntaxError, .error, "expression nested too deeply (more than \(Parser.maxDepth) levels)", file: file, range: current.range)
+            }
             advance()
             let exponent = try unary()
             return Expr(.binary(op: "^", base, exponent), base.range.union(exponent.range))

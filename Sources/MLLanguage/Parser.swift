@@ -11,7 +11,9 @@ public struct Parser {
     /// How deep the expression parser has recursed; bounded so hostile input cannot overflow the stack.
     var depth = 0
     static let maxDepth = 100
-    static let maxHeight = 1000
+    /// Bounds the height of an expression tree, so that walking it (even in a debug build, on a
+    /// thread with a small stack) cannot overflow.
+    static let maxHeight = 200
     /// Brackets opened and not yet closed; input that ends inside one is incomplete, not wrong.
     var openBrackets = 0
     /// The lexer saw the input stop inside a string or after a trailing '\'.

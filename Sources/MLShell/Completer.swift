@@ -1,3 +1,4 @@
+import MLDiagnostics
 import MLLanguage
 
 /// What Tab offers: the candidates, and where in the line the word they replace starts.

@@ -26,9 +26,9 @@ public struct Evaluator {
         case .duration(let s, _): return .duration(seconds: s)
         case .bool(let b): return .bool(b)
         case .name(let n):
-            if let v = session.variable(n.text) { return v }
-            if n.text == "missing" { return .missing }
+            if n.text == "missing" && !n.quoted { return .missing }
             if n.text == "args" && !n.quoted { return .list(session.scriptArguments.map { .string($0) }) }
+            if let v = session.variable(n.text) { return v }
             let hint = Suggest.didYouMean(n.text, in: session.variableNames)
                 ?? "bind a value first, e.g. 'print 1 as \(n.quoted ? "x" : n.text)'; 'vars' lists what is bound"
             throw fail("unknown name '\(n.text)'", e, hint: hint, id: .unknownName)
@@ -58,6 +58,12 @@ public struct Evaluator {
         case .call(let name, let args, let named):
             if !named.isEmpty {
                 throw fail("'\(name.text)' takes no named arguments", named[0].value)
+            }
+            // `if` evaluates only the branch it takes, so if(x != 0, 1 / x, 0) is safe.
+            if name.text == "if" && args.count == 3 {
+                let condition = try evaluate(args[0])
+                if condition == .missing { return .missing }
+                return try evaluate(try truth(condition, args[0]) ? args[1] : args[2])
             }
             var values: [Value] = []
             for a in args { values.append(try evaluate(a)) }

@@ -21,7 +21,9 @@ enum Functions {
         }
         func arity(_ counts: ClosedRange<Int>) throws(Diagnostic) {
             if !counts.contains(values.count) {
-                throw ev.fail("'\(name.text)' takes \(counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)") argument\(counts.upperBound == 1 ? "" : "s"), got \(values.count)",
+                let takes = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)"
+                    : counts.upperBound == Int.max ? "at least \(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
+                throw ev.fail("'\(name.text)' takes \(takes) argument\(counts.upperBound == 1 || counts == 1...Int.max ? "" : "s"), got \(values.count)",
                               callExpr, hint: "write \(signature)")
             }
         }

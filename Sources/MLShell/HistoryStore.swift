@@ -1,3 +1,4 @@
+import MLDiagnostics
 #if canImport(Glibc)
 import Glibc
 #endif

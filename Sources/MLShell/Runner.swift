@@ -111,6 +111,4 @@ extension String {
 extension Diagnostic.ID {
     public static let internalError = Diagnostic.ID("internal-error")
     public static let recursiveRun = Diagnostic.ID("recursive-run")
-    public static let fileNotFound = Diagnostic.ID("file-not-found")
-    public static let fileUnreadable = Diagnostic.ID("file-unreadable")
 }

@@ -64,6 +64,14 @@ public final class Session {
 
     public func variable(_ name: String) -> Value? { values[name] }
 
+    /// Names the language gives a meaning of its own cannot be bound.
+    public func checkBindable(_ name: Name, in file: SourceFile) throws(Diagnostic) {
+        if ["missing", "args"].contains(name.text) {
+            throw Diagnostic(.badArgument, .error, "'\(name.text)' is a built-in name and cannot be bound", file: file, range: name.range,
+                             hint: "choose another name")
+        }
+    }
+
     public func bind(_ name: String, _ value: Value) {
         if values[name] == nil { variableNames.append(name) }
         values[name] = value

@@ -117,7 +117,7 @@ public struct TranscriptChecker {
                 rebuilt += actual.map { $0.isEmpty ? "#>" : "#> " + $0 }
             }
         }
-        return Outcome(path: path, failures: failures, blocks: ordered.count, report: report,
+        return Outcome(path: path, failures: failures, blocks: ordered.count + orphans.count, report: report,
                        updatedText: rebuilt.joined(separator: "\n"))
     }
 

@@ -48,7 +48,7 @@ public enum Value: Sendable, Equatable {
     public static func formatNumber(_ d: Double) -> String {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d > 0 ? "inf" : "-inf" }
-        if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+        if d == d.rounded() && abs(d) < 1e16 { return String(Int64(d)) }
         return "\(d)"
     }
 

@@ -51,7 +51,8 @@ struct MlshCommand: ParsableCommand {
                 status = .ok
             } catch let d as Diagnostic {
                 session.report(d)
-                status = d.id == .fileNotFound || d.id == .fileUnreadable ? .noInput : .runtimeError
+                status = d.id == .fileNotFound || d.id == .fileUnreadable ? .noInput
+                    : d.id == .invalidUTF8 ? .syntaxError : .runtimeError
             } catch let r as ReportedError {
                 status = r.exit
             }

@@ -8,6 +8,8 @@ Signals.install()
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "check" {
     CheckCommand.main(Array(arguments.dropFirst()))
+} else if arguments == ["help", "check"] {
+    CheckCommand.main(["--help"])
 } else {
     MlshCommand.main()
 }

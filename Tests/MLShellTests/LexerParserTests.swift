@@ -193,7 +193,7 @@ private func shape(_ text: String) -> String {
         let script = Parser.parse(SourceFile(name: "<input>", text: long))
         #expect(script.diagnostics.isEmpty)
         let sum = "print " + String(repeating: "1 + ", count: 25_000) + "1"
-        #expect(Parser.parse(SourceFile(name: "<input>", text: sum)).diagnostics.map(\.message) == ["expression too long (more than 1000 operations in a row)"])
+        #expect(Parser.parse(SourceFile(name: "<input>", text: sum)).diagnostics.map(\.message) == ["expression too long (more than 200 operations in a row)"])
         let bad = "print " + String(repeating: "1 + ", count: 25_000) + "+"
         let rendered = syntaxErrors(bad)
         #expect(rendered.hasPrefix("<input>:1:100008: error: expected a value, found end of input"))

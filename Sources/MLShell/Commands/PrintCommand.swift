@@ -14,6 +14,7 @@ struct PrintCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let value = try call.value("EXPR")!
         if let name = call.binding.first {
+            try session.checkBindable(name, in: call.file)
             session.bind(name.text, value)
         }
         session.print(value.display)

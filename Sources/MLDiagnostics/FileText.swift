@@ -1,4 +1,3 @@
-import MLDiagnostics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,7 +71,7 @@ public enum FileText {
         return path
     }
 
-    static func displayName(_ path: String) -> String {
+    public static func displayName(_ path: String) -> String {
         let cwd = currentDirectory() + "/"
         return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
     }
@@ -102,4 +101,9 @@ public enum FileText {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
+}
+
+extension Diagnostic.ID {
+    public static let fileNotFound = Diagnostic.ID("file-not-found")
+    public static let fileUnreadable = Diagnostic.ID("file-unreadable")
 }

@@ -1,0 +1,77 @@
+import CZlib
+import MLDiagnostics
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a file in blocks, decompressing gzip on the way, so a large file is never held whole.
+final class ByteSource {
+    private var file: UnsafeMutablePointer<FILE>?
+    private var gz: gzFile?
+    let path: String
+    let compressed: Bool
+    /// The file's size on disk.
+    let size: Int
+
+    init(path: String) throws(Diagnostic) {
+        self.path = path
+        // FileText.read gives the error messages for missing files and folders; here only the first bytes.
+        var st = stat()
+        if stat(path, &st) != 0 {
+            _ = try FileText.read(path)  // throws the located "no such file" diagnostic
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw Diagnostic(.fileUnreadable, .error, "'\(path)' is a directory, not a file",
+                             hint: "name a file inside it; 'load \"\(path)/' and Tab lists them")
+        }
+        size = Int(st.st_size)
+        guard let f = fopen(path, "rb") else {
+            throw Diagnostic(.fileUnreadable, .error, "cannot read '\(path)': \(String(cString: strerror(errno)))",
+                             hint: "check the file's permissions")
+        }
+        var magic = [UInt8](repeating: 0, count: 2)
+        let n = fread(&magic, 1, 2, f)
+        compressed = n == 2 && magic[0] == 0x1F && magic[1] == 0x8B
+        if compressed {
+            fclose(f)
+            guard let g = gzopen(path, "rb") else {
+                throw Diagnostic(.gzipError, .error, "cannot open '\(path)' as gzip")
+            }
+            gzbuffer(g, 1 << 17)
+            gz = g
+        } else {
+            rewind(f)
+            file = f
+        }
+    }
+
+    deinit {
+        if let file { fclose(file) }
+        if let gz { gzclose(gz) }
+    }
+
+    /// Appends up to `count` bytes to `buffer`; returns how many were read (0 at the end).
+    func read(into buffer: inout [UInt8], count: Int) throws(Diagnostic) -> Int {
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        var got = 0
+        var failed = false
+        buffer.withUnsafeMutableBufferPointer { all in
+            let tail = all.baseAddress! + old
+            if let file {
+                got = fread(tail, 1, count, file)
+            } else if let gz {
+                let n = gzread(gz, tail, UInt32(count))
+                if n < 0 { failed = true } else { got = Int(n) }
+            }
+        }
+        buffer.removeLast(count - got)
+        if failed, let gz {
+            var errnum: Int32 = 0
+            let reason = String(cString: gzerror(gz, &errnum))
+            throw Diagnostic(.gzipError, .error, "'\(path)' is not a valid gzip file: \(reason)",
+                             hint: "check that the file is complete; 'gzip -t \(path)' tests it")
+        }
+        return got
+    }
+}

@@ -1,0 +1,337 @@
+import Dispatch
+import MLDiagnostics
+import MLFrame
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads CSV and TSV files (plain or gzip) in phases: dialect → header → types → parse.
+/// The parse streams the file in blocks and splits each block at safe newlines across cores.
+public enum CSVReader {
+    static let blockSize = 16 << 20
+
+    public static func read(path: String, options: CSVOptions) throws(Diagnostic) -> (Frame, LoadReport) {
+        var types: [ColumnType]? = nil
+        // A cell past the sample that does not fit its column's type restarts the read with the
+        // wider type: rare, and it keeps the hot loop free of type changes.
+        for _ in 0..<64 {
+            switch try attempt(path: path, options: options, types: types) {
+            case .finished(let frame, let report):
+                return (frame, report)
+            case .retype(let newTypes):
+                types = newTypes
+            }
+        }
+        throw Diagnostic(.csvBadValue, .error, "'\(path)': column types kept changing while reading",
+                         hint: "set the types with types={column: string, ...}")
+    }
+
+    enum Attempt {
+        case finished(Frame, LoadReport)
+        case retype([ColumnType])
+    }
+
+    static func attempt(path: String, options: CSVOptions, types previous: [ColumnType]?) throws(Diagnostic) -> Attempt {
+        let source = try ByteSource(path: path)
+        var report = LoadReport()
+        report.compressed = source.compressed
+        report.bytes = source.size
+        var buffer: [UInt8] = []
+        var eof = try source.read(into: &buffer, count: blockSize) == 0
+        if !eof && buffer.count < blockSize { eof = try source.read(into: &buffer, count: blockSize) == 0 }
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
+        if buffer.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
+            throw Diagnostic(.csvEmpty, .error, "'\(path)' is empty: it has no header and no rows",
+                             hint: "check that this is the file you meant (\(source.size) bytes)")
+        }
+
+        // Phase 1: dialect.
+        let sampleEnd = min(buffer.count, 1 << 20)
+        let sample = buffer[0..<sampleEnd]
+        let complete = eof && sampleEnd == buffer.count
+        let delimiter = options.delimiter ?? CSVSniffer.delimiter(sample, complete: complete, pathHint: path)
+        report.delimiter = delimiter
+        let missingTokens = options.missing.map { Array($0.utf8) }
+        report.missing = options.missing
+
+        // Phase 2: header and names.
+        let sampleRows = CSVSniffer.rows(sample, delimiter: delimiter, maxRows: 2049, complete: complete)
+        guard let firstRow = sampleRows.first else {
+            throw Diagnostic(.csvEmpty, .error, "'\(path)' has no rows", hint: "check that this is the file you meant")
+        }
+        let header = options.header ?? CSVSniffer.hasHeader(sampleRows, missing: missingTokens)
+        report.header = header
+        let width = firstRow.count
+        var names = header ? firstRow.map { String(decoding: $0, as: UTF8.self) } : (1...width).map { "column_\($0)" }
+        names = uniqueNames(names, path: path, report: &report)
+
+        // Phase 3: types from the sample (unless set by the user or widened by an earlier attempt).
+        for key in options.types.keys where !names.contains(key) {
+            throw Diagnostic(.csvBadOption, .error, "types= names a column '\(key)' that '\(path)' does not have",
+                             hint: Suggest.didYouMean(key, in: names) ?? "the columns are: " + names.joined(separator: ", "))
+        }
+        var types: [ColumnType]
+        if let previous {
+            types = previous
+        } else {
+            types = (0..<width).map { c in
+                if let forced = options.types[names[c]] { return forced }
+                let values = sampleRows.dropFirst(header ? 1 : 0).compactMap { $0.count > c ? $0[c] : nil }
+                    .filter { !CSVSniffer.isMissing($0, missingTokens) }
+                return CSVSniffer.inferType(values)
+            }
+        }
+        let forced = names.map { options.types[$0] != nil }
+
+        // Phase 4: the parse, block by block.
+        let parser = ChunkParser(delimiter: delimiter, columns: width, types: types, forced: forced,
+                                 missing: missingTokens, skipBadRows: options.onBadRows == .skip)
+        let threads = options.threads > 0 ? options.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let estimatedRows = estimateRows(sample: sampleRows.count, sampleBytes: sampleEnd, total: source.compressed ? buffer.count : source.size)
+        var parts: [[ColumnBuilder]] = (0..<width).map { _ in [] }
+        var rowsLeft = options.rowLimit ?? Int.max
+        var linesBefore = 0
+        var blockStart = 0  // where the data rows of this block start
+        if header {
+            blockStart = endOfFirstRow(buffer)
+        }
+        while true {
+            // Rows end at the last newline outside quotes; the rest waits for the next block.
+            var blockEnd = buffer.count
+            if !eof {
+                guard let cut = lastRowEnd(buffer, from: blockStart) else {
+                    // No complete row yet (a very long field): read more.
+                    eof = try source.read(into: &buffer, count: blockSize) == 0
+                    continue
+                }
+                blockEnd = cut
+            }
+            let outcome = buffer.withUnsafeBufferPointer { buf -> BlockOutcome in
+                parseBlock(buf.baseAddress!, from: blockStart, to: blockEnd, parser: parser, threads: threads,
+                           capacity: estimatedRows, rowLimit: rowsLeft)
+            }
+            switch outcome {
+            case .parsed(let builders, let rows, let skipped, let firstSkipped):
+                for c in 0..<width { parts[c].append(contentsOf: builders.map { $0[c] }) }
+                rowsLeft -= rows
+                report.skippedRows += skipped
+                if let (offset, fields) = firstSkipped, report.skippedRows == skipped {
+                    let line = linesBefore + lineNumber(in: buffer, offset: offset)
+                    report.warnings.append(Diagnostic(.csvRagged, .warning,
+                        "skipped \(skipped) row\(skipped == 1 ? "" : "s") with the wrong number of fields (the first at line \(line) has \(fields), expected \(width))",
+                        externalLocation: "\(path):\(line)"))
+                }
+            case .retype(let column, let type, let offset):
+                if forced[column] {
+                    let line = linesBefore + lineNumber(in: buffer, offset: offset)
+                    let cell = cellText(buffer, rowStart: offset, column: column, delimiter: delimiter)
+                    throw Diagnostic(.csvBadValue, .error,
+                        "column '\(names[column])' was set to \(type.rawValue), but the value \"\(cell)\" on line \(line) is not one",
+                        externalLocation: "\(path):\(line):\(column + 1)",
+                        hint: "fix the value, or read the column as string: types={\(names[column]): string}")
+                }
+                var newTypes = types
+                newTypes[column] = type
+                return .retype(newTypes)
+            case .ragged(let offset, let fields):
+                let line = linesBefore + lineNumber(in: buffer, offset: offset)
+                throw Diagnostic(.csvRagged, .error, "line \(line) has \(fields) field\(fields == 1 ? "" : "s"), but the header has \(width)",
+                                 externalLocation: "\(path):\(line)",
+                                 hint: "fix the line, or skip such rows with on_bad_rows=skip (the count of skipped rows is reported)")
+            case .unterminatedQuote(let offset):
+                let line = linesBefore + lineNumber(in: buffer, offset: offset)
+                let column = buffer.count > offset ? columnNumber(in: buffer, offset: offset) : 1
+                throw Diagnostic(.csvUnterminatedQuote, .error, "a quoted field opens on line \(line) and is never closed",
+                                 externalLocation: "\(path):\(line):\(column)",
+                                 hint: "add the closing \" (inside a quoted field, write a quote as \"\")")
+            }
+            if eof || rowsLeft <= 0 { break }
+            // Keep the unread tail, count the lines passed, and read the next block.
+            linesBefore += countNewlines(buffer, 0, blockEnd)
+            buffer.removeFirst(blockEnd)
+            blockStart = 0
+            eof = try source.read(into: &buffer, count: blockSize) == 0
+            if buffer.isEmpty { break }
+        }
+
+        var invalidUTF8 = false
+        var columns: [Column] = []
+        for c in 0..<width {
+            columns.append(ColumnMerger.merge(name: names[c], type: types[c], parts: parts[c], invalidUTF8: &invalidUTF8))
+            parts[c] = []
+        }
+        if invalidUTF8 {
+            report.warnings.append(Diagnostic(.csvInvalidUTF8, .warning,
+                "'\(path)' is not valid UTF-8; the invalid bytes were replaced with �",
+                hint: "re-save the file as UTF-8 (iconv -f LATIN1 -t UTF-8 converts Latin-1)"))
+        }
+        return .finished(Frame(columns: columns), report)
+    }
+
+    // MARK: - Blocks and chunks
+
+    enum BlockOutcome {
+        case parsed([[ColumnBuilder]], rows: Int, skipped: Int, firstSkipped: (Int, Int)?)
+        case retype(column: Int, type: ColumnType, offset: Int)
+        case ragged(offset: Int, fields: Int)
+        case unterminatedQuote(offset: Int)
+    }
+
+    /// Parses the rows in [start, end) on `threads` cores, in chunks split at newlines outside quotes.
+    static func parseBlock(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, parser: ChunkParser,
+                           threads: Int, capacity: Int, rowLimit: Int) -> BlockOutcome {
+        let size = end - start
+        let chunkCount = rowLimit < Int.max || size < (1 << 20) ? 1 : threads * 2
+        var bounds = [start]
+        if chunkCount > 1 {
+            var parityPos = start
+            var parity = 0
+            for k in 1..<chunkCount {
+                let target = start + size * k / chunkCount
+                guard target > bounds.last! else { continue }
+                parity ^= countQuotes(base, parityPos, target) & 1
+                parityPos = target
+                // The first newline after the target that is outside quotes.
+                var p = target, q = parity
+                while p < end {
+                    let c = base[p]
+                    if c == UInt8(ascii: "\"") { q ^= 1 } else if c == UInt8(ascii: "\n") && q == 0 { break }
+                    p += 1
+                }
+                if p >= end { break }
+                bounds.append(p + 1)
+            }
+        }
+        bounds.append(end)
+        let chunks = bounds.count - 1
+        let perChunk = max(16, capacity / max(1, chunks) + 16)
+        final class Results: @unchecked Sendable {  // each slot written by one worker
+            var outcomes: [ChunkOutcome?]
+            var builders: [[ColumnBuilder]]
+            init(_ n: Int) { outcomes = Array(repeating: nil, count: n); builders = Array(repeating: [], count: n) }
+        }
+        let results = Results(chunks)
+        for k in 0..<chunks {
+            results.builders[k] = parser.types.map { ColumnBuilder(type: $0, capacity: perChunk) }
+        }
+        let sendableBase = SendablePointer(base)
+        let chunkBounds = bounds
+        DispatchQueue.concurrentPerform(iterations: chunks) { k in
+            results.outcomes[k] = parser.parse(sendableBase.pointer, from: chunkBounds[k], to: chunkBounds[k + 1],
+                                               into: results.builders[k], rowLimit: rowLimit)
+        }
+        var rows = 0, skipped = 0
+        var firstSkipped: (Int, Int)? = nil
+        for k in 0..<chunks {
+            switch results.outcomes[k]! {
+            case .done(let r, let s, let f):
+                rows += r
+                skipped += s
+                if firstSkipped == nil, let f { firstSkipped = (f.offset, f.fields) }
+            case .retype(let c, let t, let o): return .retype(column: c, type: t, offset: o)
+            case .ragged(let o, let f): return .ragged(offset: o, fields: f)
+            case .unterminatedQuote(let o): return .unterminatedQuote(offset: o)
+            }
+        }
+        return .parsed(results.builders, rows: rows, skipped: skipped, firstSkipped: firstSkipped)
+    }
+
+    struct SendablePointer: @unchecked Sendable {
+        let pointer: UnsafePointer<UInt8>
+        init(_ p: UnsafePointer<UInt8>) { pointer = p }
+    }
+
+    // MARK: - Byte helpers
+
+    static func countQuotes(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        var n = 0, p = from
+        while p < to, let q = memchrPointer(base + p, UInt8(ascii: "\""), to - p) {
+            n += 1
+            p = q - base + 1
+        }
+        return n
+    }
+
+    static func countNewlines(_ buffer: [UInt8], _ from: Int, _ to: Int) -> Int {
+        buffer.withUnsafeBufferPointer { b in
+            var n = 0, p = from
+            while p < to, let q = memchrPointer(b.baseAddress! + p, UInt8(ascii: "\n"), to - p) {
+                n += 1
+                p = q - b.baseAddress! + 1
+            }
+            return n
+        }
+    }
+
+    /// The 1-based line of a byte offset within the current block.
+    static func lineNumber(in buffer: [UInt8], offset: Int) -> Int {
+        countNewlines(buffer, 0, min(offset, buffer.count)) + 1
+    }
+
+    static func columnNumber(in buffer: [UInt8], offset: Int) -> Int {
+        var p = offset
+        while p > 0 && buffer[p - 1] != UInt8(ascii: "\n") { p -= 1 }
+        return String(decoding: buffer[p..<offset], as: UTF8.self).count + 1
+    }
+
+    /// The end of the last complete row at or after `from`: just past a newline outside quotes.
+    static func lastRowEnd(_ buffer: [UInt8], from: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { b -> Int? in
+            let base = b.baseAddress!
+            let parity = countQuotes(base, from, b.count) & 1
+            var q = parity
+            var p = b.count - 1
+            while p >= from {
+                let c = base[p]
+                if c == UInt8(ascii: "\n") && q == 0 { return p + 1 }
+                if c == UInt8(ascii: "\"") { q ^= 1 }
+                p -= 1
+            }
+            return nil
+        }
+    }
+
+    /// Just past the header row (quote-aware).
+    static func endOfFirstRow(_ buffer: [UInt8]) -> Int {
+        var inQuotes = false
+        for (i, c) in buffer.enumerated() {
+            if c == UInt8(ascii: "\"") { inQuotes.toggle() }
+            else if c == UInt8(ascii: "\n") && !inQuotes { return i + 1 }
+        }
+        return buffer.count
+    }
+
+    static func cellText(_ buffer: [UInt8], rowStart: Int, column: Int, delimiter: UInt8) -> String {
+        var end = rowStart
+        while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+        let line = CSVSniffer.rows(buffer[rowStart..<end], delimiter: delimiter, maxRows: 1, complete: true)
+        guard let row = line.first, column < row.count else { return "" }
+        let text = String(decoding: row[column], as: UTF8.self)
+        return text.count > 40 ? String(text.prefix(40)) + "…" : text
+    }
+
+    static func estimateRows(sample: Int, sampleBytes: Int, total: Int) -> Int {
+        guard sample > 0, sampleBytes > 0 else { return 1024 }
+        return min(Int(Double(total) / Double(sampleBytes) * Double(sample) * 1.02) + 16, 200_000_000)
+    }
+
+    /// Column names made unique: a repeated name gets "_2", "_3"…, with a warning; an empty one a number.
+    static func uniqueNames(_ names: [String], path: String, report: inout LoadReport) -> [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for (i, raw) in names.enumerated() {
+            var name = raw.isEmpty ? "column_\(i + 1)" : raw
+            if seen.contains(name) {
+                var k = 2
+                while seen.contains("\(name)_\(k)") { k += 1 }
+                report.warnings.append(Diagnostic(.csvDuplicateColumn, .warning,
+                    "the header names '\(name)' twice; the second (column \(i + 1)) is now '\(name)_\(k)'",
+                    externalLocation: "\(path):1"))
+                name = "\(name)_\(k)"
+            }
+            seen.insert(name)
+            out.append(name)
+        }
+        return out
+    }
+}

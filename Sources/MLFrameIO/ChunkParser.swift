@@ -1,0 +1,149 @@
+import MLFrame
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a chunk's parse ended.
+enum ChunkOutcome {
+    case done(rows: Int, skipped: Int, firstSkipped: (offset: Int, fields: Int)?)
+    /// A cell did not fit its column's type: read again with `type` for that column.
+    case retype(column: Int, type: ColumnType, offset: Int)
+    case ragged(offset: Int, fields: Int)
+    case unterminatedQuote(offset: Int)
+}
+
+/// Parses whole rows of one chunk into column builders: the hot loop of `load`.
+struct ChunkParser {
+    let delimiter: UInt8
+    let columns: Int
+    let types: [ColumnType]
+    /// Types the user forced: a cell that does not fit them is an error, not a reason to widen.
+    let forced: [Bool]
+    let missing: [[UInt8]]
+    let skipBadRows: Bool
+
+    func parse(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, into builders: [ColumnBuilder], rowLimit: Int) -> ChunkOutcome {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let delim = delimiter
+        var pos = start
+        var rows = 0, skipped = 0
+        var firstSkipped: (Int, Int)? = nil
+        var starts = [Int](repeating: 0, count: columns + 1)
+        var ends = [Int](repeating: 0, count: columns + 1)
+        var escaped = [Bool](repeating: false, count: columns + 1)
+        var scratch = [UInt8]()
+        let hasEmptyToken = missing.contains { $0.isEmpty }
+        let tokens = missing.filter { !$0.isEmpty }
+        while pos < end && rows < rowLimit {
+            let rowStart = pos
+            var fields = 0
+            // Blank lines are skipped, as pandas and polars do.
+            if base[pos] == lf || base[pos] == cr {
+                pos += 1
+                continue
+            }
+            while true {
+                var fs = pos, fe = pos, esc = false
+                if pos < end && base[pos] == quote {
+                    pos += 1
+                    fs = pos
+                    while true {
+                        guard let q = memchrPointer(base + pos, quote, end - pos) else {
+                            return .unterminatedQuote(offset: fs - 1)
+                        }
+                        let qi = q - base
+                        if qi + 1 < end && base[qi + 1] == quote {
+                            esc = true
+                            pos = qi + 2
+                            continue
+                        }
+                        fe = qi
+                        pos = qi + 1
+                        break
+                    }
+                    // Anything between the closing quote and the delimiter is kept, as most readers do.
+                    while pos < end && base[pos] != delim && base[pos] != lf && base[pos] != cr { pos += 1 }
+                } else {
+                    while pos < end {
+                        let c = base[pos]
+                        if c == delim || c == lf || c == cr { break }
+                        pos += 1
+                    }
+                    fe = pos
+                }
+                if fields <= columns {
+                    starts[fields] = fs; ends[fields] = fe; escaped[fields] = esc
+                }
+                fields += 1
+                if pos < end && base[pos] == delim {
+                    pos += 1
+                    continue
+                }
+                if pos < end && base[pos] == cr { pos += 1 }
+                if pos < end && base[pos] == lf { pos += 1 }
+                break
+            }
+            if fields != columns {
+                if !skipBadRows { return .ragged(offset: rowStart, fields: fields) }
+                skipped += 1
+                if firstSkipped == nil { firstSkipped = (rowStart, fields) }
+                continue
+            }
+            for c in 0..<columns {
+                let problem: ChunkOutcome?
+                if escaped[c] {
+                    scratch.removeAll(keepingCapacity: true)
+                    var k = starts[c]
+                    while k < ends[c] {
+                        scratch.append(base[k])
+                        k += base[k] == quote ? 2 : 1
+                    }
+                    problem = scratch.withUnsafeBufferPointer { b in
+                        cell(b.baseAddress ?? base, b.count, c, builders[c], rowStart, hasEmptyToken, tokens)
+                    }
+                } else {
+                    problem = cell(base + starts[c], ends[c] - starts[c], c, builders[c], rowStart, hasEmptyToken, tokens)
+                }
+                if let problem { return problem }
+            }
+            rows += 1
+        }
+        return .done(rows: rows, skipped: skipped, firstSkipped: firstSkipped)
+    }
+
+    /// Appends one cell; returns why the parse must stop, if it must.
+    @inline(__always)
+    private func cell(_ p: UnsafePointer<UInt8>, _ n: Int, _ c: Int, _ builder: ColumnBuilder, _ rowStart: Int,
+                      _ hasEmptyToken: Bool, _ tokens: [[UInt8]]) -> ChunkOutcome? {
+        if n == 0 {
+            if hasEmptyToken { builder.appendMissing(); return nil }
+        } else if !tokens.isEmpty && n <= 8 && isToken(p, n, tokens) {
+            builder.appendMissing()
+            return nil
+        }
+        if builder.append(p, n) { return nil }
+        return .retype(column: c, type: forced[c] ? types[c] : widen(types[c], p, n), offset: rowStart)
+    }
+
+    @inline(__always)
+    private func isToken(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: [[UInt8]]) -> Bool {
+        for t in tokens where t.count == n {
+            var same = true
+            for k in 0..<n where t[k] != p[k] { same = false; break }
+            if same { return true }
+        }
+        return false
+    }
+
+    /// The type to read a column as after a cell did not fit: ints widen to floats, the rest to text.
+    private func widen(_ type: ColumnType, _ p: UnsafePointer<UInt8>, _ n: Int) -> ColumnType {
+        if type == .int64 && FieldParsing.double(p, n) != nil { return .float64 }
+        return .string
+    }
+}
+
+@inline(__always)
+func memchrPointer(_ p: UnsafePointer<UInt8>, _ byte: UInt8, _ n: Int) -> UnsafePointer<UInt8>? {
+    guard n > 0, let r = memchr(p, Int32(byte), n) else { return nil }
+    return UnsafePointer(r.assumingMemoryBound(to: UInt8.self))
+}

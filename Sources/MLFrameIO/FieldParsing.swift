@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Parsers for one field's bytes. Each returns nil when the bytes are not a value of its type.
+enum FieldParsing {
+    static let powersOf10: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    @inline(__always)
+    static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 }
+
+    /// A whole number, optionally signed, with optional surrounding spaces.
+    @inline(__always)
+    static func int(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+        var i = 0, end = n
+        while i < end && isSpace(p[i]) { i += 1 }
+        while end > i && isSpace(p[end - 1]) { end -= 1 }
+        guard i < end else { return nil }
+        var negative = false
+        if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
+            negative = p[i] == UInt8(ascii: "-")
+            i += 1
+            guard i < end else { return nil }
+        }
+        var value: Int64 = 0
+        while i < end {
+            let d = p[i] &- 48
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int64(d))
+            if o1 || o2 { return nil }
+            value = a
+            i += 1
+        }
+        return negative ? -value : value
+    }
+
+    /// A decimal number: exact fast path (Clinger) for up to 15 significant digits and small
+    /// exponents, otherwise the C library's correctly rounded strtod.
+    @inline(__always)
+    static func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+        var i = 0, end = n
+        while i < end && isSpace(p[i]) { i += 1 }
+        while end > i && isSpace(p[end - 1]) { end -= 1 }
+        guard i < end else { return nil }
+        let start = i
+        var negative = false
+        if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
+            negative = p[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var sawDigit = false
+        while i < end, p[i] &- 48 < 10 {
+            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); if mantissa != 0 { digits += 1 } } else { exponent += 1 }
+            sawDigit = true
+            i += 1
+        }
+        if i < end && p[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, p[i] &- 48 < 10 {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); if mantissa != 0 { digits += 1 }; exponent -= 1 }
+                sawDigit = true
+                i += 1
+            }
+        }
+        guard sawDigit else { return slow(p + start, end - start) }
+        if i < end && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
+            i += 1
+            var expNegative = false
+            if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+                expNegative = p[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var e = 0
+            var expDigits = 0
+            while i < end, p[i] &- 48 < 10 {
+                if e < 100_000 { e = e * 10 + Int(p[i] &- 48) }
+                expDigits += 1
+                i += 1
+            }
+            guard expDigits > 0 else { return nil }
+            exponent += expNegative ? -e : e
+        }
+        guard i == end else { return nil }
+        if digits <= 15 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
+            var v = Double(mantissa)
+            if exponent < 0 { v /= powersOf10[-exponent] } else { v *= powersOf10[exponent] }
+            return negative ? -v : v
+        }
+        return slow(p + start, end - start)
+    }
+
+    /// strtod on a NUL-terminated copy; also reads inf and nan.
+    static func slow(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+        guard n < 512 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf -> Double? in
+            for k in 0..<n { buf[k] = CChar(bitPattern: p[k]) }
+            buf[n] = 0
+            var endPtr: UnsafeMutablePointer<CChar>? = nil
+            let v = strtod(buf.baseAddress!, &endPtr)
+            guard let endPtr, endPtr - buf.baseAddress! == n else { return nil }
+            return v
+        }
+    }
+
+    /// true/false in any letter case.
+    @inline(__always)
+    static func bool(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
+        if n == 4 && (p[0] | 0x20) == UInt8(ascii: "t") && (p[1] | 0x20) == UInt8(ascii: "r") && (p[2] | 0x20) == UInt8(ascii: "u") && (p[3] | 0x20) == UInt8(ascii: "e") { return true }
+        if n == 5 && (p[0] | 0x20) == UInt8(ascii: "f") && (p[1] | 0x20) == UInt8(ascii: "a") && (p[2] | 0x20) == UInt8(ascii: "l") && (p[3] | 0x20) == UInt8(ascii: "s") && (p[4] | 0x20) == UInt8(ascii: "e") { return false }
+        return nil
+    }
+
+    /// An ISO date, YYYY-MM-DD.
+    @inline(__always)
+    static func date(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32? {
+        guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
+        func digits(_ a: Int, _ b: Int) -> Int? {
+            var v = 0
+            for k in a..<b {
+                let d = p[k] &- 48
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
+        guard let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10) else { return nil }
+        return daysFromCivil(y, m, d)
+    }
+}
+
+import MLFrame

@@ -1,0 +1,232 @@
+/// Draws tables by DuckDB's rules: a type row under the header; head and tail around a `…`
+/// row when long; numbers right-aligned; too wide → shrink the widest columns, then hide
+/// middle columns and name them in the footer. Nothing is hidden silently.
+public struct TableRenderer: Sendable {
+    public var width: Int
+    public var unicode: Bool
+    public var missingText = "NA"
+    /// Styles missing cells and type labels (dim) when colour is on.
+    public var dim: @Sendable (String) -> String = { $0 }
+
+    public init(width: Int, unicode: Bool = true) {
+        self.width = max(20, width)
+        self.unicode = unicode
+    }
+
+    public func render(_ table: TextTable, mode: TableMode = .box) -> String {
+        switch mode {
+        case .box: return box(table)
+        case .markdown: return markdown(table)
+        case .csv: return csv(table)
+        case .json: return json(table)
+        }
+    }
+
+    // MARK: - Box
+
+    static let minColumnWidth = 6
+    static let maxColumnWidth = 40
+
+    func box(_ table: TextTable) -> String {
+        let g = unicode ? BoxGlyphs.unicode : BoxGlyphs.ascii
+        var widths = table.columns.map { c -> Int in
+            let cellWidth = c.cells.reduce(0) { max($0, displayWidth($1 ?? missingText)) }
+            return min(TableRenderer.maxColumnWidth, max(displayWidth(c.header), displayWidth(c.typeLabel ?? ""), cellWidth, 1))
+        }
+        func total(_ ws: [Int]) -> Int { ws.reduce(0, +) + 3 * ws.count + 1 }
+        // Shrink the widest column, one character at a time, down to a floor.
+        while total(widths) > width, let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > TableRenderer.minColumnWidth {
+            widths[i] -= 1
+        }
+        // Still too wide: keep columns from both ends, hide the middle ones.
+        var shown = Array(table.columns.indices)
+        var hidden: [Int] = []
+        if total(widths) > width && table.columns.count > 1 {
+            let gapWidth = 1 + 3
+            var left: [Int] = [], right: [Int] = []
+            var used = 1 + gapWidth
+            var l = 0, r = table.columns.count - 1
+            var takeLeft = true
+            while l <= r {
+                let i = takeLeft ? l : r
+                let need = widths[i] + 3
+                if used + need > width { break }
+                used += need
+                if takeLeft { left.append(i); l += 1 } else { right.insert(i, at: 0); r -= 1 }
+                takeLeft.toggle()
+            }
+            if left.isEmpty { left = [0]; if l == 0 { l = 1 } }
+            shown = left + right
+            hidden = Array(table.columns.indices.filter { !shown.contains($0) })
+        }
+        var cols: [(header: String, type: String, align: TextTable.Alignment, cells: [String?], width: Int)] = []
+        for i in shown { cols.append((table.columns[i].header, table.columns[i].typeLabel ?? "", table.columns[i].alignment, table.columns[i].cells, widths[i])) }
+        if !hidden.isEmpty {
+            let insertAt = shown.firstIndex(where: { $0 > hidden[0] }) ?? cols.count
+            cols.insert(("…", "", .left, Array(repeating: "…", count: table.shownRows), 1), at: insertAt)
+        }
+        var out = ""
+        func rule(_ l: String, _ m: String, _ r: String) -> String {
+            l + cols.map { String(repeating: g.h, count: $0.width + 2) }.joined(separator: m) + r + "\n"
+        }
+        func line(_ texts: [String], styled: [Bool] = []) -> String {
+            var parts: [String] = []
+            for (k, c) in cols.enumerated() {
+                let t = fit(texts[k], c.width)
+                let padded = c.align == .right ? pad(left: t, c.width) : pad(right: t, c.width)
+                parts.append(" " + (k < styled.count && styled[k] ? dim(padded) : padded) + " ")
+            }
+            return g.v + parts.joined(separator: g.v) + g.v + "\n"
+        }
+        out += rule(g.tl, g.tm, g.tr)
+        out += line(cols.map { $0.header })
+        if cols.contains(where: { !$0.type.isEmpty }) {
+            out += line(cols.map { $0.type }, styled: cols.map { _ in true })
+        }
+        out += rule(g.ml, g.mm, g.mr)
+        let rows = table.shownRows
+        for r in 0..<rows {
+            if let gap = table.gapAfter, r == gap {
+                out += line(cols.map { _ in "…" })
+            }
+            out += line(cols.map { $0.cells[r] ?? missingText }, styled: cols.map { $0.cells[r] == nil })
+        }
+        if rows == 0 {
+            out += line(cols.map { _ in "" })
+        }
+        // The footer: row and column counts, and what was left out.
+        var footer: [String] = []
+        let rowText = table.totalRows == 1 ? "1 row" : "\(table.totalRows) rows"
+        var counts = table.shownRows < table.totalRows ? "\(rowText) (\(table.shownRows) shown)" : rowText
+        let colText = table.columns.count == 1 ? "1 column" : "\(table.columns.count) columns"
+        counts += hidden.isEmpty ? " × \(colText)" : " × \(colText) (\(shown.count) shown)"
+        footer.append(counts)
+        if !hidden.isEmpty {
+            footer += wrap("hidden: " + hidden.map { table.columns[$0].header }.joined(separator: ", "), total(cols.map(\.width)) - 4)
+        }
+        let inner = cols.reduce(0) { $0 + $1.width + 3 } - 1
+        out += rule(g.ml, g.bm, g.mr)
+        for f in footer {
+            out += g.v + " " + pad(right: fit(f, inner - 2), inner - 2) + " " + g.v + "\n"
+        }
+        out += g.bl + String(repeating: g.h, count: inner) + g.br + "\n"
+        if let caption = table.caption { out += caption + "\n" }
+        return out
+    }
+
+    func wrap(_ text: String, _ w: Int) -> [String] {
+        guard w > 10, displayWidth(text) > w else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && displayWidth(current) + 1 + word.count > w {
+                lines.append(current)
+                current = "  " + word
+            } else {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    // MARK: - Other modes
+
+    func markdown(_ table: TextTable) -> String {
+        func esc(_ s: String) -> String { s.replacingAll("|", with: "\\|") }
+        var out = "| " + table.columns.map { esc($0.header) }.joined(separator: " | ") + " |\n"
+        out += "|" + table.columns.map { $0.alignment == .right ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
+        for r in 0..<table.shownRows {
+            if let gap = table.gapAfter, r == gap { out += "| " + table.columns.map { _ in "…" }.joined(separator: " | ") + " |\n" }
+            out += "| " + table.columns.map { esc($0.cells[r] ?? missingText) }.joined(separator: " | ") + " |\n"
+        }
+        if table.shownRows < table.totalRows { out += "\n\(table.totalRows) rows (\(table.shownRows) shown)\n" }
+        return out
+    }
+
+    func csv(_ table: TextTable) -> String {
+        func field(_ s: String?) -> String {
+            guard let s else { return "" }
+            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ") {
+                return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+            }
+            return s
+        }
+        var out = table.columns.map { field($0.header) }.joined(separator: ",") + "\n"
+        for r in 0..<table.shownRows {
+            out += table.columns.map { field($0.cells[r]) }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    func json(_ table: TextTable) -> String {
+        var out = ""
+        for r in 0..<table.shownRows {
+            let fields = table.columns.map { c -> String in
+                let value: String
+                if let v = c.cells[r] {
+                    value = c.alignment == .right && Double(v) != nil && !v.contains("inf") && !v.contains("NaN") ? v : jsonString(v)
+                } else {
+                    value = "null"
+                }
+                return jsonString(c.header) + ":" + value
+            }
+            out += "{" + fields.joined(separator: ",") + "}\n"
+        }
+        return out
+    }
+
+    // MARK: - Text helpers
+
+    func displayWidth(_ s: String) -> Int { s.count }
+
+    func fit(_ s: String, _ w: Int) -> String {
+        let flat = s.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            ? String(s.map { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" ? " " : $0 }) : s
+        if displayWidth(flat) <= w { return flat }
+        return String(flat.prefix(max(0, w - 1))) + "…"
+    }
+
+    func pad(left s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - displayWidth(s))) + s }
+    func pad(right s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - displayWidth(s))) }
+}
+
+/// A JSON string literal.
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+struct BoxGlyphs {
+    let h, v, tl, tm, tr, ml, mm, mr, bl, bm, br: String
+    static let unicode = BoxGlyphs(h: "─", v: "│", tl: "┌", tm: "┬", tr: "┐", ml: "├", mm: "┼", mr: "┤", bl: "└", bm: "┴", br: "┘")
+    static let ascii = BoxGlyphs(h: "-", v: "|", tl: "+", tm: "+", tr: "+", ml: "+", mm: "+", mr: "+", bl: "+", bm: "+", br: "+")
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: target) {
+            out += rest[..<r.lowerBound] + replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}
