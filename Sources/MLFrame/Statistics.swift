@@ -90,7 +90,8 @@ extension Column {
             s.missing = count - values.count
             guard !values.isEmpty else { return .numeric(s) }
             (s.mean, s.std) = Statistics.meanStd(values)
-            values.sort()
+            // NaN read from a file ("nan") has no place in an order: such columns sort the slow way.
+            if values.contains(where: { $0.isNaN }) { values.sort() } else { values = RadixSort.sorted(values) }
             s.min = values[0]
             s.max = values[values.count - 1]
             s.q25 = Statistics.quantile(sorted: values, 0.25)

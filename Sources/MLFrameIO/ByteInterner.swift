@@ -1,19 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Gives each distinct byte string a small code without making a String per cell: the
-/// dictionary encoding of text columns, built while parsing.
-struct ByteInterner {
-    /// All distinct values, back to back.
-    private(set) var arena: [UInt8] = []
-    private(set) var starts: [Int] = []
-    private(set) var lengths: [Int] = []
-    private var slots: [Int32]  // code + 1, or 0 for empty
-    private var mask: Int
+/// dictionary encoding of text columns, built while parsing. Raw memory, so that interning
+/// a cell touches no reference counts.
+final class ByteInterner {
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCapacity = 1024
+    private var arenaCount = 0
+    private var starts: UnsafeMutablePointer<Int>
+    private var lengths: UnsafeMutablePointer<Int>
+    private var entryCapacity = 64
+    private(set) var count = 0
+    private var slots: UnsafeMutablePointer<Int32>  // code + 1, or 0 for empty
+    private var mask = 127
 
     init() {
-        slots = [Int32](repeating: 0, count: 64)
-        mask = 63
+        arena = .allocate(capacity: arenaCapacity)
+        starts = .allocate(capacity: entryCapacity)
+        lengths = .allocate(capacity: entryCapacity)
+        slots = .allocate(capacity: mask + 1)
+        slots.initialize(repeating: 0, count: mask + 1)
     }
 
-    var count: Int { starts.count }
+    deinit {
+        arena.deallocate()
+        starts.deallocate()
+        lengths.deallocate()
+        slots.deallocate()
+    }
 
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
@@ -24,41 +40,66 @@ struct ByteInterner {
 
     /// The code of these bytes, adding them when new.
     @inline(__always)
-    mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
+    func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
         var slot = ByteInterner.hash(p, n) & mask
         while true {
             let s = slots[slot]
             if s == 0 { break }
             let code = Int(s - 1)
-            if lengths[code] == n && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + starts[code], p, n) == 0 }) {
+            if lengths[code] == n && memcmp(arena + starts[code], p, n) == 0 {
                 return UInt32(code)
             }
             slot = (slot + 1) & mask
         }
-        let code = starts.count
-        starts.append(arena.count)
-        lengths.append(n)
-        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        return add(p, n, slot: slot)
+    }
+
+    private func add(_ p: UnsafePointer<UInt8>, _ n: Int, slot: Int) -> UInt32 {
+        if arenaCount + n > arenaCapacity {
+            var newCapacity = arenaCapacity * 2
+            while arenaCount + n > newCapacity { newCapacity *= 2 }
+            let a = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            a.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = a
+            arenaCapacity = newCapacity
+        }
+        if count == entryCapacity {
+            let newCapacity = entryCapacity * 2
+            let s = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            s.update(from: starts, count: count)
+            starts.deallocate()
+            starts = s
+            let l = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            l.update(from: lengths, count: count)
+            lengths.deallocate()
+            lengths = l
+            entryCapacity = newCapacity
+        }
+        let code = count
+        (arena + arenaCount).update(from: p, count: n)
+        starts[code] = arenaCount
+        lengths[code] = n
+        arenaCount += n
+        count += 1
         slots[slot] = Int32(code + 1)
-        if starts.count * 2 > mask { grow() }
+        if count * 2 > mask { grow() }
         return UInt32(code)
     }
 
-    private mutating func grow() {
+    private func grow() {
+        slots.deallocate()
         mask = mask * 2 + 1
-        slots = [Int32](repeating: 0, count: mask + 1)
-        arena.withUnsafeBufferPointer { a in
-            for code in 0..<starts.count {
-                var slot = ByteInterner.hash(a.baseAddress! + starts[code], lengths[code]) & mask
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = Int32(code + 1)
-            }
+        slots = .allocate(capacity: mask + 1)
+        slots.initialize(repeating: 0, count: mask + 1)
+        for code in 0..<count {
+            var slot = ByteInterner.hash(arena + starts[code], lengths[code]) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(code + 1)
         }
     }
 
-    func bytes(_ code: Int) -> ArraySlice<UInt8> { arena[starts[code]..<(starts[code] + lengths[code])] }
+    func bytes(_ code: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: arena + starts[code], count: lengths[code])
+    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -8,7 +8,7 @@ import Glibc
 /// Reads CSV and TSV files (plain or gzip) in phases: dialect → header → types → parse.
 /// The parse streams the file in blocks and splits each block at safe newlines across cores.
 public enum CSVReader {
-    static let blockSize = 16 << 20
+    static let blockSize = 8 << 20
 
     public static func read(path: String, options: CSVOptions) throws(Diagnostic) -> (Frame, LoadReport) {
         var types: [ColumnType]? = nil
@@ -87,8 +87,9 @@ public enum CSVReader {
         let parser = ChunkParser(delimiter: delimiter, columns: width, types: types, forced: forced,
                                  missing: missingTokens, skipBadRows: options.onBadRows == .skip)
         let threads = options.threads > 0 ? options.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let estimatedRows = estimateRows(sample: sampleRows.count, sampleBytes: sampleEnd, total: source.compressed ? buffer.count : source.size)
-        var parts: [[ColumnBuilder]] = (0..<width).map { _ in [] }
+        // Bytes per row in the sample: each chunk reserves about what its bytes will hold.
+        let bytesPerRow = max(1.0, Double(sampleEnd) / Double(max(1, sampleRows.count)))
+        var parts: [[ColumnSink]] = (0..<width).map { _ in [] }
         var rowsLeft = options.rowLimit ?? Int.max
         var linesBefore = 0
         var blockStart = 0  // where the data rows of this block start
@@ -108,7 +109,7 @@ public enum CSVReader {
             }
             let outcome = buffer.withUnsafeBufferPointer { buf -> BlockOutcome in
                 parseBlock(buf.baseAddress!, from: blockStart, to: blockEnd, parser: parser, threads: threads,
-                           capacity: estimatedRows, rowLimit: rowsLeft)
+                           bytesPerRow: bytesPerRow, rowLimit: rowsLeft, limited: options.rowLimit != nil)
             }
             switch outcome {
             case .parsed(let builders, let rows, let skipped, let firstSkipped):
@@ -122,6 +123,7 @@ public enum CSVReader {
                         externalLocation: "\(path):\(line)"))
                 }
             case .retype(let column, let type, let offset):
+                parts.forEach { $0.forEach { $0.deallocate() } }
                 if forced[column] {
                     let line = linesBefore + lineNumber(in: buffer, offset: offset)
                     let cell = cellText(buffer, rowStart: offset, column: column, delimiter: delimiter)
@@ -134,11 +136,13 @@ public enum CSVReader {
                 newTypes[column] = type
                 return .retype(newTypes)
             case .ragged(let offset, let fields):
+                parts.forEach { $0.forEach { $0.deallocate() } }
                 let line = linesBefore + lineNumber(in: buffer, offset: offset)
                 throw Diagnostic(.csvRagged, .error, "line \(line) has \(fields) field\(fields == 1 ? "" : "s"), but the header has \(width)",
                                  externalLocation: "\(path):\(line)",
                                  hint: "fix the line, or skip such rows with on_bad_rows=skip (the count of skipped rows is reported)")
             case .unterminatedQuote(let offset):
+                parts.forEach { $0.forEach { $0.deallocate() } }
                 let line = linesBefore + lineNumber(in: buffer, offset: offset)
                 let column = buffer.count > offset ? columnNumber(in: buffer, offset: offset) : 1
                 throw Diagnostic(.csvUnterminatedQuote, .error, "a quoted field opens on line \(line) and is never closed",
@@ -171,7 +175,7 @@ public enum CSVReader {
     // MARK: - Blocks and chunks
 
     enum BlockOutcome {
-        case parsed([[ColumnBuilder]], rows: Int, skipped: Int, firstSkipped: (Int, Int)?)
+        case parsed([[ColumnSink]], rows: Int, skipped: Int, firstSkipped: (Int, Int)?)
         case retype(column: Int, type: ColumnType, offset: Int)
         case ragged(offset: Int, fields: Int)
         case unterminatedQuote(offset: Int)
@@ -179,9 +183,10 @@ public enum CSVReader {
 
     /// Parses the rows in [start, end) on `threads` cores, in chunks split at newlines outside quotes.
     static func parseBlock(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, parser: ChunkParser,
-                           threads: Int, capacity: Int, rowLimit: Int) -> BlockOutcome {
+                           threads: Int, bytesPerRow: Double, rowLimit: Int, limited: Bool) -> BlockOutcome {
         let size = end - start
-        let chunkCount = rowLimit < Int.max || size < (1 << 20) ? 1 : threads * 2
+        // With a row limit, one chunk: rows must be counted in order.
+        let chunkCount = limited || size < (1 << 20) ? 1 : threads * 2
         var bounds = [start]
         if chunkCount > 1 {
             var parityPos = start
@@ -204,22 +209,33 @@ public enum CSVReader {
         }
         bounds.append(end)
         let chunks = bounds.count - 1
-        let perChunk = max(16, capacity / max(1, chunks) + 16)
+        let perChunk = min(rowLimit, max(16, Int(Double(size) / Double(chunks) / bytesPerRow * 1.05) + 16))
         final class Results: @unchecked Sendable {  // each slot written by one worker
             var outcomes: [ChunkOutcome?]
-            var builders: [[ColumnBuilder]]
-            init(_ n: Int) { outcomes = Array(repeating: nil, count: n); builders = Array(repeating: [], count: n) }
+            let sinks: [UnsafeMutablePointer<ColumnSink>]
+            init(_ n: Int, _ types: [ColumnType], _ capacity: Int) {
+                outcomes = Array(repeating: nil, count: n)
+                sinks = (0..<n).map { _ in
+                    let p = UnsafeMutablePointer<ColumnSink>.allocate(capacity: types.count)
+                    for (c, t) in types.enumerated() { (p + c).initialize(to: ColumnSink(type: t, capacity: capacity)) }
+                    return p
+                }
+            }
         }
-        let results = Results(chunks)
-        for k in 0..<chunks {
-            results.builders[k] = parser.types.map { ColumnBuilder(type: $0, capacity: perChunk) }
-        }
+        let results = Results(chunks, parser.types, perChunk)
         let sendableBase = SendablePointer(base)
         let chunkBounds = bounds
         DispatchQueue.concurrentPerform(iterations: chunks) { k in
             results.outcomes[k] = parser.parse(sendableBase.pointer, from: chunkBounds[k], to: chunkBounds[k + 1],
-                                               into: results.builders[k], rowLimit: rowLimit)
+                                               into: results.sinks[k], rowLimit: rowLimit)
         }
+        let width = parser.types.count
+        let sinks: [[ColumnSink]] = results.sinks.map { p in
+            defer { p.deinitialize(count: width); p.deallocate() }
+            return Array(UnsafeBufferPointer(start: p, count: width))
+        }
+        var failed = false
+        defer { if failed { for chunk in sinks { for s in chunk { s.deallocate() } } } }
         var rows = 0, skipped = 0
         var firstSkipped: (Int, Int)? = nil
         for k in 0..<chunks {
@@ -228,12 +244,12 @@ public enum CSVReader {
                 rows += r
                 skipped += s
                 if firstSkipped == nil, let f { firstSkipped = (f.offset, f.fields) }
-            case .retype(let c, let t, let o): return .retype(column: c, type: t, offset: o)
-            case .ragged(let o, let f): return .ragged(offset: o, fields: f)
-            case .unterminatedQuote(let o): return .unterminatedQuote(offset: o)
+            case .retype(let c, let t, let o): failed = true; return .retype(column: c, type: t, offset: o)
+            case .ragged(let o, let f): failed = true; return .ragged(offset: o, fields: f)
+            case .unterminatedQuote(let o): failed = true; return .unterminatedQuote(offset: o)
             }
         }
-        return .parsed(results.builders, rows: rows, skipped: skipped, firstSkipped: firstSkipped)
+        return .parsed(sinks, rows: rows, skipped: skipped, firstSkipped: firstSkipped)
     }
 
     struct SendablePointer: @unchecked Sendable {
@@ -308,11 +324,6 @@ public enum CSVReader {
         guard let row = line.first, column < row.count else { return "" }
         let text = String(decoding: row[column], as: UTF8.self)
         return text.count > 40 ? String(text.prefix(40)) + "…" : text
-    }
-
-    static func estimateRows(sample: Int, sampleBytes: Int, total: Int) -> Int {
-        guard sample > 0, sampleBytes > 0 else { return 1024 }
-        return min(Int(Double(total) / Double(sampleBytes) * Double(sample) * 1.02) + 16, 200_000_000)
     }
 
     /// Column names made unique: a repeated name gets "_2", "_3"…, with a warning; an empty one a number.

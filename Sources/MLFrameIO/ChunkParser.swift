@@ -21,19 +21,33 @@ struct ChunkParser {
     let forced: [Bool]
     let missing: [[UInt8]]
     let skipBadRows: Bool
+    /// The longest missing token, so longer fields skip the comparison.
+    let longestToken: Int
 
-    func parse(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, into builders: [ColumnBuilder], rowLimit: Int) -> ChunkOutcome {
+    init(delimiter: UInt8, columns: Int, types: [ColumnType], forced: [Bool], missing: [[UInt8]], skipBadRows: Bool) {
+        self.delimiter = delimiter
+        self.columns = columns
+        self.types = types
+        self.forced = forced
+        self.missing = missing
+        self.skipBadRows = skipBadRows
+        self.longestToken = missing.map(\.count).max() ?? 0
+    }
+
+    func parse(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, into sinks: UnsafeMutablePointer<ColumnSink>, rowLimit: Int) -> ChunkOutcome {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let delim = delimiter
         var pos = start
         var rows = 0, skipped = 0
         var firstSkipped: (Int, Int)? = nil
-        var starts = [Int](repeating: 0, count: columns + 1)
-        var ends = [Int](repeating: 0, count: columns + 1)
-        var escaped = [Bool](repeating: false, count: columns + 1)
+        // Where each field of the current row starts and ends, and how it was quoted.
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: columns + 1)
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: columns + 1)
+        let escaped = UnsafeMutablePointer<Bool>.allocate(capacity: columns + 1)
+        let quoted = UnsafeMutablePointer<Bool>.allocate(capacity: columns + 1)
+        defer { starts.deallocate(); ends.deallocate(); escaped.deallocate(); quoted.deallocate() }
         var scratch = [UInt8]()
         let hasEmptyToken = missing.contains { $0.isEmpty }
-        let tokens = missing.filter { !$0.isEmpty }
         while pos < end && rows < rowLimit {
             let rowStart = pos
             var fields = 0
@@ -43,8 +57,9 @@ struct ChunkParser {
                 continue
             }
             while true {
-                var fs = pos, fe = pos, esc = false
+                var fs = pos, fe = pos, esc = false, wasQuoted = false
                 if pos < end && base[pos] == quote {
+                    wasQuoted = true
                     pos += 1
                     fs = pos
                     while true {
@@ -72,7 +87,7 @@ struct ChunkParser {
                     fe = pos
                 }
                 if fields <= columns {
-                    starts[fields] = fs; ends[fields] = fe; escaped[fields] = esc
+                    starts[fields] = fs; ends[fields] = fe; escaped[fields] = esc; quoted[fields] = wasQuoted
                 }
                 fields += 1
                 if pos < end && base[pos] == delim {
@@ -99,10 +114,12 @@ struct ChunkParser {
                         k += base[k] == quote ? 2 : 1
                     }
                     problem = scratch.withUnsafeBufferPointer { b in
-                        cell(b.baseAddress ?? base, b.count, c, builders[c], rowStart, hasEmptyToken, tokens)
+                        cell(b.baseAddress ?? base, b.count, c, &sinks[c], rowStart, false, false, quoted: true)
                     }
                 } else {
-                    problem = cell(base + starts[c], ends[c] - starts[c], c, builders[c], rowStart, hasEmptyToken, tokens)
+                    // A quoted field is text as written: "" is the empty text and "NA" is not missing.
+                    problem = cell(base + starts[c], ends[c] - starts[c], c, &sinks[c], rowStart,
+                                   hasEmptyToken && !quoted[c], !quoted[c], quoted: quoted[c])
                 }
                 if let problem { return problem }
             }
@@ -113,21 +130,23 @@ struct ChunkParser {
 
     /// Appends one cell; returns why the parse must stop, if it must.
     @inline(__always)
-    private func cell(_ p: UnsafePointer<UInt8>, _ n: Int, _ c: Int, _ builder: ColumnBuilder, _ rowStart: Int,
-                      _ hasEmptyToken: Bool, _ tokens: [[UInt8]]) -> ChunkOutcome? {
+    private func cell(_ p: UnsafePointer<UInt8>, _ n: Int, _ c: Int, _ sink: inout ColumnSink, _ rowStart: Int,
+                      _ hasEmptyToken: Bool, _ checkTokens: Bool, quoted: Bool) -> ChunkOutcome? {
         if n == 0 {
-            if hasEmptyToken { builder.appendMissing(); return nil }
-        } else if !tokens.isEmpty && n <= 8 && isToken(p, n, tokens) {
-            builder.appendMissing()
+            if hasEmptyToken { sink.appendMissing(); return nil }
+            // An empty quoted field in a number column is still missing: there is no empty number.
+            if quoted && sink.type != .string { sink.appendMissing(); return nil }
+        } else if checkTokens && n <= longestToken && isToken(p, n) {
+            sink.appendMissing()
             return nil
         }
-        if builder.append(p, n) { return nil }
+        if sink.append(p, n) { return nil }
         return .retype(column: c, type: forced[c] ? types[c] : widen(types[c], p, n), offset: rowStart)
     }
 
     @inline(__always)
-    private func isToken(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: [[UInt8]]) -> Bool {
-        for t in tokens where t.count == n {
+    private func isToken(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        for t in missing where t.count == n {
             var same = true
             for k in 0..<n where t[k] != p[k] { same = false; break }
             if same { return true }

@@ -1,135 +1,158 @@
+import MLDiagnostics
 import MLFrame
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Collects one column's cells while parsing, in the type chosen for it.
+/// Collects one column's cells while parsing, in the type chosen for it. The storage is raw
+/// memory grown by doubling: the parse loop touches no reference counts and no array checks.
 /// A cell that does not fit the type reports it, and the reader re-reads with a wider type.
-final class ColumnBuilder {
+struct ColumnSink {
     let type: ColumnType
-    var floats: [Double] = []
-    var ints: [Int64] = []
-    var bools: [Bool] = []
-    var dates: [Int32] = []
-    var codes: [UInt32] = []
-    var interner = ByteInterner()
-    var validity: [UInt64] = []
-    var count = 0
-    var missing = 0
+    let width: Int                 // bytes per value
+    private(set) var values: UnsafeMutableRawPointer
+    private(set) var validity: UnsafeMutablePointer<UInt64>
+    private(set) var capacity: Int
+    private(set) var count = 0
+    private(set) var missing = 0
+    /// Text columns intern their values here (nil for other types).
+    let interner: ByteInterner?
 
     init(type: ColumnType, capacity: Int) {
         self.type = type
         switch type {
-        case .float64: floats.reserveCapacity(capacity)
-        case .int64: ints.reserveCapacity(capacity)
-        case .bool: bools.reserveCapacity(capacity)
-        case .date: dates.reserveCapacity(capacity)
-        case .string: codes.reserveCapacity(capacity)
+        case .float64, .int64: width = 8
+        case .bool: width = 1
+        case .date, .string: width = 4
         }
-        validity.reserveCapacity(capacity / 64 + 1)
+        self.capacity = max(64, capacity)
+        values = UnsafeMutableRawPointer.allocate(byteCount: self.capacity * width, alignment: 8)
+        validity = UnsafeMutablePointer<UInt64>.allocate(capacity: self.capacity / 64 + 1)
+        interner = type == .string ? ByteInterner() : nil
+    }
+
+    /// Frees the memory; call once, after its values were copied out.
+    func deallocate() {
+        values.deallocate()
+        validity.deallocate()
+    }
+
+    private mutating func grow() {
+        let newCapacity = capacity * 2
+        let v = UnsafeMutableRawPointer.allocate(byteCount: newCapacity * width, alignment: 8)
+        v.copyMemory(from: values, byteCount: count * width)
+        values.deallocate()
+        values = v
+        let b = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity / 64 + 1)
+        b.update(from: validity, count: count / 64 + 1)
+        validity.deallocate()
+        validity = b
+        capacity = newCapacity
     }
 
     @inline(__always)
-    private func markValid(_ valid: Bool) {
-        if count & 63 == 0 { validity.append(0) }
-        if valid { validity[count >> 6] |= 1 << UInt64(count & 63) } else { missing += 1 }
+    private mutating func mark(_ valid: Bool) {
+        let word = count >> 6, bit = UInt64(1) << UInt64(count & 63)
+        if count & 63 == 0 { validity[word] = 0 }
+        if valid { validity[word] |= bit } else { missing += 1 }
         count += 1
     }
 
     @inline(__always)
-    func appendMissing() {
+    mutating func appendMissing() {
+        if count == capacity { grow() }
         switch type {
-        case .float64: floats.append(.nan)
-        case .int64: ints.append(0)
-        case .bool: bools.append(false)
-        case .date: dates.append(0)
-        case .string: codes.append(0)
+        case .float64: values.storeBytes(of: Double.nan, toByteOffset: count * 8, as: Double.self)
+        case .int64: values.storeBytes(of: Int64(0), toByteOffset: count * 8, as: Int64.self)
+        case .bool: values.storeBytes(of: false, toByteOffset: count, as: Bool.self)
+        case .date: values.storeBytes(of: Int32(0), toByteOffset: count * 4, as: Int32.self)
+        case .string: values.storeBytes(of: UInt32(0), toByteOffset: count * 4, as: UInt32.self)
         }
-        markValid(false)
+        mark(false)
     }
 
     /// Appends a field's value; false when the bytes are not of this column's type.
     @inline(__always)
-    func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if count == capacity { grow() }
         switch type {
         case .float64:
             guard let v = FieldParsing.double(p, n) else { return false }
-            floats.append(v)
+            values.storeBytes(of: v, toByteOffset: count * 8, as: Double.self)
         case .int64:
             guard let v = FieldParsing.int(p, n) else { return false }
-            ints.append(v)
+            values.storeBytes(of: v, toByteOffset: count * 8, as: Int64.self)
         case .bool:
             guard let v = FieldParsing.bool(p, n) else { return false }
-            bools.append(v)
+            values.storeBytes(of: v, toByteOffset: count, as: Bool.self)
         case .date:
             guard let v = FieldParsing.date(p, n) else { return false }
-            dates.append(v)
+            values.storeBytes(of: v, toByteOffset: count * 4, as: Int32.self)
         case .string:
-            codes.append(interner.intern(p, n))
+            let code = interner.unsafelyUnwrapped.intern(p, n)
+            values.storeBytes(of: code, toByteOffset: count * 4, as: UInt32.self)
         }
-        markValid(true)
+        mark(true)
         return true
     }
 
-    /// Drops the cells after the first `n` (a skipped bad row).
-    func truncate(to n: Int) {
-        guard n < count else { return }
-        for i in n..<count where validity[i >> 6] & (1 << UInt64(i & 63)) == 0 { missing -= 1 }
-        switch type {
-        case .float64: floats.removeLast(count - n)
-        case .int64: ints.removeLast(count - n)
-        case .bool: bools.removeLast(count - n)
-        case .date: dates.removeLast(count - n)
-        case .string: codes.removeLast(count - n)
-        }
-        count = n
-        validity.removeLast(validity.count - (n + 63) / 64)
-        if n & 63 != 0 { validity[validity.count - 1] &= (1 << UInt64(n & 63)) - 1 }
+    @inline(__always)
+    func isValid(_ i: Int) -> Bool { validity[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+
+    func copyValues<T>(as: T.Type, into out: inout [T]) {
+        let typed = values.assumingMemoryBound(to: T.self)
+        out.append(contentsOf: UnsafeBufferPointer(start: typed, count: count))
     }
 }
 
-/// The builders of one chunk, merged in order into whole columns.
+/// The sinks of one chunk, merged in order into whole columns.
 enum ColumnMerger {
-    /// Joins chunk builders (all of one type) into a column. Text columns get one dictionary,
-    /// with strings in order of first appearance; invalid UTF-8 is replaced and reported.
-    static func merge(name: String, type: ColumnType, parts: [ColumnBuilder], invalidUTF8: inout Bool) -> Column {
+    /// Joins chunk sinks (all of one type) into a column and frees them. Text columns get one
+    /// dictionary, with strings in order of first appearance; invalid UTF-8 is replaced and reported.
+    static func merge(name: String, type: ColumnType, parts: [ColumnSink], invalidUTF8: inout Bool) -> Column {
+        defer { for p in parts { p.deallocate() } }
         let total = parts.reduce(0) { $0 + $1.count }
-        var validity = Bitmap(count: 0, allValid: true)
-        let anyMissing = parts.contains { $0.missing > 0 }
-        if anyMissing {
-            var flags = [Bool]()
-            flags.reserveCapacity(total)
+        var validity: Bitmap? = nil
+        if parts.contains(where: { $0.missing > 0 }) {
+            var bits = Bitmap(count: total, allValid: true)
+            var row = 0
             for p in parts {
-                for i in 0..<p.count { flags.append(p.validity[i >> 6] & (1 << UInt64(i & 63)) != 0) }
+                for i in 0..<p.count {
+                    if !p.isValid(i) { bits[row] = false }
+                    row += 1
+                }
             }
-            validity = Bitmap(flags)
+            validity = bits
         }
-        let v: Bitmap? = anyMissing ? validity : nil
         switch type {
         case .float64:
-            if parts.count == 1 { return Column(name: name, storage: .float(parts[0].floats), validity: v) }
             var all = [Double](); all.reserveCapacity(total)
-            for p in parts { all.append(contentsOf: p.floats) }
-            return Column(name: name, storage: .float(all), validity: v)
+            for p in parts { p.copyValues(as: Double.self, into: &all) }
+            return Column(name: name, storage: .float(all), validity: validity)
         case .int64:
-            if parts.count == 1 { return Column(name: name, storage: .int(parts[0].ints), validity: v) }
             var all = [Int64](); all.reserveCapacity(total)
-            for p in parts { all.append(contentsOf: p.ints) }
-            return Column(name: name, storage: .int(all), validity: v)
+            for p in parts { p.copyValues(as: Int64.self, into: &all) }
+            return Column(name: name, storage: .int(all), validity: validity)
         case .bool:
             var all = [Bool](); all.reserveCapacity(total)
-            for p in parts { all.append(contentsOf: p.bools) }
-            return Column(name: name, storage: .bool(all), validity: v)
+            for p in parts { p.copyValues(as: Bool.self, into: &all) }
+            return Column(name: name, storage: .bool(all), validity: validity)
         case .date:
             var all = [Int32](); all.reserveCapacity(total)
-            for p in parts { all.append(contentsOf: p.dates) }
-            return Column(name: name, storage: .date(all), validity: v)
+            for p in parts { p.copyValues(as: Int32.self, into: &all) }
+            return Column(name: name, storage: .date(all), validity: validity)
         case .string:
             var dictionary: [String] = []
             var index: [String: UInt32] = [:]
             var all = [UInt32](); all.reserveCapacity(total)
             for p in parts {
-                var remap = [UInt32](repeating: 0, count: p.interner.count)
-                for code in 0..<p.interner.count {
-                    let bytes = p.interner.bytes(code)
-                    if !invalidUTF8, TextDecodingCheck.isInvalid(bytes) { invalidUTF8 = true }
+                let interner = p.interner!
+                var remap = [UInt32](repeating: 0, count: interner.count)
+                for code in 0..<interner.count {
+                    let bytes = interner.bytes(code)
+                    if !invalidUTF8, bytes.contains(where: { $0 >= 0x80 }), TextDecoding.firstInvalidUTF8(Array(bytes)) != nil {
+                        invalidUTF8 = true
+                    }
                     let s = String(decoding: bytes, as: UTF8.self)
                     if let existing = index[s] {
                         remap[code] = existing
@@ -140,21 +163,13 @@ enum ColumnMerger {
                         remap[code] = new
                     }
                 }
-                for i in 0..<p.count { all.append(p.missing > 0 && p.validity[i >> 6] & (1 << UInt64(i & 63)) == 0 ? 0 : remap[Int(p.codes[i])]) }
+                let codes = p.values.assumingMemoryBound(to: UInt32.self)
+                remap.withUnsafeBufferPointer { r in
+                    for i in 0..<p.count { all.append(r[Int(codes[i])]) }
+                }
             }
             if dictionary.isEmpty { dictionary = [""] }
-            return Column(name: name, storage: .string(codes: all, dictionary: dictionary), validity: v)
+            return Column(name: name, storage: .string(codes: all, dictionary: dictionary), validity: validity)
         }
-    }
-}
-
-import MLDiagnostics
-
-enum TextDecodingCheck {
-    static func isInvalid(_ bytes: ArraySlice<UInt8>) -> Bool {
-        for b in bytes where b >= 0x80 {
-            return TextDecoding.firstInvalidUTF8(Array(bytes)) != nil
-        }
-        return false
     }
 }

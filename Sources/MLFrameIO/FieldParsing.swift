@@ -4,7 +4,18 @@ import Glibc
 
 /// Parsers for one field's bytes. Each returns nil when the bytes are not a value of its type.
 enum FieldParsing {
-    static let powersOf10: [Double] = (0...22).map { pow(10, Double($0)) }
+    /// 10^e for 0 ≤ e ≤ 22, all exact doubles. A switch, not a global table: a global's lazy
+    /// initialisation check would run on every cell.
+    @inline(__always)
+    static func powerOf10(_ e: Int) -> Double {
+        switch e {
+        case 0: return 1e0; case 1: return 1e1; case 2: return 1e2; case 3: return 1e3; case 4: return 1e4
+        case 5: return 1e5; case 6: return 1e6; case 7: return 1e7; case 8: return 1e8; case 9: return 1e9
+        case 10: return 1e10; case 11: return 1e11; case 12: return 1e12; case 13: return 1e13; case 14: return 1e14
+        case 15: return 1e15; case 16: return 1e16; case 17: return 1e17; case 18: return 1e18; case 19: return 1e19
+        case 20: return 1e20; case 21: return 1e21; default: return 1e22
+        }
+    }
 
     @inline(__always)
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 }
@@ -87,7 +98,7 @@ enum FieldParsing {
         guard i == end else { return nil }
         if digits <= 15 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
             var v = Double(mantissa)
-            if exponent < 0 { v /= powersOf10[-exponent] } else { v *= powersOf10[exponent] }
+            if exponent < 0 { v /= powerOf10(-exponent) } else { v *= powerOf10(exponent) }
             return negative ? -v : v
         }
         return slow(p + start, end - start)

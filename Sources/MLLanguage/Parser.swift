@@ -92,7 +92,7 @@ public struct Parser {
         while !atCommandEnd {
             if current.isKeyword("as") {
                 let asToken = advance()
-                while current.kind == .word || current.kind == .quotedName {
+                while (current.kind == .word || current.kind == .quotedName) && !peekToken().isPunct("=") {
                     let t = advance()
                     if t.kind == .word && reservedWords.contains(t.text) {
                         throw Diagnostic(.syntaxError, .error, "'\(t.text)' is a reserved word and cannot be a name", file: file, range: t.range,
@@ -104,8 +104,14 @@ public struct Parser {
                     throw expected("a name after 'as'", hint: "write 'as NAME' to bind the result to NAME")
                 }
                 bindingRange = asToken.range.union(binding.last!.range)
-                if !atCommandEnd {
-                    throw unexpected("after 'as \(binding.map(\.text).joined(separator: " "))'; 'as NAME' ends a command")
+                // Only key=value options may follow the names.
+                while !atCommandEnd {
+                    let arg = try argument()
+                    guard case .option = arg else {
+                        throw Diagnostic(.syntaxError, .error, "unexpected argument after 'as \(binding.map(\.text).joined(separator: " "))'",
+                                         file: file, range: arg.range, hint: "'as NAME' comes last; only key=value options may follow it")
+                    }
+                    arguments.append(arg)
                 }
                 break
             }

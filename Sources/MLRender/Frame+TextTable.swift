@@ -21,7 +21,7 @@ extension TextTable {
         self.init(columns: columns, totalRows: n, gapAfter: gap)
     }
 
-    static func displayText(_ c: MLFrame.Column, _ i: Int) -> String? {
+    public static func displayText(_ c: MLFrame.Column, _ i: Int) -> String? {
         guard c.isValid(i) else { return nil }
         switch c.storage {
         case .float(let v): return NumberFormat.cell(v[i])

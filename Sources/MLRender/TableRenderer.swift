@@ -59,6 +59,12 @@ public struct TableRenderer: Sendable {
             shown = left + right
             hidden = Array(table.columns.indices.filter { !shown.contains($0) })
         }
+        // The footer must fit: widen the last column when the table is narrower than its text.
+        let footerText = table.footer ?? "\(table.totalRows) rows (\(table.shownRows) shown) × \(table.columns.count) columns"
+        let shownWidth = shown.reduce(0) { $0 + widths[$1] + 3 } - 1 + (hidden.isEmpty ? 0 : 4)
+        if let last = shown.last, shownWidth - 2 < footerText.count, hidden.isEmpty {
+            widths[last] += min(footerText.count - (shownWidth - 2), max(0, width - total(widths)))
+        }
         var cols: [(header: String, type: String, align: TextTable.Alignment, cells: [String?], width: Int)] = []
         for i in shown { cols.append((table.columns[i].header, table.columns[i].typeLabel ?? "", table.columns[i].alignment, table.columns[i].cells, widths[i])) }
         if !hidden.isEmpty {
@@ -96,11 +102,15 @@ public struct TableRenderer: Sendable {
         }
         // The footer: row and column counts, and what was left out.
         var footer: [String] = []
+        if let custom = table.footer {
+            footer.append(custom + (hidden.isEmpty ? "" : " (\(shown.count) of \(table.columns.count) columns shown)"))
+        } else {
         let rowText = table.totalRows == 1 ? "1 row" : "\(table.totalRows) rows"
         var counts = table.shownRows < table.totalRows ? "\(rowText) (\(table.shownRows) shown)" : rowText
         let colText = table.columns.count == 1 ? "1 column" : "\(table.columns.count) columns"
         counts += hidden.isEmpty ? " × \(colText)" : " × \(colText) (\(shown.count) shown)"
         footer.append(counts)
+        }
         if !hidden.isEmpty {
             footer += wrap("hidden: " + hidden.map { table.columns[$0].header }.joined(separator: ", "), total(cols.map(\.width)) - 4)
         }
@@ -111,6 +121,34 @@ public struct TableRenderer: Sendable {
         }
         out += g.bl + String(repeating: g.h, count: inner) + g.br + "\n"
         if let caption = table.caption { out += caption + "\n" }
+        return out
+    }
+
+    /// A table without borders, columns two spaces apart and a rule under the header: for
+    /// summaries (describe) that must fit 80 columns. Too wide: the widest columns shrink.
+    public func plain(_ table: TextTable) -> String {
+        var widths = table.columns.map { c -> Int in
+            let cellWidth = c.cells.reduce(0) { max($0, displayWidth($1 ?? missingText)) }
+            return max(displayWidth(c.header), cellWidth, 1)
+        }
+        func total() -> Int { widths.reduce(0, +) + 2 * (widths.count - 1) }
+        while total() > width, let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > TableRenderer.minColumnWidth {
+            widths[i] -= 1
+        }
+        func line(_ texts: [String?], styled: Bool = false) -> String {
+            var parts: [String] = []
+            for (k, c) in table.columns.enumerated() {
+                let t = fit(texts[k] ?? missingText, widths[k])
+                let padded = c.alignment == .right ? pad(left: t, widths[k]) : pad(right: t, widths[k])
+                parts.append(texts[k] == nil || styled ? dim(padded) : padded)
+            }
+            return parts.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        var out = line(table.columns.map { $0.header })
+        out += widths.map { String(repeating: unicode ? "─" : "-", count: $0) }.joined(separator: "  ") + "\n"
+        for r in 0..<table.shownRows {
+            out += line(table.columns.map { $0.cells[r] })
+        }
         return out
     }
 
@@ -220,6 +258,12 @@ struct BoxGlyphs {
 }
 
 extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.hasSuffix(" ") { s = s.dropLast() }
+        return String(s)
+    }
+
     func replacingAll(_ target: String, with replacement: String) -> String {
         var out = ""
         var rest = Substring(self)

@@ -22,6 +22,8 @@ public struct TextTable: Sendable {
     public var gapAfter: Int?
     /// A line under the table ("344 rows × 8 columns" is added automatically).
     public var caption: String?
+    /// Replaces the automatic "N rows × M columns" footer (a schema's rows are columns).
+    public var footer: String?
 
     public init(columns: [Column], totalRows: Int? = nil, gapAfter: Int? = nil, caption: String? = nil) {
         self.columns = columns

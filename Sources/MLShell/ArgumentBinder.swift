@@ -9,10 +9,24 @@ struct ArgumentBinder {
 
     func bind() throws(Diagnostic) -> CommandCall {
         var options: [String: Expr] = [:]
+        var freeOptions: [(name: Name, value: Expr)] = []
         var items: [Argument] = []
+        var afterOption = false
         for arg in command.arguments {
+            if case .comma = arg, afterOption {
+                continue  // `n=count(x), m=mean(y)`: commas between options
+            }
+            afterOption = false
             if case .option(let name, let value) = arg {
+                afterOption = true
                 guard let option = spec.options.first(where: { $0.name == name.text }) else {
+                    if spec.freeOptions != nil {
+                        if freeOptions.contains(where: { $0.name.text == name.text }) {
+                            throw diag(.badArgument, "'\(name.text)=' is given twice", name.range, hint: "keep one \(name.text)=...")
+                        }
+                        freeOptions.append((name, value))
+                        continue
+                    }
                     throw unknownOption(name)
                 }
                 if options[name.text] != nil {
@@ -38,27 +52,32 @@ struct ArgumentBinder {
 
         var parameters: [String: [Expr]] = [:]
         var i = 0
-        for p in spec.parameters {
+        for (index, p) in spec.parameters.enumerated() {
             if let keyword = p.keyword {
                 guard i < items.count, case .positional(let e) = items[i], e.asName?.text == keyword, e.asName?.quoted == false else {
                     if p.optional { continue }
                     throw missing(p, at: i < items.count ? items[i].range : nil)
                 }
                 i += 1
+                if p.kind == .flag {
+                    parameters[p.name] = [e]
+                    continue
+                }
                 guard i < items.count else { throw missing(p, at: nil, after: keyword) }
+            }
+            if p.kind == .dataset && p.optional, i < items.count, case .positional(let e) = items[i],
+               !takesDataset(e, laterParameters: spec.parameters[(index + 1)...]) {
+                continue
             }
             if p.variadic {
                 var values: [Expr] = []
                 while i < items.count {
-                    guard case .positional(let e) = items[i] else {
-                        throw diag(.unexpectedArgument, "unexpected ','", items[i].range, hint: "usage: \(spec.usage)")
-                    }
-                    if let stop = nextKeyword(after: p), e.asName?.text == stop { break }
+                    if case .comma = items[i] { i += 1; continue }
+                    guard case .positional(let e) = items[i] else { break }
+                    if let stop = nextKeyword(after: p), e.asName?.text == stop, e.asName?.quoted == false { break }
                     try check(e, against: p.kind, label: p.name)
                     values.append(e)
                     i += 1
-                    if i < items.count, case .comma = items[i] { i += 1; continue }
-                    break
                 }
                 if values.isEmpty {
                     if p.optional { continue }
@@ -83,7 +102,23 @@ struct ArgumentBinder {
             throw diag(.unexpectedArgument, "'\(spec.name)' takes no further argument here", extra.range,
                        hint: "usage: \(spec.usage)")
         }
-        return CommandCall(command: command, spec: spec, parameters: parameters, options: options, session: session)
+        return CommandCall(command: command, spec: spec, parameters: parameters, options: options,
+                           freeOptions: freeOptions, session: session)
+    }
+
+    /// Whether an optional dataset parameter takes this argument. A bare name does, unless it is
+    /// a column of the current dataset or the keyword of a later parameter (`count by x`).
+    private func takesDataset(_ e: Expr, laterParameters: ArraySlice<Parameter>) -> Bool {
+        guard let name = e.asName else { return false }
+        if session.dataset(named: name.text) != nil { return true }
+        if !name.quoted, laterParameters.contains(where: { $0.keyword == name.text }) { return false }
+        if let current = session.currentDataset, current.frame.index(of: name.text) != nil { return false }
+        // Only one positional left and more required: the name belongs to them.
+        let required = laterParameters.filter { !$0.optional && $0.keyword == nil }
+        if !required.isEmpty && command.arguments.filter({ if case .positional = $0 { return true }; return false }).count <= required.count {
+            return false
+        }
+        return true
     }
 
     private func nextKeyword(after p: Parameter) -> String? {

@@ -8,6 +8,8 @@ public struct CommandCall {
     /// Each parameter's arguments (a variadic one may have several).
     public let parameters: [String: [Expr]]
     public let options: [String: Expr]
+    /// The `NAME=EXPR` options of a spec with free options, in the order written.
+    public let freeOptions: [(name: Name, value: Expr)]
     public var binding: [Name] { command.binding }
     let session: Session
 

@@ -19,8 +19,12 @@ public enum ParameterKind: Sendable, Equatable {
     case duration
     /// A bare word, one of these when the list is not empty (`set color on`).
     case word([String])
-    /// A bare name: a dataset, a column, a setting.
+    /// A bare name: a column, a setting.
     case name
+    /// The name of a dataset; when optional and left out, the current dataset.
+    case dataset
+    /// A keyword that stands alone (`summarize`, `desc`): present or not.
+    case flag
 }
 
 /// One positional parameter. `keyword` introduces it (`by COL`); `variadic` takes a comma list.
@@ -79,11 +83,15 @@ public struct CommandSpec: Sendable {
     /// The names `as` binds (`["NAME"]`, `["TRAIN", "TEST"]`); empty when `as` is not allowed.
     public let binds: [String]
     public let examples: [Example]
+    /// `NAME=EXPR` options of the user's own naming (derive, rename, summarize), with their help.
+    public let freeOptions: (usage: String, help: String)?
 
     public init(
         name: String, aliases: [String] = [], stage: Stage, abstract: String, discussion: String? = nil,
-        parameters: [Parameter] = [], options: [OptionSpec] = [], binds: [String] = [], examples: [Example] = []
+        parameters: [Parameter] = [], options: [OptionSpec] = [], freeOptions: (usage: String, help: String)? = nil,
+        binds: [String] = [], examples: [Example] = []
     ) {
+        self.freeOptions = freeOptions
         self.name = name
         self.aliases = aliases
         self.stage = stage
@@ -99,9 +107,13 @@ public struct CommandSpec: Sendable {
     public var usage: String {
         var parts = [name]
         for p in parameters {
-            var s = p.keyword.map { "\($0) \(p.name)" } ?? p.name
+            var s = p.kind == .flag ? (p.keyword ?? p.name) : (p.keyword.map { "\($0) \(p.name)" } ?? p.name)
             if p.variadic { s += ", ..." }
             parts.append(p.optional ? "[\(s)]" : s)
+            if p.keyword == "summarize", let free = freeOptions { parts.append(free.usage + ", ...") }
+        }
+        if let free = freeOptions, !parameters.contains(where: { $0.keyword == "summarize" }) {
+            parts.append(free.usage + " ...")
         }
         for o in options {
             parts.append("[\(o.name)=\(o.kind.placeholder)]")
@@ -123,6 +135,8 @@ extension ParameterKind {
         case .duration: return "DURATION"
         case .word(let choices): return choices.isEmpty ? "WORD" : choices.joined(separator: "|")
         case .name: return "NAME"
+        case .dataset: return "DS"
+        case .flag: return ""
         }
     }
 
@@ -137,6 +151,8 @@ extension ParameterKind {
         case .duration: return "a duration such as 500ms, 2s or 1m"
         case .word(let choices): return choices.isEmpty ? "a word" : "one of " + choices.joined(separator: ", ")
         case .name: return "a name"
+        case .dataset: return "a dataset's name"
+        case .flag: return "nothing"
         }
     }
 }

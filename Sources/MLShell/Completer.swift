@@ -65,7 +65,8 @@ public struct Completer {
             if let option = spec.options.first(where: { $0.name == key }), case .word(let choices) = option.kind {
                 return Completion(start: start, candidates: filter(choices, word))
             }
-            return Completion(start: start, candidates: filter(session.variableNames, word))
+            let columns = (previous(words).lazy.compactMap { session.dataset(named: $0) }.first ?? session.currentDataset)?.frame.columnNames ?? []
+            return Completion(start: start, candidates: filter(session.variableNames + columns, word))
         }
         let previous = Array(words.dropFirst())
         var pool: [String] = type.completions(at: previous.count, previous: previous, in: session)
@@ -76,8 +77,13 @@ public struct Completer {
         }
         if !spec.binds.isEmpty && !previous.isEmpty { pool.append("as") }
         pool += session.variableNames
+        // Column names: of the dataset the line names, else of the current one.
+        let named = previous.lazy.compactMap { session.dataset(named: $0) }.first
+        if let d = named ?? session.currentDataset { pool += d.frame.columnNames }
         return Completion(start: start, candidates: filter(pool, word))
     }
+
+    private func previous(_ words: [String]) -> [String] { Array(words.dropFirst()) }
 
     private func filter(_ pool: [String], _ prefix: String) -> [String] {
         var seen = Set<String>()

@@ -30,8 +30,9 @@ public enum HelpFormatter {
             out += "\n\(d)\n"
         }
         let rows: [(String, String)] = spec.parameters.map { p in
-            (p.keyword.map { "\($0) \(p.name)" } ?? p.name, p.help + (p.optional ? " (optional)" : ""))
-        }
+            let label = p.kind == .flag ? (p.keyword ?? p.name) : (p.keyword.map { "\($0) \(p.name)" } ?? p.name)
+            return (label, p.help + (p.optional && p.kind != .flag ? " (optional)" : ""))
+        } + (spec.freeOptions.map { [($0.usage, $0.help)] } ?? [])
         if !rows.isEmpty {
             out += "\nparameters:\n" + table(rows)
         }

@@ -77,8 +77,33 @@ public final class Session {
         values[name] = value
     }
 
+    // MARK: - Datasets
+
+    /// The dataset commands use when none is named: the last one loaded or changed.
+    public private(set) var currentName: String?
+
+    public func dataset(named name: String) -> Dataset? {
+        if case .dataset(let d)? = values[name] { return d }
+        return nil
+    }
+
+    public var currentDataset: Dataset? { currentName.flatMap { dataset(named: $0) } }
+
+    public var datasetNames: [String] { variableNames.filter { dataset(named: $0) != nil } }
+
+    /// Binds a dataset under its name and makes it current.
+    public func bindDataset(_ d: Dataset) {
+        bind(d.name, .dataset(d))
+        currentName = d.name
+    }
+
+    public func makeCurrent(_ d: Dataset) { currentName = d.name }
+
     /// The label the prompt shows: the current dataset, once there is one.
-    public var promptLabel: String? { nil }
+    public var promptLabel: String? {
+        guard let d = currentDataset else { return nil }
+        return "\(d.name) \(d.frame.rowCount)×\(d.frame.columns.count)"
+    }
 
     /// The prompt: `mlsh> `, or `mlsh [penguins 344×8]> ` with a current dataset.
     public var prompt: String {

@@ -1,4 +1,5 @@
 import MLDiagnostics
+import MLRender
 
 /// The session's settings, changed with `set OPTION VALUE`.
 public struct Settings: Sendable {
@@ -15,6 +16,8 @@ public struct Settings: Sendable {
     public var timer = false
     /// Print each command before running it (useful in scripts).
     public var echo = false
+    /// How tables are drawn.
+    public var table: TableMode = .box
 
     public init() {}
 }
@@ -64,6 +67,13 @@ struct SettingSpec: Sendable {
                     set: { s, v in
                         guard let b = v.onOff else { return "on or off" }
                         s.echo = b; return nil
+                    }),
+        SettingSpec(name: "table", values: "box|markdown|csv|json", help: "how tables are drawn",
+                    choices: TableMode.allCases.map(\.rawValue),
+                    get: { $0.table.rawValue },
+                    set: { s, v in
+                        guard let mode = TableMode(rawValue: v.word ?? "") else { return "box, markdown, csv or json" }
+                        s.table = mode; return nil
                     }),
     ]
 }

@@ -1,13 +1,27 @@
 import MLDiagnostics
 
 /// A value in the session: what `print` shows, what `as NAME` binds, what options hold.
-public enum Value: Sendable, Equatable {
+public enum Value: Equatable {
     case number(Double)
     case string(String)
     case bool(Bool)
     case duration(seconds: Double)
     case list([Value])
     case missing
+    case dataset(Dataset)
+
+    public static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.duration(let x), .duration(let y)): return x == y
+        case (.list(let x), .list(let y)): return x == y
+        case (.missing, .missing): return true
+        case (.dataset(let x), .dataset(let y)): return x === y
+        default: return false
+        }
+    }
 
     /// The kind, as `vars` and error messages name it.
     public var kindName: String {
@@ -18,12 +32,14 @@ public enum Value: Sendable, Equatable {
         case .duration: return "duration"
         case .list: return "list"
         case .missing: return "missing"
+        case .dataset: return "dataset"
         }
     }
 
     /// The shape, as `vars` shows it: a list's length, nothing for a scalar.
     public var shape: String {
         if case .list(let items) = self { return "\(items.count)" }
+        if case .dataset(let d) = self { return "\(d.frame.rowCount)×\(d.frame.columns.count)" }
         return ""
     }
 
@@ -41,6 +57,7 @@ public enum Value: Sendable, Equatable {
         case .duration(let s): return Value.formatDuration(s)
         case .list(let items): return "[" + items.map { $0.format(topLevel: false) }.joined(separator: ", ") + "]"
         case .missing: return "missing"
+        case .dataset(let d): return d.name
         }
     }
 

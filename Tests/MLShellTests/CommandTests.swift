@@ -71,9 +71,9 @@ import Testing
         let (s, _) = recordingSession()
         #expect(run("set seed 7; set timer off; set maxrows 10; set color off; set maxwidth 100", in: s) == "")
         #expect(s.settings.seed == 7 && s.settings.maxrows == 10 && s.settings.maxwidth == 100)
-        #expect(run("set", in: s) == "seed      7\nmaxrows   10\nmaxwidth  100\ncolor     off\ntimer     off\necho      off\n")
+        #expect(run("set", in: s) == "seed      7\nmaxrows   10\nmaxwidth  100\ncolor     off\ntimer     off\necho      off\ntable     box\n")
         #expect(run("set colr on") == """
-            <input>:1:5: error: 'set' expects one of seed, maxrows, maxwidth, color, timer, echo for OPTION, got 'colr'
+            <input>:1:5: error: 'set' expects one of seed, maxrows, maxwidth, color, timer, echo, table for OPTION, got 'colr'
              1 | set colr on
                |     ^~~~
             hint: did you mean 'color'?

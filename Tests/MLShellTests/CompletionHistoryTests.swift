@@ -11,12 +11,12 @@ import Testing
     @Test func verbsAtTheStart() {
         #expect(complete("pr") == ["print"])
         #expect(complete("") == CommandRegistry.standard.allNames.sorted())
-        #expect(complete("print 1; he") == ["help"])
+        #expect(complete("print 1; he") == ["head", "help"])
         #expect(complete("ex") == ["exit"])
     }
 
     @Test func argumentsFromTheSpec() {
-        #expect(complete("set ") == ["color", "echo", "maxrows", "maxwidth", "seed", "timer"])
+        #expect(complete("set ") == ["color", "echo", "maxrows", "maxwidth", "seed", "table", "timer"])
         #expect(complete("set co") == ["color"])
         #expect(complete("set color ") == ["auto", "off", "on"])
         #expect(complete("help hi") == ["history"])

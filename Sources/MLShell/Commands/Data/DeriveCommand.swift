@@ -1,0 +1,37 @@
+import MLDiagnostics
+import MLLanguage
+
+/// `derive [DS] NAME=EXPR ... [as NAME]`
+struct DeriveCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "derive", stage: .data,
+        abstract: "Add (or replace) columns computed from an expression",
+        discussion: "Each NAME=EXPR sees the columns made by the ones before it. A division by zero gives a missing value in that row.",
+        parameters: [Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true)],
+        freeOptions: ("NAME=EXPR", "a column and the expression that computes it"),
+        binds: ["NAME"],
+        examples: [
+            Example("load \"tutorials/data/penguins.csv\""),
+            Example("derive penguins bill_ratio = bill_length_mm / bill_depth_mm"),
+            Example("derive heavy = body_mass_g > 4500, kg = round(body_mass_g / 1000, 1)"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let d = try call.dataset(session)
+        guard !call.freeOptions.isEmpty else {
+            throw call.error("'derive' needs NAME=EXPR", hint: "e.g. derive \(d.name) ratio = a / b", id: .missingArgument)
+        }
+        var frame = d.frame
+        var added: [String] = []
+        for (name, expr) in call.freeOptions {
+            let ev = FrameEvaluator(frame: frame, datasetName: d.name, session: session, file: call.file)
+            let column = try ev.evaluate(expr).column(named: name.text, count: frame.rowCount)
+            let replaced = frame.index(of: name.text) != nil
+            frame.setColumn(column)
+            let missing = column.missingCount
+            added.append("\(replaced ? "replaced" : "added") \(name.text) (\(column.type.rawValue)\(missing > 0 ? ", \(missing) missing" : ""))")
+        }
+        try call.store(frame, from: d, in: session)
+        session.print("\(call.resultName(d)): " + added.joined(separator: "; "))
+    }
+}

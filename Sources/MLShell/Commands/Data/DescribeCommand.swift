@@ -1,0 +1,82 @@
+import MLFrame
+import MLRender
+import Dispatch
+
+/// `describe [DS] [cols=[...]]`
+struct DescribeCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "describe", stage: .data,
+        abstract: "Summarize each column: counts, missing, distinct; statistics and a histogram for numbers; top values for text",
+        discussion: "std is the sample standard deviation (ddof=1) and the quartiles interpolate linearly, as pandas does.",
+        parameters: [Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true)],
+        options: [OptionSpec("cols", .value, "only these columns, e.g. cols=[bill_length_mm, sex]", default: "all")],
+        examples: [Example("load \"tutorials/data/penguins.csv\""), Example("describe penguins"), Example("describe cols=[species, body_mass_g]")])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let d = try call.dataset(session)
+        var frame = d.frame
+        if let cols = call.expr("cols") { frame = frame.selecting(try call.columnNames([cols], in: d)) }
+        let summaries = summarize(frame)
+        let unicode = session.terminal.utf8 || session.recording
+        let missingCells = frame.columns.reduce(0) { $0 + $1.missingCount }
+        session.print("\(d.name): \(plural(frame.rowCount, "row")) × \(plural(frame.columns.count, "column")), \(plural(missingCells, "missing cell"))")
+        session.print()
+        // Every column: counts and, for text, the most frequent values.
+        var rows: [(String, String, String, String, String, String)] = []
+        for (c, s) in zip(frame.columns, summaries) {
+            switch s {
+            case .numeric(let n):
+                rows.append((c.name, c.type.rawValue, String(n.count), String(n.missing), String(n.distinct), ""))
+            case .text(let t):
+                let top = t.top.prefix(3).map { "\($0.value) \($0.count)" }.joined(separator: ", ") + (t.distinct > 3 ? ", …" : "")
+                rows.append((c.name, c.type.rawValue, String(t.count), String(t.missing), String(t.distinct), top))
+            }
+        }
+        let overview = TextTable(columns: [
+            .init(header: "column", alignment: .left, cells: rows.map { $0.0 }),
+            .init(header: "type", alignment: .left, cells: rows.map { $0.1 }),
+            .init(header: "count", alignment: .right, cells: rows.map { $0.2 }),
+            .init(header: "missing", alignment: .right, cells: rows.map { $0.3 }),
+            .init(header: "distinct", alignment: .right, cells: rows.map { $0.4 }),
+            .init(header: "top values", alignment: .left, cells: rows.map { $0.5 }),
+        ])
+        var renderer = session.tableRenderer
+        renderer.width = session.width
+        session.output.write(renderer.plain(overview))
+        // Numeric columns: the statistics and a spark histogram of 8 equal bins.
+        let numeric = zip(frame.columns, summaries).compactMap { c, s -> (String, NumericSummary)? in
+            if case .numeric(let n) = s { return (c.name, n) }
+            return nil
+        }
+        if !numeric.isEmpty {
+            func f(_ x: Double) -> String? { x.isNaN ? nil : NumberFormat.compact(x) }
+            let stats = TextTable(columns: [
+                .init(header: "column", alignment: .left, cells: numeric.map { $0.0 }),
+                .init(header: "mean", alignment: .right, cells: numeric.map { f($0.1.mean) }),
+                .init(header: "std", alignment: .right, cells: numeric.map { f($0.1.std) }),
+                .init(header: "min", alignment: .right, cells: numeric.map { f($0.1.min) }),
+                .init(header: "25%", alignment: .right, cells: numeric.map { f($0.1.q25) }),
+                .init(header: "50%", alignment: .right, cells: numeric.map { f($0.1.q50) }),
+                .init(header: "75%", alignment: .right, cells: numeric.map { f($0.1.q75) }),
+                .init(header: "max", alignment: .right, cells: numeric.map { f($0.1.max) }),
+                .init(header: "histogram", alignment: .left, cells: numeric.map { Sparkline.render($0.1.histogram, unicode: unicode) }),
+            ])
+            session.print()
+            session.output.write(renderer.plain(stats))
+        }
+    }
+
+    /// Every column's summary, the columns shared out across the cores.
+    static func summarize(_ frame: Frame) -> [ColumnSummary] {
+        final class Slots: @unchecked Sendable {  // each index written by one worker
+            var values: [ColumnSummary?]
+            init(_ n: Int) { values = Array(repeating: nil, count: n) }
+        }
+        let slots = Slots(frame.columns.count)
+        let columns = frame.columns
+        DispatchQueue.concurrentPerform(iterations: columns.count) { i in
+            slots.values[i] = columns[i].summarize()
+        }
+        return slots.values.map { $0! }
+    }
+}

@@ -1,0 +1,124 @@
+import MLDiagnostics
+import MLFrame
+import MLLanguage
+import MLRender
+
+/// `group [DS] by COL, ... summarize NAME=FN(COL), ... [as NAME]`
+struct GroupCommand: ShellCommand {
+    static let functions = ["count", "sum", "mean", "median", "min", "max", "std", "distinct"]
+
+    static let spec = CommandSpec(
+        name: "group", stage: .data,
+        abstract: "Summarize groups of rows: one row per group with the aggregates you name",
+        discussion: """
+            Aggregates: count() or count(COL) (non-missing values), sum, mean, median, min, max, std \
+            (sample, ddof=1), distinct (number of different values). Missing values are skipped; \
+            missing keys form their own group. Groups are ordered by their keys.
+            """,
+        parameters: [
+            Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true),
+            Parameter("COL", .name, "the columns to group by", keyword: "by", variadic: true),
+            Parameter("summarize", .flag, "then the aggregates", keyword: "summarize"),
+        ],
+        freeOptions: ("NAME=FN(COL)", "an aggregate column: count, sum, mean, median, min, max, std, distinct"),
+        binds: ["NAME"],
+        examples: [
+            Example("load \"tutorials/data/penguins.csv\""),
+            Example("group penguins by species summarize n=count(), mass=mean(body_mass_g), sd=std(body_mass_g)"),
+            Example("group by island, sex summarize n=count() as sizes"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let d = try call.dataset(session)
+        let keys = try call.columnNames(call.exprs("COL"), in: d)
+        guard !call.freeOptions.isEmpty else {
+            throw call.error("'group' needs at least one NAME=FN(COL) after summarize", hint: "e.g. summarize n=count(), mean_mass=mean(body_mass_g)",
+                             id: .missingArgument)
+        }
+        let groups = Grouping(frame: d.frame, keys: keys)
+        let order = groups.indices.sorted { groups.less($0, $1) }
+        let rowsOfGroup = groups.rows()
+        var result = groups.keyFrame(order)
+        for (name, expr) in call.freeOptions {
+            guard case .call(let fn, let args, _) = expr.kind, functions.contains(fn.text) else {
+                let hint: String
+                if case .call(let fn, _, _) = expr.kind { hint = Suggest.didYouMean(fn.text, in: functions) ?? "the aggregates are: " + functions.joined(separator: ", ") }
+                else { hint = "write \(name.text)=FN(COL), with FN one of: " + functions.joined(separator: ", ") }
+                throw Diagnostic(.badArgument, .error, "'\(ExprPrinter.print(expr))' is not an aggregate", file: call.file, range: expr.range, hint: hint)
+            }
+            if args.count > 1 || (args.isEmpty && fn.text != "count") {
+                throw Diagnostic(.badArgument, .error, "\(fn.text)() takes one column", file: call.file, range: expr.range, hint: "write \(fn.text)(COL)")
+            }
+            let column: Column?
+            if let arg = args.first {
+                let colName = try call.columnNames([arg], in: d)[0]
+                column = d.frame.column(colName)
+                if !["count", "distinct", "min", "max"].contains(fn.text), let c = column, !c.type.isNumeric, c.type != .bool {
+                    throw Diagnostic(.badArgument, .error, "\(fn.text)() needs a numeric column, but '\(c.name)' is \(c.type.rawValue)",
+                                     file: call.file, range: arg.range, hint: "count(), distinct(), min() and max() work on any column")
+                }
+            } else {
+                column = nil
+            }
+            result.setColumn(aggregate(fn.text, column, order.map { rowsOfGroup[$0] }, name: name.text))
+        }
+        if let name = call.binding.first {
+            try session.checkBindable(name, in: call.file)
+            session.bindDataset(d.derived(name: name.text, frame: result, step: call.command.sourceText))
+        }
+        var table = TextTable(frame: result, maxRows: session.settings.maxrows)
+        table.footer = "\(plural(result.rowCount, "group")) of \(plural(d.frame.rowCount, "row"))"
+        session.printTable(table)
+    }
+
+    static func aggregate(_ fn: String, _ column: Column?, _ groups: [[Int]], name: String) -> Column {
+        guard let c = column else {
+            return Column(name: name, storage: .int(groups.map { Int64($0.count) }))
+        }
+        switch fn {
+        case "count":
+            return Column(name: name, storage: .int(groups.map { rows in Int64(rows.filter { c.isValid($0) }.count) }))
+        case "distinct":
+            return Column(name: name, storage: .int(groups.map { rows in Int64(Set(rows.filter { c.isValid($0) }.map { c.cellKey($0) }).count) }))
+        case "min", "max":
+            if !c.type.isNumeric && c.type != .bool {
+                let texts = groups.map { rows -> String? in
+                    let values = rows.compactMap { c.text($0) }
+                    return fn == "min" ? values.min() : values.max()
+                }
+                var dictionary: [String] = []
+                var codes: [UInt32] = []
+                var valid: [Bool] = []
+                for t in texts {
+                    valid.append(t != nil)
+                    if let t, let k = dictionary.firstIndex(of: t) { codes.append(UInt32(k)) }
+                    else if let t { codes.append(UInt32(dictionary.count)); dictionary.append(t) }
+                    else { codes.append(0) }
+                }
+                return Column(name: name, storage: .string(codes: codes, dictionary: dictionary.isEmpty ? [""] : dictionary), validity: Bitmap(valid))
+            }
+            fallthrough
+        default:
+            var out: [Double] = []
+            var valid: [Bool] = []
+            for rows in groups {
+                let values = rows.compactMap { c.double($0) }
+                let v: Double?
+                switch fn {
+                case "sum": v = values.reduce(0, +)
+                case "mean": v = values.isEmpty ? nil : Statistics.meanStd(values).mean
+                case "median": v = values.isEmpty ? nil : Statistics.quantile(sorted: values.sorted(), 0.5)
+                case "min": v = values.min()
+                case "max": v = values.max()
+                default: v = values.count < 2 ? nil : Statistics.meanStd(values).std
+                }
+                out.append(v ?? .nan)
+                valid.append(v != nil && !(v!.isNaN))
+            }
+            if c.type == .int64 && ["sum", "min", "max"].contains(fn) {
+                return Column(name: name, storage: .int(out.map { $0.isNaN ? 0 : Int64($0) }), validity: Bitmap(valid))
+            }
+            return Column(name: name, storage: .float(out), validity: Bitmap(valid))
+        }
+    }
+}

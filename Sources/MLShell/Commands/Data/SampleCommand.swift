@@ -1,0 +1,30 @@
+import MLFrame
+
+/// `sample [DS] N|FRACTION [seed=] [as NAME]`
+struct SampleCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "sample", stage: .data,
+        abstract: "Keep a random sample of rows (without replacement), in their original order",
+        parameters: [
+            Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true),
+            Parameter("SIZE", .number, "a number of rows (e.g. 100) or a fraction below 1 (e.g. 0.1)"),
+        ],
+        options: [OptionSpec("seed", .integer, "the random seed", default: "set seed")],
+        binds: ["NAME"],
+        examples: [Example("load \"tutorials/data/penguins.csv\""), Example("sample penguins 10 seed=1 as few"), Example("sample penguins 0.5")])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let d = try call.dataset(session)
+        let size = try call.number("SIZE")!
+        let n = d.frame.rowCount
+        let k: Int
+        if size > 0 && size < 1 { k = Int((size * Double(n)).rounded()) }
+        else if size >= 1 && size == size.rounded() { k = min(n, Int(size)) }
+        else { throw call.error(at: "SIZE", "'sample' takes a whole number of rows ≥ 1 or a fraction between 0 and 1, got \(Value.formatNumber(size))") }
+        let seed = try call.integer("seed").map { UInt64(truncatingIfNeeded: $0) } ?? session.settings.seed
+        var rng = SeededRandom(seed: seed)
+        let rows = rng.sampleIndices(n, k)
+        try call.store(d.frame.take(rows), from: d, in: session)
+        session.print("\(call.resultName(d)): sampled \(k) of \(plural(n, "row")) (seed \(seed))")
+    }
+}

@@ -1,0 +1,36 @@
+import MLDiagnostics
+import MLFrameIO
+
+/// `write [DS] "FILE"`
+struct WriteCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "write", stage: .data,
+        abstract: "Write a dataset to a CSV, TSV or JSON Lines file (by its extension), atomically",
+        discussion: "The file is written to a temporary file beside it and renamed into place, so it is never left half written.",
+        parameters: [
+            Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true),
+            Parameter("FILE", .string, "the file to write: .csv, .tsv or .jsonl"),
+        ],
+        examples: [Example("load \"tutorials/data/iris.csv\""), Example("write iris \"/tmp/iris-copy.csv\"")])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let d = try call.dataset(session)
+        let path = try call.string("FILE")!
+        let lower = path.lowercased()
+        let format: FrameWriter.Format
+        if lower.hasSuffix(".tsv") { format = .tsv }
+        else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { format = .jsonLines }
+        else if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") { format = .csv }
+        else {
+            throw call.error(at: "FILE", "cannot tell the format of '\(path)' from its extension",
+                             hint: "end the name in .csv, .tsv or .jsonl")
+        }
+        let bytes = FrameWriter.write(d.frame, format: format)
+        do {
+            try FileText.writeAtomically(path, bytes)
+        } catch let e {
+            throw Diagnostic(e.id, .error, e.message, file: call.file, range: call.expr("FILE")!.range, hint: e.hint)
+        }
+        session.print("wrote \(d.name) to \(path): \(plural(d.frame.rowCount, "row")) × \(plural(d.frame.columns.count, "column")) (\(formatBytes(bytes.count)))")
+    }
+}

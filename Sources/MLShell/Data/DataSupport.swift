@@ -1,0 +1,102 @@
+import MLDiagnostics
+import MLFrame
+import MLLanguage
+import MLRender
+
+extension CommandCall {
+    /// The dataset the DS parameter names, or the current one when it is left out.
+    func dataset(_ session: Session, parameter: String = "DS") throws(Diagnostic) -> Dataset {
+        if let e = expr(parameter) {
+            guard let name = e.asName else {
+                throw error(at: parameter, "expected a dataset's name here", id: .unknownName)
+            }
+            if let d = session.dataset(named: name.text) { return d }
+            var hint = Suggest.didYouMean(name.text, in: session.datasetNames)
+            if hint == nil, let current = session.currentDataset, current.frame.index(of: name.text) != nil {
+                hint = "'\(name.text)' is a column of \(current.name); name the dataset first: \(spec.name) \(current.name) …"
+            }
+            if hint == nil {
+                hint = session.datasetNames.isEmpty ? "load one first: load \"FILE.csv\""
+                    : "the datasets are: " + session.datasetNames.joined(separator: ", ")
+            }
+            throw Diagnostic(.unknownName, .error, "no dataset named '\(name.text)'", file: file, range: name.range, hint: hint)
+        }
+        guard let d = session.currentDataset else {
+            throw error("'\(spec.name)' needs a dataset, and none is loaded yet", hint: "load one first: load \"tutorials/data/penguins.csv\"",
+                        id: .missingArgument)
+        }
+        return d
+    }
+
+    /// Column names written as bare names, backtick names or a list `[a, b]`, each checked.
+    func columnNames(_ exprs: [Expr], in d: Dataset) throws(Diagnostic) -> [String] {
+        var names: [String] = []
+        for e in exprs {
+            let items: [Expr]
+            if case .list(let l) = e.kind { items = l } else { items = [e] }
+            for item in items {
+                let name: String
+                if let n = item.asName { name = n.text }
+                else if case .string(let s) = item.kind { name = s }
+                else { throw Diagnostic(.badArgument, .error, "expected a column name, got \(ExprPrinter.print(item))", file: file, range: item.range) }
+                try checkColumn(name, item.range, in: d)
+                names.append(name)
+            }
+        }
+        return names
+    }
+
+    func checkColumn(_ name: String, _ range: SourceRange, in d: Dataset) throws(Diagnostic) {
+        guard d.frame.index(of: name) == nil else { return }
+        let all = d.frame.columnNames
+        throw Diagnostic(.unknownName, .error, "no column '\(name)' in \(d.name)", file: file, range: range,
+                         hint: Suggest.didYouMean(name, in: all) ?? "the columns are: " + all.prefix(12).joined(separator: ", ") + (all.count > 12 ? ", …" : ""))
+    }
+
+    /// Keeps a changed frame: as a new dataset with `as NAME`, else as the next version of `d`.
+    @discardableResult
+    func store(_ frame: Frame, from d: Dataset, in session: Session) throws(Diagnostic) -> Dataset {
+        let step = command.sourceText
+        if let name = binding.first {
+            try session.checkBindable(name, in: file)
+            let new = d.derived(name: name.text, frame: frame, step: step)
+            session.bindDataset(new)
+            return new
+        }
+        d.push(frame, step: step)
+        session.makeCurrent(d)
+        return d
+    }
+
+    /// The name the result goes by: the `as` name, or the dataset's own.
+    func resultName(_ d: Dataset) -> String { binding.first?.text ?? d.name }
+}
+
+extension Session {
+    var tableRenderer: TableRenderer {
+        var r = TableRenderer(width: width, unicode: terminal.utf8 || recording)
+        if colorEnabled { r.dim = { "\u{1B}[2m\($0)\u{1B}[0m" } }
+        return r
+    }
+
+    /// Prints a table in the session's table mode.
+    func printTable(_ table: TextTable) {
+        output.write(tableRenderer.render(table, mode: settings.table))
+    }
+
+    /// A frame as a table, head and tail when longer than `maxRows`.
+    func printFrame(_ frame: Frame, maxRows: Int? = nil) {
+        printTable(TextTable(frame: frame, maxRows: maxRows ?? settings.maxrows))
+    }
+}
+
+/// "15 KiB", "117 MiB".
+func formatBytes(_ n: Int) -> String {
+    if n < 1024 { return "\(n) B" }
+    if n < 1 << 20 { return "\(Int((Double(n) / 1024).rounded())) KiB" }
+    if n < 1 << 30 { return NumberFormat.compact(Double(n) / Double(1 << 20), significant: 3) + " MiB" }
+    return NumberFormat.compact(Double(n) / Double(1 << 30), significant: 3) + " GiB"
+}
+
+/// "1 row", "344 rows".
+func plural(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
