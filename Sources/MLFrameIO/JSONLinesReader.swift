@@ -58,6 +58,11 @@ public enum JSONLinesReader {
         return (Frame(columns: result), report)
     }
 
+    static func isDate(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        return b.count == 10 && b.withUnsafeBufferPointer { FieldParsing.date($0.baseAddress!, 10) } != nil
+    }
+
     static func column(_ name: String, _ cells: [Cell], forced: ColumnType?, missing: Set<String>, path: String) throws(Diagnostic) -> Column {
         var valid = cells.map { c -> Bool in
             if case .null = c { return false }
@@ -70,6 +75,7 @@ public enum JSONLinesReader {
         else if present.allSatisfy({ if case .bool = $0 { return true }; return false }) && !present.isEmpty { type = .bool }
         else if present.allSatisfy({ if case .number(let d, let lit) = $0 { return d == d.rounded() && !lit.contains(".") && !lit.contains("e") && !lit.contains("E") && abs(d) < 9e18 }; return false }) && !present.isEmpty { type = .int64 }
         else if present.allSatisfy({ if case .number = $0 { return true }; return false }) { type = .float64 }
+        else if present.allSatisfy({ if case .text(let s) = $0 { return isDate(s) }; return false }) { type = .date }
         else { type = .string }
         func text(_ c: Cell) -> String {
             switch c {
@@ -101,7 +107,18 @@ public enum JSONLinesReader {
             return Column(name: name, storage: .float(out), validity: Bitmap(valid))
         case .bool:
             return Column(name: name, storage: .bool(cells.map { if case .bool(let b) = $0 { return b }; return false }), validity: Bitmap(valid))
-        case .date, .string:
+        case .date:
+            var days = [Int32](repeating: 0, count: cells.count)
+            for (i, c) in cells.enumerated() where valid[i] {
+                let s = text(c)
+                guard let d = Array(s.utf8).withUnsafeBufferPointer({ FieldParsing.date($0.baseAddress!, $0.count) }) else {
+                    throw Diagnostic(.csvBadValue, .error, "column '\(name)' holds dates, but row \(i + 1) holds \"\(s)\"",
+                                     externalLocation: "\(path):\(i + 1)", hint: "write dates as YYYY-MM-DD, or read the column as text: types={\(name): string}")
+                }
+                days[i] = d
+            }
+            return Column(name: name, storage: .date(days), validity: Bitmap(valid))
+        case .string:
             var dictionary: [String] = []
             var codes: [UInt32] = []
             var lookup: [String: UInt32] = [:]

@@ -108,7 +108,8 @@ public struct TableRenderer: Sendable {
         let rowText = table.totalRows == 1 ? "1 row" : "\(table.totalRows) rows"
         var counts = table.shownRows < table.totalRows ? "\(rowText) (\(table.shownRows) shown)" : rowText
         let colText = table.columns.count == 1 ? "1 column" : "\(table.columns.count) columns"
-        counts += hidden.isEmpty ? " × \(colText)" : " × \(colText) (\(shown.count) shown)"
+        let times = unicode ? "×" : "x"
+        counts += hidden.isEmpty ? " \(times) \(colText)" : " \(times) \(colText) (\(shown.count) shown)"
         footer.append(counts)
         }
         if !hidden.isEmpty {

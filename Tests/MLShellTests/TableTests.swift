@@ -1,0 +1,54 @@
+import MLFrame
+import MLRender
+import Testing
+
+@Suite struct TableRenderingTests {
+    func frame(rows: Int, columns: Int = 3, missingEvery: Int = 0) -> Frame {
+        var cols: [Column] = []
+        for c in 0..<columns {
+            let valid = Bitmap((0..<rows).map { missingEvery == 0 || ($0 + c) % missingEvery != 0 })
+            switch c % 3 {
+            case 0: cols.append(Column(name: "name_\(c)", storage: .string(codes: (0..<rows).map { UInt32($0 % 3) }, dictionary: ["Adélie", "Gentoo ✓", "Chinstrap"]), validity: valid))
+            case 1: cols.append(Column(name: "value_\(c)", storage: .float((0..<rows).map { Double($0) * 1.25 - 3 }), validity: valid))
+            default: cols.append(Column(name: "count_\(c)", storage: .int((0..<rows).map { Int64($0 * 1000) }), validity: valid))
+            }
+        }
+        return Frame(columns: cols)
+    }
+
+    func render(_ f: Frame, width: Int = 80, maxRows: Int = 40, mode: TableMode = .box, unicode: Bool = true) -> String {
+        TableRenderer(width: width, unicode: unicode).render(TextTable(frame: f, maxRows: maxRows), mode: mode)
+    }
+
+    @Test func narrow() throws { try assertSnapshot(render(frame(rows: 3)), named: "table-narrow") }
+    @Test func long() throws { try assertSnapshot(render(frame(rows: 100), maxRows: 6), named: "table-long") }
+    @Test func wide() throws { try assertSnapshot(render(frame(rows: 4, columns: 14)), named: "table-wide") }
+    @Test func missingValues() throws { try assertSnapshot(render(frame(rows: 5, missingEvery: 2)), named: "table-missing") }
+    @Test func ascii() throws { try assertSnapshot(render(frame(rows: 3), unicode: false), named: "table-ascii") }
+    @Test func empty() throws { try assertSnapshot(render(frame(rows: 0)), named: "table-empty") }
+    @Test func otherModes() throws {
+        let f = frame(rows: 3, missingEvery: 2)
+        try assertSnapshot(render(f, mode: .markdown) + "\n" + render(f, mode: .csv) + "\n" + render(f, mode: .json), named: "table-modes")
+    }
+
+    @Test func neverWiderThanTheWidth() {
+        for width in [40, 60, 80, 120] {
+            for columns in [1, 3, 8, 20] {
+                let lines = render(frame(rows: 5, columns: columns), width: width).split(separator: "\n")
+                #expect(lines.allSatisfy { $0.count <= max(width, 40) }, "width \(width), \(columns) columns")
+            }
+        }
+    }
+
+    @Test func numberFormats() {
+        #expect(NumberFormat.cell(3) == "3")
+        #expect(NumberFormat.cell(0.1) == "0.1")
+        #expect(NumberFormat.cell(1.0 / 3) == "0.3333333")
+        #expect(NumberFormat.cell(123456.789) == "123456.8")
+        #expect(NumberFormat.cell(1e-7) == "1.0000e-07")
+        #expect(NumberFormat.compact(43.9219298245614) == "43.92")
+        #expect(NumberFormat.compact(0.8183559) == "0.8184")
+        #expect(NumberFormat.compact(2.5e9) == "2.500e+09")
+        #expect(Sparkline.render([0, 1, 4, 8]) == " ▂▅█")
+    }
+}
