@@ -89,7 +89,8 @@ public enum CSVReader {
         let threads = options.threads > 0 ? options.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         // Bytes per row in the sample: each chunk reserves about what its bytes will hold.
         let bytesPerRow = max(1.0, Double(sampleEnd) / Double(max(1, sampleRows.count)))
-        var parts: [[ColumnSink]] = (0..<width).map { _ in [] }
+        let expectedRows = options.rowLimit ?? min(200_000_000, Int(Double(source.compressed ? 4 * source.size : source.size) / bytesPerRow * 1.02) + 64)
+        let accumulators = (0..<width).map { ColumnAccumulator(name: names[$0], type: types[$0], expectedRows: expectedRows) }
         var rowsLeft = options.rowLimit ?? Int.max
         var linesBefore = 0
         var blockStart = 0  // where the data rows of this block start
@@ -113,7 +114,11 @@ public enum CSVReader {
             }
             switch outcome {
             case .parsed(let builders, let rows, let skipped, let firstSkipped):
-                for c in 0..<width { parts[c].append(contentsOf: builders.map { $0[c] }) }
+                // Each column on its own: the columns are shared out across the cores.
+                let blockSinks = SendableSinks(builders)
+                DispatchQueue.concurrentPerform(iterations: width) { c in
+                    accumulators[c].append(blockSinks.sinks.map { $0[c] })
+                }
                 rowsLeft -= rows
                 report.skippedRows += skipped
                 if let (offset, fields) = firstSkipped, report.skippedRows == skipped {
@@ -123,7 +128,6 @@ public enum CSVReader {
                         externalLocation: "\(path):\(line)"))
                 }
             case .retype(let column, let type, let offset):
-                parts.forEach { $0.forEach { $0.deallocate() } }
                 if forced[column] {
                     let line = linesBefore + lineNumber(in: buffer, offset: offset)
                     let cell = cellText(buffer, rowStart: offset, column: column, delimiter: delimiter)
@@ -136,13 +140,11 @@ public enum CSVReader {
                 newTypes[column] = type
                 return .retype(newTypes)
             case .ragged(let offset, let fields):
-                parts.forEach { $0.forEach { $0.deallocate() } }
                 let line = linesBefore + lineNumber(in: buffer, offset: offset)
                 throw Diagnostic(.csvRagged, .error, "line \(line) has \(fields) field\(fields == 1 ? "" : "s"), but the header has \(width)",
                                  externalLocation: "\(path):\(line)",
                                  hint: "fix the line, or skip such rows with on_bad_rows=skip (the count of skipped rows is reported)")
             case .unterminatedQuote(let offset):
-                parts.forEach { $0.forEach { $0.deallocate() } }
                 let line = linesBefore + lineNumber(in: buffer, offset: offset)
                 let column = buffer.count > offset ? columnNumber(in: buffer, offset: offset) : 1
                 throw Diagnostic(.csvUnterminatedQuote, .error, "a quoted field opens on line \(line) and is never closed",
@@ -158,12 +160,8 @@ public enum CSVReader {
             if buffer.isEmpty { break }
         }
 
-        var invalidUTF8 = false
-        var columns: [Column] = []
-        for c in 0..<width {
-            columns.append(ColumnMerger.merge(name: names[c], type: types[c], parts: parts[c], invalidUTF8: &invalidUTF8))
-            parts[c] = []
-        }
+        let columns = accumulators.map { $0.finish() }
+        let invalidUTF8 = accumulators.contains { $0.invalidUTF8 }
         if invalidUTF8 {
             report.warnings.append(Diagnostic(.csvInvalidUTF8, .warning,
                 "'\(path)' is not valid UTF-8; the invalid bytes were replaced with �",
@@ -250,6 +248,12 @@ public enum CSVReader {
             }
         }
         return .parsed(sinks, rows: rows, skipped: skipped, firstSkipped: firstSkipped)
+    }
+
+    /// One block's sinks, read (each column by one worker) while they are appended.
+    struct SendableSinks: @unchecked Sendable {
+        let sinks: [[ColumnSink]]
+        init(_ s: [[ColumnSink]]) { sinks = s }
     }
 
     struct SendablePointer: @unchecked Sendable {

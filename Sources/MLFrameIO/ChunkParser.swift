@@ -40,23 +40,42 @@ struct ChunkParser {
         var pos = start
         var rows = 0, skipped = 0
         var firstSkipped: (Int, Int)? = nil
-        // Where each field of the current row starts and ends, and how it was quoted.
-        let starts = UnsafeMutablePointer<Int>.allocate(capacity: columns + 1)
-        let ends = UnsafeMutablePointer<Int>.allocate(capacity: columns + 1)
-        let escaped = UnsafeMutablePointer<Bool>.allocate(capacity: columns + 1)
-        let quoted = UnsafeMutablePointer<Bool>.allocate(capacity: columns + 1)
-        defer { starts.deallocate(); ends.deallocate(); escaped.deallocate(); quoted.deallocate() }
+        // Each column's type as a small number, read in the hot loop without array checks.
+        let kinds = UnsafeMutablePointer<UInt8>.allocate(capacity: columns)
+        defer { kinds.deallocate() }
+        for c in 0..<columns {
+            kinds[c] = types[c] == .float64 ? 0 : types[c] == .int64 ? 1 : 2
+        }
         var scratch = [UInt8]()
         let hasEmptyToken = missing.contains { $0.isEmpty }
         while pos < end && rows < rowLimit {
             let rowStart = pos
-            var fields = 0
             // Blank lines are skipped, as pandas and polars do.
             if base[pos] == lf || base[pos] == cr {
                 pos += 1
                 continue
             }
+            var field = 0
             while true {
+                // Fast path: an unquoted number is scanned and converted in one pass over its bytes.
+                if field < columns && pos < end && base[pos] != quote {
+                    let kind = kinds[field]
+                    if kind == 0, let (v, next) = FieldParsing.scanDouble(base, pos, end, delim) {
+                        sinks[field].appendDouble(v)
+                        pos = next
+                        field += 1
+                        if pos < end && base[pos] == delim { pos += 1; continue }
+                        break
+                    }
+                    if kind == 1, let (v, next) = FieldParsing.scanInt(base, pos, end, delim) {
+                        sinks[field].appendInt(v)
+                        pos = next
+                        field += 1
+                        if pos < end && base[pos] == delim { pos += 1; continue }
+                        break
+                    }
+                }
+                // General path: find the field's bounds (quotes, "" escapes), then convert.
                 var fs = pos, fe = pos, esc = false, wasQuoted = false
                 if pos < end && base[pos] == quote {
                     wasQuoted = true
@@ -86,42 +105,41 @@ struct ChunkParser {
                     }
                     fe = pos
                 }
-                if fields <= columns {
-                    starts[fields] = fs; ends[fields] = fe; escaped[fields] = esc; quoted[fields] = wasQuoted
+                if field < columns {
+                    let problem: ChunkOutcome?
+                    if esc {
+                        scratch.removeAll(keepingCapacity: true)
+                        var k = fs
+                        while k < fe {
+                            scratch.append(base[k])
+                            k += base[k] == quote ? 2 : 1
+                        }
+                        problem = scratch.withUnsafeBufferPointer { b in
+                            cell(b.baseAddress ?? base, b.count, field, &sinks[field], rowStart, false, false, quoted: true)
+                        }
+                    } else {
+                        // A quoted field is text as written: "" is the empty text and "NA" is not missing.
+                        problem = cell(base + fs, fe - fs, field, &sinks[field], rowStart,
+                                       hasEmptyToken && !wasQuoted, !wasQuoted, quoted: wasQuoted)
+                    }
+                    if let problem { return problem }
                 }
-                fields += 1
+                field += 1
                 if pos < end && base[pos] == delim {
                     pos += 1
                     continue
                 }
-                if pos < end && base[pos] == cr { pos += 1 }
-                if pos < end && base[pos] == lf { pos += 1 }
                 break
             }
-            if fields != columns {
-                if !skipBadRows { return .ragged(offset: rowStart, fields: fields) }
+            if pos < end && base[pos] == cr { pos += 1 }
+            if pos < end && base[pos] == lf { pos += 1 }
+            if field != columns {
+                if !skipBadRows { return .ragged(offset: rowStart, fields: field) }
+                // Take back the cells this row already stored.
+                for c in 0..<min(field, columns) { sinks[c].truncate(to: rows) }
                 skipped += 1
-                if firstSkipped == nil { firstSkipped = (rowStart, fields) }
+                if firstSkipped == nil { firstSkipped = (rowStart, field) }
                 continue
-            }
-            for c in 0..<columns {
-                let problem: ChunkOutcome?
-                if escaped[c] {
-                    scratch.removeAll(keepingCapacity: true)
-                    var k = starts[c]
-                    while k < ends[c] {
-                        scratch.append(base[k])
-                        k += base[k] == quote ? 2 : 1
-                    }
-                    problem = scratch.withUnsafeBufferPointer { b in
-                        cell(b.baseAddress ?? base, b.count, c, &sinks[c], rowStart, false, false, quoted: true)
-                    }
-                } else {
-                    // A quoted field is text as written: "" is the empty text and "NA" is not missing.
-                    problem = cell(base + starts[c], ends[c] - starts[c], c, &sinks[c], rowStart,
-                                   hasEmptyToken && !quoted[c], !quoted[c], quoted: quoted[c])
-                }
-                if let problem { return problem }
             }
             rows += 1
         }

@@ -97,6 +97,28 @@ struct ColumnSink {
     }
 
     @inline(__always)
+    mutating func appendDouble(_ v: Double) {
+        if count == capacity { grow() }
+        values.storeBytes(of: v, toByteOffset: count * 8, as: Double.self)
+        mark(true)
+    }
+
+    @inline(__always)
+    mutating func appendInt(_ v: Int64) {
+        if count == capacity { grow() }
+        values.storeBytes(of: v, toByteOffset: count * 8, as: Int64.self)
+        mark(true)
+    }
+
+    /// Drops the cells after the first `n` (a skipped bad row).
+    mutating func truncate(to n: Int) {
+        guard n < count else { return }
+        for i in n..<count where !isValid(i) { missing -= 1 }
+        count = n
+        if n & 63 != 0 { validity[n >> 6] &= (UInt64(1) << UInt64(n & 63)) - 1 }
+    }
+
+    @inline(__always)
     func isValid(_ i: Int) -> Bool { validity[i >> 6] & (1 << UInt64(i & 63)) != 0 }
 
     func copyValues<T>(as: T.Type, into out: inout [T]) {
@@ -105,47 +127,48 @@ struct ColumnSink {
     }
 }
 
-/// The sinks of one chunk, merged in order into whole columns.
-enum ColumnMerger {
-    /// Joins chunk sinks (all of one type) into a column and frees them. Text columns get one
-    /// dictionary, with strings in order of first appearance; invalid UTF-8 is replaced and reported.
-    static func merge(name: String, type: ColumnType, parts: [ColumnSink], invalidUTF8: inout Bool) -> Column {
-        defer { for p in parts { p.deallocate() } }
-        let total = parts.reduce(0) { $0 + $1.count }
-        var validity: Bitmap? = nil
-        if parts.contains(where: { $0.missing > 0 }) {
-            var bits = Bitmap(count: total, allValid: true)
-            var row = 0
-            for p in parts {
-                for i in 0..<p.count {
-                    if !p.isValid(i) { bits[row] = false }
-                    row += 1
-                }
-            }
-            validity = bits
-        }
+/// A whole column built block by block: each block's chunk sinks are appended in order and
+/// freed at once, so the parse holds one block of sinks at a time, never a second copy of the data.
+/// Text columns get one dictionary, strings in order of first appearance.
+final class ColumnAccumulator: @unchecked Sendable {  // one worker at a time appends to it
+    let name: String
+    let type: ColumnType
+    private var doubles: [Double] = []
+    private var ints: [Int64] = []
+    private var bools: [Bool] = []
+    private var dates: [Int32] = []
+    private var codes: [UInt32] = []
+    private var dictionary: [String] = []
+    private var index: [String: UInt32] = [:]
+    private var missingRows: [Int] = []
+    private var count = 0
+    private(set) var invalidUTF8 = false
+
+    init(name: String, type: ColumnType, expectedRows: Int) {
+        self.name = name
+        self.type = type
         switch type {
-        case .float64:
-            var all = [Double](); all.reserveCapacity(total)
-            for p in parts { p.copyValues(as: Double.self, into: &all) }
-            return Column(name: name, storage: .float(all), validity: validity)
-        case .int64:
-            var all = [Int64](); all.reserveCapacity(total)
-            for p in parts { p.copyValues(as: Int64.self, into: &all) }
-            return Column(name: name, storage: .int(all), validity: validity)
-        case .bool:
-            var all = [Bool](); all.reserveCapacity(total)
-            for p in parts { p.copyValues(as: Bool.self, into: &all) }
-            return Column(name: name, storage: .bool(all), validity: validity)
-        case .date:
-            var all = [Int32](); all.reserveCapacity(total)
-            for p in parts { p.copyValues(as: Int32.self, into: &all) }
-            return Column(name: name, storage: .date(all), validity: validity)
-        case .string:
-            var dictionary: [String] = []
-            var index: [String: UInt32] = [:]
-            var all = [UInt32](); all.reserveCapacity(total)
-            for p in parts {
+        case .float64: doubles.reserveCapacity(expectedRows)
+        case .int64: ints.reserveCapacity(expectedRows)
+        case .bool: bools.reserveCapacity(expectedRows)
+        case .date: dates.reserveCapacity(expectedRows)
+        case .string: codes.reserveCapacity(expectedRows)
+        }
+    }
+
+    /// Appends the sinks' cells in order, then frees the sinks.
+    func append(_ parts: [ColumnSink]) {
+        for p in parts {
+            defer { p.deallocate() }
+            if p.missing > 0 {
+                for i in 0..<p.count where !p.isValid(i) { missingRows.append(count + i) }
+            }
+            switch type {
+            case .float64: p.copyValues(as: Double.self, into: &doubles)
+            case .int64: p.copyValues(as: Int64.self, into: &ints)
+            case .bool: p.copyValues(as: Bool.self, into: &bools)
+            case .date: p.copyValues(as: Int32.self, into: &dates)
+            case .string:
                 let interner = p.interner!
                 var remap = [UInt32](repeating: 0, count: interner.count)
                 for code in 0..<interner.count {
@@ -163,13 +186,29 @@ enum ColumnMerger {
                         remap[code] = new
                     }
                 }
-                let codes = p.values.assumingMemoryBound(to: UInt32.self)
+                let local = p.values.assumingMemoryBound(to: UInt32.self)
                 remap.withUnsafeBufferPointer { r in
-                    for i in 0..<p.count { all.append(r[Int(codes[i])]) }
+                    for i in 0..<p.count { codes.append(p.isValid(i) ? r[Int(local[i])] : 0) }
                 }
             }
-            if dictionary.isEmpty { dictionary = [""] }
-            return Column(name: name, storage: .string(codes: all, dictionary: dictionary), validity: validity)
+            count += p.count
+        }
+    }
+
+    func finish() -> Column {
+        var validity: Bitmap? = nil
+        if !missingRows.isEmpty {
+            var bits = Bitmap(count: count, allValid: true)
+            for r in missingRows { bits[r] = false }
+            validity = bits
+        }
+        switch type {
+        case .float64: return Column(name: name, storage: .float(doubles), validity: validity)
+        case .int64: return Column(name: name, storage: .int(ints), validity: validity)
+        case .bool: return Column(name: name, storage: .bool(bools), validity: validity)
+        case .date: return Column(name: name, storage: .date(dates), validity: validity)
+        case .string:
+            return Column(name: name, storage: .string(codes: codes, dictionary: dictionary.isEmpty ? [""] : dictionary), validity: validity)
         }
     }
 }

@@ -104,6 +104,80 @@ enum FieldParsing {
         return slow(p + start, end - start)
     }
 
+    /// A number that ends at a delimiter, a line end or the chunk's end, read in one pass; nil
+    /// when the field is anything else (empty, quoted, too many digits, text), so that the
+    /// general path looks at it.
+    @inline(__always)
+    static func scanDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ delim: UInt8) -> (Double, Int)? {
+        var i = start
+        var negative = false
+        if p[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if p[i] == UInt8(ascii: "+") { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, significant = 0, exponent = 0
+        while i < end {
+            let d = p[i] &- 48
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            if mantissa != 0 { significant += 1 }
+            digits += 1
+            i += 1
+        }
+        if i < end && p[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end {
+                let d = p[i] &- 48
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                if mantissa != 0 { significant += 1 }
+                digits += 1
+                exponent -= 1
+                i += 1
+            }
+        }
+        guard digits > 0, significant <= 15 else { return nil }
+        if i < end && (p[i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            var expNegative = false
+            if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { expNegative = p[i] == UInt8(ascii: "-"); i += 1 }
+            var e = 0, expDigits = 0
+            while i < end {
+                let d = p[i] &- 48
+                if d >= 10 { break }
+                e = e * 10 + Int(d)
+                expDigits += 1
+                i += 1
+                if expDigits > 4 { return nil }
+            }
+            guard expDigits > 0 else { return nil }
+            exponent += expNegative ? -e : e
+        }
+        guard i == end || p[i] == delim || p[i] == 10 || p[i] == 13 else { return nil }
+        guard exponent >= -22 && exponent <= 22 else { return nil }
+        var v = Double(mantissa)
+        if exponent < 0 { v /= powerOf10(-exponent) } else if exponent > 0 { v *= powerOf10(exponent) }
+        return (negative ? -v : v, i)
+    }
+
+    /// A whole number that ends at a delimiter or line end, in one pass; nil for anything else.
+    @inline(__always)
+    static func scanInt(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ delim: UInt8) -> (Int64, Int)? {
+        var i = start
+        var negative = false
+        if p[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if p[i] == UInt8(ascii: "+") { i += 1 }
+        var value: Int64 = 0
+        let first = i
+        while i < end {
+            let d = p[i] &- 48
+            if d >= 10 { break }
+            value = value &* 10 &+ Int64(d)
+            i += 1
+        }
+        let n = i - first
+        guard n > 0, n <= 18 else { return nil }
+        guard i == end || p[i] == delim || p[i] == 10 || p[i] == 13 else { return nil }
+        return (negative ? -value : value, i)
+    }
+
     /// strtod on a NUL-terminated copy; also reads inf and nan.
     static func slow(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
         guard n < 512 else { return nil }
