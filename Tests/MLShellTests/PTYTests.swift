@@ -203,6 +203,8 @@ final class PseudoTerminal {
         t.send("\u{1b}[A\u{1b}[A\r")
         #expect(t.waitFor("last one\r\n", after: m), "\(t.screen)")
         // Ctrl-R searches the history.
+        #expect(t.waitFor("mlsh> ", after: m))
+        t.settle()
         m = t.mark
         t.send("\u{12}40 +")
         Thread.sleep(forTimeInterval: 0.3)
