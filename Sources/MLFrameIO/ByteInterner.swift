@@ -31,6 +31,13 @@ final class ByteInterner {
         slots.deallocate()
     }
 
+    /// Forgets every value, keeping the memory.
+    func reset() {
+        count = 0
+        arenaCount = 0
+        slots.update(repeating: 0, count: mask + 1)
+    }
+
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

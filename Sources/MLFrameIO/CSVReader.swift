@@ -37,6 +37,7 @@ public enum CSVReader {
         report.compressed = source.compressed
         report.bytes = source.size
         var buffer: [UInt8] = []
+        buffer.reserveCapacity(2 * blockSize + (1 << 16))
         var eof = try source.read(into: &buffer, count: blockSize) == 0
         if !eof && buffer.count < blockSize { eof = try source.read(into: &buffer, count: blockSize) == 0 }
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
@@ -90,6 +91,10 @@ public enum CSVReader {
         // Bytes per row in the sample: each chunk reserves about what its bytes will hold.
         let bytesPerRow = max(1.0, Double(sampleEnd) / Double(max(1, sampleRows.count)))
         let expectedRows = options.rowLimit ?? min(200_000_000, Int(Double(source.compressed ? 4 * source.size : source.size) / bytesPerRow * 1.02) + 64)
+        // The chunks' sinks live for the whole read and are emptied before each block: the same
+        // memory serves every block.
+        let pool = SinkPool(types: types)
+        defer { pool.free() }
         let accumulators = (0..<width).map { ColumnAccumulator(name: names[$0], type: types[$0], expectedRows: expectedRows) }
         var rowsLeft = options.rowLimit ?? Int.max
         var linesBefore = 0
@@ -110,7 +115,7 @@ public enum CSVReader {
             }
             let outcome = buffer.withUnsafeBufferPointer { buf -> BlockOutcome in
                 parseBlock(buf.baseAddress!, from: blockStart, to: blockEnd, parser: parser, threads: threads,
-                           bytesPerRow: bytesPerRow, rowLimit: rowsLeft, limited: options.rowLimit != nil)
+                           bytesPerRow: bytesPerRow, rowLimit: rowsLeft, limited: options.rowLimit != nil, pool: pool)
             }
             switch outcome {
             case .parsed(let builders, let rows, let skipped, let firstSkipped):
@@ -181,7 +186,7 @@ public enum CSVReader {
 
     /// Parses the rows in [start, end) on `threads` cores, in chunks split at newlines outside quotes.
     static func parseBlock(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, parser: ChunkParser,
-                           threads: Int, bytesPerRow: Double, rowLimit: Int, limited: Bool) -> BlockOutcome {
+                           threads: Int, bytesPerRow: Double, rowLimit: Int, limited: Bool, pool: SinkPool) -> BlockOutcome {
         let size = end - start
         // With a row limit, one chunk: rows must be counted in order.
         let chunkCount = limited || size < (1 << 20) ? 1 : threads * 2
@@ -211,16 +216,12 @@ public enum CSVReader {
         final class Results: @unchecked Sendable {  // each slot written by one worker
             var outcomes: [ChunkOutcome?]
             let sinks: [UnsafeMutablePointer<ColumnSink>]
-            init(_ n: Int, _ types: [ColumnType], _ capacity: Int) {
+            init(_ n: Int, _ sinks: [UnsafeMutablePointer<ColumnSink>]) {
                 outcomes = Array(repeating: nil, count: n)
-                sinks = (0..<n).map { _ in
-                    let p = UnsafeMutablePointer<ColumnSink>.allocate(capacity: types.count)
-                    for (c, t) in types.enumerated() { (p + c).initialize(to: ColumnSink(type: t, capacity: capacity)) }
-                    return p
-                }
+                self.sinks = sinks
             }
         }
-        let results = Results(chunks, parser.types, perChunk)
+        let results = Results(chunks, pool.sinks(chunks, capacity: perChunk))
         let sendableBase = SendablePointer(base)
         let chunkBounds = bounds
         DispatchQueue.concurrentPerform(iterations: chunks) { k in
@@ -228,12 +229,7 @@ public enum CSVReader {
                                                into: results.sinks[k], rowLimit: rowLimit)
         }
         let width = parser.types.count
-        let sinks: [[ColumnSink]] = results.sinks.map { p in
-            defer { p.deinitialize(count: width); p.deallocate() }
-            return Array(UnsafeBufferPointer(start: p, count: width))
-        }
-        var failed = false
-        defer { if failed { for chunk in sinks { for s in chunk { s.deallocate() } } } }
+        let sinks: [[ColumnSink]] = results.sinks.map { Array(UnsafeBufferPointer(start: $0, count: width)) }
         var rows = 0, skipped = 0
         var firstSkipped: (Int, Int)? = nil
         for k in 0..<chunks {
@@ -242,12 +238,40 @@ public enum CSVReader {
                 rows += r
                 skipped += s
                 if firstSkipped == nil, let f { firstSkipped = (f.offset, f.fields) }
-            case .retype(let c, let t, let o): failed = true; return .retype(column: c, type: t, offset: o)
-            case .ragged(let o, let f): failed = true; return .ragged(offset: o, fields: f)
-            case .unterminatedQuote(let o): failed = true; return .unterminatedQuote(offset: o)
+            case .retype(let c, let t, let o): return .retype(column: c, type: t, offset: o)
+            case .ragged(let o, let f): return .ragged(offset: o, fields: f)
+            case .unterminatedQuote(let o): return .unterminatedQuote(offset: o)
             }
         }
         return .parsed(sinks, rows: rows, skipped: skipped, firstSkipped: firstSkipped)
+    }
+
+    /// The sinks each chunk parses into, reused block after block.
+    final class SinkPool {
+        let types: [ColumnType]
+        private var slots: [UnsafeMutablePointer<ColumnSink>] = []
+
+        init(types: [ColumnType]) { self.types = types }
+
+        /// `n` emptied sink sets (made on first use).
+        func sinks(_ n: Int, capacity: Int) -> [UnsafeMutablePointer<ColumnSink>] {
+            while slots.count < n {
+                let p = UnsafeMutablePointer<ColumnSink>.allocate(capacity: types.count)
+                for (c, t) in types.enumerated() { (p + c).initialize(to: ColumnSink(type: t, capacity: capacity)) }
+                slots.append(p)
+            }
+            for p in slots.prefix(n) { for c in 0..<types.count { p[c].reset() } }
+            return Array(slots.prefix(n))
+        }
+
+        func free() {
+            for p in slots {
+                for c in 0..<types.count { p[c].deallocate() }
+                p.deinitialize(count: types.count)
+                p.deallocate()
+            }
+            slots = []
+        }
     }
 
     /// One block's sinks, read (each column by one worker) while they are appended.

@@ -37,6 +37,13 @@ struct ColumnSink {
         validity.deallocate()
     }
 
+    /// Empties the sink for the next block, keeping its memory.
+    mutating func reset() {
+        count = 0
+        missing = 0
+        interner?.reset()
+    }
+
     private mutating func grow() {
         let newCapacity = capacity * 2
         let v = UnsafeMutableRawPointer.allocate(byteCount: newCapacity * width, alignment: 8)
@@ -128,7 +135,7 @@ struct ColumnSink {
 }
 
 /// A whole column built block by block: each block's chunk sinks are appended in order and
-/// freed at once, so the parse holds one block of sinks at a time, never a second copy of the data.
+/// emptied for the next block, so the parse holds one block of sinks at a time, never a second copy of the data.
 /// Text columns get one dictionary, strings in order of first appearance.
 final class ColumnAccumulator: @unchecked Sendable {  // one worker at a time appends to it
     let name: String
@@ -159,7 +166,6 @@ final class ColumnAccumulator: @unchecked Sendable {  // one worker at a time ap
     /// Appends the sinks' cells in order, then frees the sinks.
     func append(_ parts: [ColumnSink]) {
         for p in parts {
-            defer { p.deallocate() }
             if p.missing > 0 {
                 for i in 0..<p.count where !p.isValid(i) { missingRows.append(count + i) }
             }

@@ -6,10 +6,6 @@ import Glibc
 #endif
 
 Signals.install()
-// Large buffers go straight to mmap and back to the system when freed: loading a file frees
-// its parse buffers while it builds the columns, and this keeps the peak near the data's size.
-_ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 * 1024)
-_ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 20)
 // `mlsh check …` is routed by hand: the root command's optional script argument would
 // otherwise take the word "check" as a file name.
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -21,5 +17,3 @@ if arguments.first == "check" {
     MlshCommand.main()
 }
 
-/// glibc's mallopt (malloc.h is not part of Swift's Glibc module).
-@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
