@@ -85,13 +85,14 @@ extension Column {
     public func summarize(topCount: Int = 5) -> ColumnSummary {
         if type.isNumeric {
             var s = NumericSummary()
+            // NaN (read as "nan", or made by a computation) has no place in statistics: it counts as missing.
             var values = validDoubles()
+            if values.contains(where: { $0.isNaN }) { values.removeAll { $0.isNaN } }
             s.count = values.count
             s.missing = count - values.count
             guard !values.isEmpty else { return .numeric(s) }
             (s.mean, s.std) = Statistics.meanStd(values)
-            // NaN read from a file ("nan") has no place in an order: such columns sort the slow way.
-            if values.contains(where: { $0.isNaN }) { values.sort() } else { values = RadixSort.sorted(values) }
+            values = RadixSort.sorted(values)
             s.min = values[0]
             s.max = values[values.count - 1]
             s.q25 = Statistics.quantile(sorted: values, 0.25)
@@ -102,11 +103,14 @@ extension Column {
             s.distinct = distinct
             var bins = [Int](repeating: 0, count: 8)
             let width = (s.max - s.min) / 8
-            for x in values {
-                let b = width > 0 ? Swift.min(7, Int((x - s.min) / width)) : 0
-                bins[b] += 1
+            // With an infinite end there are no equal bins to draw.
+            if width.isFinite {
+                for x in values {
+                    let b = width > 0 ? Swift.min(7, Swift.max(0, Int((x - s.min) / width))) : 0
+                    bins[b] += 1
+                }
+                s.histogram = bins
             }
-            s.histogram = bins
             return .numeric(s)
         }
         var s = TextSummary()

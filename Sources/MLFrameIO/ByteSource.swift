@@ -68,7 +68,8 @@ final class ByteSource {
         }
         if let gz {
             var errnum: Int32 = 0
-            let reason = String(cString: gzerror(gz, &errnum))
+            var reason = String(cString: gzerror(gz, &errnum))
+            if reason.hasPrefix(path + ": ") { reason.removeFirst(path.count + 2) }
             // zlib reports a file cut short only as an error state after the last read.
             if failed || (got == 0 && errnum != Z_OK && errnum != Z_STREAM_END) || (got < count && gzeof(gz) == 0 && errnum != Z_OK) {
                 throw Diagnostic(.gzipError, .error, "'\(path)' is not a valid gzip file: \(reason.isEmpty ? "it ends early" : reason)",

@@ -46,8 +46,16 @@ public enum CSVReader {
                              hint: "check that this is the file you meant (\(source.size) bytes)")
         }
 
+        // A NUL byte in the first bytes: this is not text.
+        if buffer.prefix(4096).contains(0) {
+            throw Diagnostic(.csvBadValue, .error, "'\(path)' looks like a binary file, not CSV, TSV or JSON Lines",
+                             hint: "load reads text files with rows of delimited values")
+        }
+
         // Phase 1: dialect.
-        let sampleEnd = min(buffer.count, 1 << 20)
+        var sampleEnd = min(buffer.count, 1 << 20)
+        // A sample holding less than two whole rows (a very long field) is widened to the block.
+        if sampleEnd < buffer.count && countNewlines(buffer, 0, sampleEnd) < 2 { sampleEnd = buffer.count }
         let sample = buffer[0..<sampleEnd]
         let complete = eof && sampleEnd == buffer.count
         let delimiter = options.delimiter ?? CSVSniffer.delimiter(sample, complete: complete, pathHint: path)
@@ -105,7 +113,23 @@ public enum CSVReader {
         while true {
             // Rows end at the last newline outside quotes; the rest waits for the next block.
             var blockEnd = buffer.count
-            if !eof {
+            // Quotes in the block: find row ends by reading the quoting as the parser does (a quote
+            // opens a quoted field only at a field's start), not by counting quote characters.
+            let quoted = buffer.withUnsafeBufferPointer { countQuotes($0.baseAddress!, blockStart, $0.count) } > 0
+            var rowStarts: [Int]? = nil
+            if quoted {
+                let scan = buffer.withUnsafeBufferPointer {
+                    scanRows($0.baseAddress!, from: blockStart, to: $0.count, delimiter: delimiter, eof: eof, pieces: threads * 2)
+                }
+                rowStarts = scan.starts
+                if !eof {
+                    guard let cut = scan.lastEnd else {
+                        eof = try source.read(into: &buffer, count: blockSize) == 0
+                        continue
+                    }
+                    blockEnd = cut
+                }
+            } else if !eof {
                 guard let cut = lastRowEnd(buffer, from: blockStart) else {
                     // No complete row yet (a very long field): read more.
                     eof = try source.read(into: &buffer, count: blockSize) == 0
@@ -115,7 +139,8 @@ public enum CSVReader {
             }
             let outcome = buffer.withUnsafeBufferPointer { buf -> BlockOutcome in
                 parseBlock(buf.baseAddress!, from: blockStart, to: blockEnd, parser: parser, threads: threads,
-                           bytesPerRow: bytesPerRow, rowLimit: rowsLeft, limited: options.rowLimit != nil, pool: pool)
+                           bytesPerRow: bytesPerRow, rowLimit: rowsLeft, limited: options.rowLimit != nil, pool: pool,
+                           rowStarts: rowStarts)
             }
             switch outcome {
             case .parsed(let builders, let rows, let skipped, let firstSkipped):
@@ -136,10 +161,13 @@ public enum CSVReader {
                 if forced[column] {
                     let line = linesBefore + lineNumber(in: buffer, offset: offset)
                     let cell = cellText(buffer, rowStart: offset, column: column, delimiter: delimiter)
+                    let at = fieldColumn(buffer, rowStart: offset, field: column, delimiter: delimiter)
+                    let typeName = ["float64": "a number", "int64": "a whole number", "bool": "true or false", "date": "a date (YYYY-MM-DD)"][type.rawValue] ?? type.rawValue
+                    let wider = type == .int64 && Double(cell) != nil ? "float" : "string"
                     throw Diagnostic(.csvBadValue, .error,
-                        "column '\(names[column])' was set to \(type.rawValue), but the value \"\(cell)\" on line \(line) is not one",
-                        externalLocation: "\(path):\(line):\(column + 1)",
-                        hint: "fix the value, or read the column as string: types={\(names[column]): string}")
+                        "column '\(names[column])' was set to \(type.rawValue), but the value \"\(cell)\" on line \(line) is not \(typeName)",
+                        externalLocation: "\(path):\(line):\(at)",
+                        hint: "fix the value, or read the column as \(wider): types={\(names[column]): \(wider)}")
                 }
                 var newTypes = types
                 newTypes[column] = type
@@ -186,12 +214,15 @@ public enum CSVReader {
 
     /// Parses the rows in [start, end) on `threads` cores, in chunks split at newlines outside quotes.
     static func parseBlock(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, parser: ChunkParser,
-                           threads: Int, bytesPerRow: Double, rowLimit: Int, limited: Bool, pool: SinkPool) -> BlockOutcome {
+                           threads: Int, bytesPerRow: Double, rowLimit: Int, limited: Bool, pool: SinkPool,
+                           rowStarts: [Int]?) -> BlockOutcome {
         let size = end - start
         // With a row limit, one chunk: rows must be counted in order.
         let chunkCount = limited || size < (1 << 20) ? 1 : threads * 2
         var bounds = [start]
-        if chunkCount > 1 {
+        if chunkCount > 1, let rowStarts {
+            bounds += rowStarts.filter { $0 > start && $0 < end }
+        } else if chunkCount > 1 {
             var parityPos = start
             var parity = 0
             for k in 1..<chunkCount {
@@ -318,6 +349,45 @@ public enum CSVReader {
         return String(decoding: buffer[p..<offset], as: UTF8.self).count + 1
     }
 
+    /// Reads the quoting of [from, to) as the parser does: returns the first row start at or after
+    /// each of `pieces` equal steps (for splitting), and the end of the last complete row.
+    static func scanRows(_ base: UnsafePointer<UInt8>, from: Int, to: Int, delimiter: UInt8, eof: Bool, pieces: Int) -> (starts: [Int], lastEnd: Int?) {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var starts: [Int] = []
+        var nextTarget = 1
+        let size = to - from
+        var lastEnd: Int? = nil
+        var pos = from
+        while pos < to {
+            // At a row start.
+            if nextTarget < pieces && pos >= from + size * nextTarget / pieces {
+                starts.append(pos)
+                while nextTarget < pieces && pos >= from + size * nextTarget / pieces { nextTarget += 1 }
+            }
+            var rowDone = false
+            while !rowDone {
+                if pos < to && base[pos] == quote {
+                    pos += 1
+                    while true {
+                        guard let q = memchrPointer(base + pos, quote, to - pos) else { return (starts, lastEnd) }
+                        let qi = q - base
+                        if qi + 1 < to && base[qi + 1] == quote { pos = qi + 2; continue }
+                        pos = qi + 1
+                        break
+                    }
+                }
+                while pos < to && base[pos] != delimiter && base[pos] != lf && base[pos] != cr { pos += 1 }
+                if pos >= to { return (starts, eof ? to : lastEnd) }
+                if base[pos] == delimiter { pos += 1; continue }
+                if base[pos] == cr { pos += 1 }
+                if pos < to && base[pos] == lf { pos += 1 }
+                rowDone = true
+            }
+            lastEnd = pos
+        }
+        return (starts, lastEnd)
+    }
+
     /// The end of the last complete row at or after `from`: just past a newline outside quotes.
     static func lastRowEnd(_ buffer: [UInt8], from: Int) -> Int? {
         buffer.withUnsafeBufferPointer { b -> Int? in
@@ -341,8 +411,22 @@ public enum CSVReader {
         for (i, c) in buffer.enumerated() {
             if c == UInt8(ascii: "\"") { inQuotes.toggle() }
             else if c == UInt8(ascii: "\n") && !inQuotes { return i + 1 }
+            else if c == UInt8(ascii: "\r") && !inQuotes {
+                // CR LF, or a lone CR (old Mac line ends).
+                return i + 1 < buffer.count && buffer[i + 1] == UInt8(ascii: "\n") ? i + 2 : i + 1
+            }
         }
         return buffer.count
+    }
+
+    /// The character column where field `field` of the row starting at `rowStart` begins.
+    static func fieldColumn(_ buffer: [UInt8], rowStart: Int, field: Int, delimiter: UInt8) -> Int {
+        var p = rowStart, k = 0, inQuotes = false
+        while p < buffer.count && k < field && buffer[p] != UInt8(ascii: "\n") {
+            if buffer[p] == UInt8(ascii: "\"") { inQuotes.toggle() } else if buffer[p] == delimiter && !inQuotes { k += 1 }
+            p += 1
+        }
+        return String(decoding: buffer[rowStart..<p], as: UTF8.self).count + 1
     }
 
     static func cellText(_ buffer: [UInt8], rowStart: Int, column: Int, delimiter: UInt8) -> String {
@@ -357,12 +441,15 @@ public enum CSVReader {
     /// Column names made unique: a repeated name gets "_2", "_3"…, with a warning; an empty one a number.
     static func uniqueNames(_ names: [String], path: String, report: inout LoadReport) -> [String] {
         var seen = Set<String>()
+        let given = Set(names)
         var out: [String] = []
         for (i, raw) in names.enumerated() {
             var name = raw.isEmpty ? "column_\(i + 1)" : raw
+            if raw.isEmpty, given.contains(name) { name = "column_\(i + 1)_" }
             if seen.contains(name) {
                 var k = 2
-                while seen.contains("\(name)_\(k)") { k += 1 }
+                // The new name must not take the name of a later column either.
+                while seen.contains("\(name)_\(k)") || given.contains("\(name)_\(k)") { k += 1 }
                 report.warnings.append(Diagnostic(.csvDuplicateColumn, .warning,
                     "the header names '\(name)' twice; the second (column \(i + 1)) is now '\(name)_\(k)'",
                     externalLocation: "\(path):1"))

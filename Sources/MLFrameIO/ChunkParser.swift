@@ -77,6 +77,7 @@ struct ChunkParser {
                 }
                 // General path: find the field's bounds (quotes, "" escapes), then convert.
                 var fs = pos, fe = pos, esc = false, wasQuoted = false
+                var junkStart = 0, junkEnd = 0
                 if pos < end && base[pos] == quote {
                     wasQuoted = true
                     pos += 1
@@ -95,8 +96,11 @@ struct ChunkParser {
                         pos = qi + 1
                         break
                     }
-                    // Anything between the closing quote and the delimiter is kept, as most readers do.
+                    // Text between the closing quote and the delimiter is kept after the quoted part
+                    // ("ab"cd reads abcd, as pandas reads it).
+                    junkStart = pos
                     while pos < end && base[pos] != delim && base[pos] != lf && base[pos] != cr { pos += 1 }
+                    junkEnd = pos
                 } else {
                     while pos < end {
                         let c = base[pos]
@@ -107,13 +111,14 @@ struct ChunkParser {
                 }
                 if field < columns {
                     let problem: ChunkOutcome?
-                    if esc {
+                    if esc || junkEnd > junkStart {
                         scratch.removeAll(keepingCapacity: true)
                         var k = fs
                         while k < fe {
                             scratch.append(base[k])
                             k += base[k] == quote ? 2 : 1
                         }
+                        for j in junkStart..<junkEnd { scratch.append(base[j]) }
                         problem = scratch.withUnsafeBufferPointer { b in
                             cell(b.baseAddress ?? base, b.count, field, &sinks[field], rowStart, false, false, quoted: true)
                         }

@@ -64,9 +64,9 @@ public enum JSONLinesReader {
     }
 
     static func column(_ name: String, _ cells: [Cell], forced: ColumnType?, missing: Set<String>, path: String) throws(Diagnostic) -> Column {
+        // In JSON only null is missing: a string is text as written, "" and "NA" included.
         var valid = cells.map { c -> Bool in
             if case .null = c { return false }
-            if case .text(let s) = c, missing.contains(s) { return false }
             return true
         }
         let present = cells.enumerated().filter { valid[$0.offset] }.map(\.element)

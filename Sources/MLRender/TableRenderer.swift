@@ -29,6 +29,11 @@ public struct TableRenderer: Sendable {
 
     func box(_ table: TextTable) -> String {
         let g = unicode ? BoxGlyphs.unicode : BoxGlyphs.ascii
+        if table.columns.isEmpty {
+            let text = "\(table.totalRows == 1 ? "1 row" : "\(table.totalRows) rows") \(unicode ? "×" : "x") 0 columns"
+            return g.tl + String(repeating: g.h, count: text.count + 2) + g.tr + "\n" + g.v + " " + text + " " + g.v + "\n"
+                + g.bl + String(repeating: g.h, count: text.count + 2) + g.br + "\n"
+        }
         var widths = table.columns.map { c -> Int in
             let cellWidth = c.cells.reduce(0) { max($0, displayWidth($1 ?? missingText)) }
             return min(TableRenderer.maxColumnWidth, max(displayWidth(c.header), displayWidth(c.typeLabel ?? ""), cellWidth, 1))
@@ -60,7 +65,9 @@ public struct TableRenderer: Sendable {
             hidden = Array(table.columns.indices.filter { !shown.contains($0) })
         }
         // The footer must fit: widen the last column when the table is narrower than its text.
-        let footerText = table.footer ?? "\(table.totalRows) rows (\(table.shownRows) shown) × \(table.columns.count) columns"
+        let footerText = table.footer ?? (table.shownRows < table.totalRows
+            ? "\(table.totalRows) rows (\(table.shownRows) shown) × \(table.columns.count) columns"
+            : "\(table.totalRows) rows × \(table.columns.count) columns")
         let shownWidth = shown.reduce(0) { $0 + widths[$1] + 3 } - 1 + (hidden.isEmpty ? 0 : 4)
         if let last = shown.last, shownWidth - 2 < footerText.count, hidden.isEmpty {
             widths[last] += min(footerText.count - (shownWidth - 2), max(0, width - total(widths)))
@@ -217,13 +224,47 @@ public struct TableRenderer: Sendable {
 
     // MARK: - Text helpers
 
-    func displayWidth(_ s: String) -> Int { s.count }
+    /// Terminal columns a text takes: East Asian wide characters and emoji take two.
+    func displayWidth(_ s: String) -> Int {
+        var w = 0
+        for ch in s { w += charWidth(ch) }
+        return w
+    }
 
+    func charWidth(_ ch: Character) -> Int {
+        guard let v = ch.unicodeScalars.first?.value else { return 0 }
+        if v < 0x1100 { return 1 }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v) {
+            return 2
+        }
+        return 1
+    }
+
+    /// A cell's text on one line, cut with … to `w` columns. Line breaks and tabs become spaces and
+    /// other control characters (an escape, a bell) are shown as �, so no cell can move the cursor.
     func fit(_ s: String, _ w: Int) -> String {
-        let flat = s.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" })
-            ? String(s.map { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" ? " " : $0 }) : s
+        var flat = s
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            var out = ""
+            for u in s.unicodeScalars {
+                if u == "\n" || u == "\t" || u == "\r" { out += " " }
+                else if u.value < 0x20 || u.value == 0x7F { out += "\u{FFFD}" }
+                else { out.unicodeScalars.append(u) }
+            }
+            flat = out
+        }
         if displayWidth(flat) <= w { return flat }
-        return String(flat.prefix(max(0, w - 1))) + "…"
+        var out = ""
+        var used = 0
+        for ch in flat {
+            let cw = charWidth(ch)
+            if used + cw > w - 1 { break }
+            out.append(ch)
+            used += cw
+        }
+        return out + "…"
     }
 
     func pad(left s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - displayWidth(s))) + s }

@@ -99,8 +99,11 @@ struct ArgumentBinder {
             if case .comma(let r) = extra {
                 throw diag(.unexpectedArgument, "unexpected ','", r, hint: "usage: \(spec.usage)")
             }
-            throw diag(.unexpectedArgument, "'\(spec.name)' takes no further argument here", extra.range,
-                       hint: "usage: \(spec.usage)")
+            var hint = "usage: \(spec.usage)"
+            if let free = spec.freeOptions, case .positional(let e) = extra, case .call(let fn, _, _) = e.kind {
+                hint = "name it: \(fn.text == "count" ? "n" : fn.text)=\(ExprPrinter.print(e)) (\(free.usage))"
+            }
+            throw diag(.unexpectedArgument, "'\(spec.name)' takes no further argument here", extra.range, hint: hint)
         }
         return CommandCall(command: command, spec: spec, parameters: parameters, options: options,
                            freeOptions: freeOptions, session: session)
@@ -167,12 +170,18 @@ struct ArgumentBinder {
         if Suggest.didYouMean(name.text, in: valid) != nil {
             hint += " (the options of '\(spec.name)' are: \(valid.joined(separator: ", ")))"
         }
+        if spec.parameters.contains(where: { $0.kind == .expression }) && Suggest.didYouMean(name.text, in: valid) == nil {
+            hint = "to compare, write == (as in \(name.text) == ...); a single = sets an option"
+        }
         return diag(.unknownOption, "unknown option '\(name.text)' for '\(spec.name)'", name.range, hint: hint)
     }
 
     private func missing(_ p: Parameter, at range: SourceRange?, after keyword: String? = nil) -> Diagnostic {
         let end = command.range.end
-        let what = p.keyword.map { "'\($0) \(p.name)'" } ?? p.name
+        var what = p.keyword.map { "'\($0) \(p.name)'" } ?? p.name
+        if p.kind == .flag, let keyword = p.keyword {
+            what = "'\(keyword)" + (spec.freeOptions.map { " " + $0.usage + ", ...'" } ?? "'")
+        }
         return diag(.missingArgument, "'\(spec.name)' needs \(what): \(p.help)", range ?? SourceRange(end, end),
                     hint: "usage: \(spec.usage)")
     }

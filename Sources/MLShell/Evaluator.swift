@@ -108,7 +108,9 @@ public struct Evaluator {
 
     func number(_ v: Value, _ e: Expr, op: String) throws(Diagnostic) -> Double {
         if case .number(let d) = v { return d }
-        throw fail("'\(op)' needs a number, got \(v.kindName) \(v.literal)", e)
+        var hint: String? = nil
+        if case .dataset = v { hint = "a negative number as an argument of its own needs parentheses: (-1)" }
+        throw fail("'\(op)' needs a number, got \(v.kindName) \(v.literal)", e, hint: hint)
     }
 
     private func binary(_ op: String, _ a: Expr, _ b: Expr, _ whole: Expr) throws(Diagnostic) -> Value {

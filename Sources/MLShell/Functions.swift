@@ -50,6 +50,9 @@ enum Functions {
             try arity(1...2)
             let x = try num(0)
             let digits = values.count == 2 ? try num(1) : 0
+            if digits != digits.rounded() || abs(digits) > 15 {
+                throw ev.fail("'round' needs a whole number of digits (0 to 15)", args[1])
+            }
             let scale = pow(10, digits)
             return .number((x * scale).rounded(.toNearestOrEven) / scale)
         case "min", "max":

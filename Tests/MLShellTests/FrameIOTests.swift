@@ -177,7 +177,7 @@ import Testing
         let path = try write("a,b\n1,x\n2,y\nthree,z\n")
         var o = CSVOptions()
         o.types = ["a": .int64]
-        #expect(message(path, o) == "FILE:4:1: error: column 'a' was set to int64, but the value \"three\" on line 4 is not one\nhint: fix the value, or read the column as string: types={a: string}\n")
+        #expect(message(path, o) == "FILE:4:1: error: column 'a' was set to int64, but the value \"three\" on line 4 is not a whole number\nhint: fix the value, or read the column as string: types={a: string}\n")
         o.types = ["amount": .int64]
         #expect(message(path, o) == "error: types= names a column 'amount' that 'FILE' does not have\nhint: the columns are: a, b\n")
     }
@@ -212,6 +212,28 @@ import Testing
         let (f3, r3) = try CSVReader.read(path: try write("a,a,b\n1,2,3\n"), options: CSVOptions())
         #expect(f3.columnNames == ["a", "a_2", "b"])
         #expect(r3.warnings.map(\.message) == ["the header names 'a' twice; the second (column 2) is now 'a_2'"])
+    }
+
+    /// A stray quote inside an unquoted field must not throw off where the parallel chunks split.
+    @Test func strayQuoteInALargeFile() throws {
+        var text = "id,note\n1,a\"c\n"
+        for i in 2...60_000 { text += i % 3 == 0 ? "\(i),\"two\nlines, \"\"quoted\"\"\"\n" : "\(i),plain text here\n" }
+        let (frame, _) = try CSVReader.read(path: try write(text), options: CSVOptions())
+        #expect(frame.rowCount == 60_000)
+        #expect(frame.column("note")?.text(0) == "a\"c")
+        #expect(frame.column("note")?.text(2) == "two\nlines, \"quoted\"")
+        #expect(frame.column("id")?.text(59_999) == "60000")
+    }
+
+    @Test func textAfterAClosingQuoteIsKept() throws {
+        let (frame, _) = try CSVReader.read(path: try write("a,b\n\"q\"junk,1\n"), options: CSVOptions())
+        #expect(frame.column("a")?.text(0) == "qjunk")
+    }
+
+    @Test func crOnlyLineEnds() throws {
+        let (frame, _) = try CSVReader.read(path: try write("a,b\r1,2\r3,4\r"), options: CSVOptions())
+        #expect(frame.rowCount == 2)
+        #expect(frame.column("b")?.text(1) == "4")
     }
 
     @Test func aFiftyMegabyteField() throws {

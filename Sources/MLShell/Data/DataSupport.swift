@@ -72,6 +72,15 @@ extension CommandCall {
     func resultName(_ d: Dataset) -> String { binding.first?.text ?? d.name }
 }
 
+extension Diagnostic {
+    /// The same diagnostic as a warning.
+    var asWarning: Diagnostic {
+        var copy = self
+        copy.severity = .warning
+        return copy
+    }
+}
+
 extension Session {
     var tableRenderer: TableRenderer {
         var r = TableRenderer(width: width, unicode: terminal.utf8 || recording)

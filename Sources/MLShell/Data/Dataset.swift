@@ -58,9 +58,11 @@ public final class Dataset {
         return true
     }
 
-    /// A new dataset from this one's current frame (what `as NAME` binds).
+    /// A new dataset made from this one (what `as NAME` binds). It keeps the versions that led
+    /// to it, so `schema` shows its whole history and `undo` can walk back through it.
     public func derived(name: String, frame: Frame, step: String) -> Dataset {
         let d = Dataset(name: name, frame: frame, source: source, step: step)
+        d.versions = versions + [Version(frame: frame, step: step)]
         return d
     }
 }

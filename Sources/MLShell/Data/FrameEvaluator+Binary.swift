@@ -37,10 +37,13 @@ extension FrameEvaluator {
                 }
                 return .number(out, valid, integer: false)
             case "%":
+                var valid = combine(vx, vy) ?? Bitmap(count: rows, allValid: true)
                 for i in 0..<rows {
+                    if y[i] == 0 { valid[i] = false; out[i] = .nan; continue }
                     let m = fmod(x[i], y[i])
                     out[i] = m != 0 && (m < 0) != (y[i] < 0) ? m + y[i] : m
                 }
+                return .number(out, valid, integer: ix && iy)
             case "^": for i in 0..<rows { out[i] = pow(x[i], y[i]) }
             default: throw fail("unknown operator '\(op)'", whole)
             }
@@ -90,6 +93,8 @@ extension FrameEvaluator {
             default: return c >= 0
             }
         }
+        if case .scalar(.missing) = r { throw mismatch(l, r, whole) }
+        if case .scalar(.missing) = l { throw mismatch(l, r, whole) }
         // Text against a string: decide once per dictionary entry.
         if case .text(let codes, let dictionary, let valid) = l, case .scalar(.string(let s)) = r {
             let hit = dictionary.map { test($0 < s ? -1 : ($0 > s ? 1 : 0)) }
@@ -127,8 +132,10 @@ extension FrameEvaluator {
     }
 
     private func mismatch(_ l: Vector, _ r: Vector, _ whole: Expr) -> Diagnostic {
-        fail("cannot compare \(l.kindName) with \(r.kindName)", whole,
-             hint: "text compares with text in quotes (species == \"Adelie\"), numbers with numbers")
+        if case .scalar(.missing) = r { return fail("'== missing' does not test for missing values", whole, hint: "write 'is missing' (or 'is not missing')") }
+        if case .scalar(.missing) = l { return fail("'== missing' does not test for missing values", whole, hint: "write 'is missing' (or 'is not missing')") }
+        return fail("cannot compare \(l.kindName) with \(r.kindName)", whole,
+                    hint: "text compares with text in quotes (species == \"Adelie\"), numbers with numbers")
     }
 
     private func concat(_ l: Vector, _ r: Vector, _ a: Expr, _ b: Expr) throws(Diagnostic) -> Vector {

@@ -31,8 +31,13 @@ struct FrameEvaluator {
         case .scalar(.missing):
             return Array(repeating: false, count: rows)
         case let other:
-            throw fail("a condition must be true or false, but this is \(other.kindName)", e,
-                       hint: "compare it, e.g. \(ExprPrinter.print(e)) > 0, or test it with 'is missing'")
+            let example: String
+            if case .text = other { example = "\(ExprPrinter.print(e)) == \"some value\"" }
+            else if case .number = other { example = "\(ExprPrinter.print(e)) > 0" }
+            else { example = "x > 0" }
+            let kind = other.kindName
+            throw fail("a condition must be true or false, but this is \(kind.first.map { "aeiou".contains($0) } == true ? "an" : "a") \(kind) value", e,
+                       hint: "write a comparison such as \(example), or test for missing values with 'is missing'")
         }
     }
 
@@ -45,9 +50,10 @@ struct FrameEvaluator {
             if let c = frame.column(n.text) { return Vector(c) }
             if let v = session.variable(n.text), !(v.kindName == "dataset") { return .scalar(v) }
             let names = frame.columnNames
-            throw fail("no column '\(n.text)' in \(datasetName)", e, hint: Suggest.didYouMean(n.text, in: names)
-                        ?? "the columns are: " + names.prefix(12).joined(separator: ", ") + (names.count > 12 ? ", …" : ""),
-                        id: .unknownName)
+            var hint = Suggest.didYouMean(n.text, in: names)
+                ?? (names.isEmpty ? "\(datasetName) has no columns" : "the columns are: " + names.prefix(12).joined(separator: ", ") + (names.count > 12 ? ", …" : ""))
+            if !n.quoted { hint += " (for the text \"\(n.text)\", write it in quotes)" }
+            throw fail("no column '\(n.text)' in \(datasetName)", e, hint: hint, id: .unknownName)
         case .number, .string, .duration, .bool, .list:
             return .scalar(try Evaluator(session: session, file: file).evaluate(e))
         case .dot, .map, .formula:
@@ -75,19 +81,25 @@ struct FrameEvaluator {
                 let valid = v.validity
                 return .bool((0..<rows).map { (valid?[$0] ?? true) == negated }, nil)
             default:
-                let matches: Bool
-                switch (what.text, v) {
-                case ("number", .number), ("float", .number), ("string", .text), ("bool", .bool), ("date", .days): matches = true
-                case ("int", .number(_, _, let integer)), ("integer", .number(_, _, let integer)): matches = integer
-                default:
-                    let known = ["missing", "number", "int", "string", "bool", "date"]
-                    guard known.contains(what.text) || what.text == "float" || what.text == "integer" else {
-                        throw Diagnostic(.evaluationError, .error, "unknown check 'is \(what.text)'", file: file, range: what.range,
-                                         hint: Suggest.didYouMean(what.text, in: known) ?? "write 'is missing' or 'is' a type: " + known.dropFirst().joined(separator: ", "))
-                    }
-                    matches = false
+                // Per value, as for a single value: a missing cell is no number; a whole float is an int.
+                let known = ["missing", "number", "int", "string", "bool", "date"]
+                guard known.contains(what.text) || what.text == "float" || what.text == "integer" else {
+                    throw Diagnostic(.evaluationError, .error, "unknown check 'is \(what.text)'", file: file, range: what.range,
+                                     hint: Suggest.didYouMean(what.text, in: known) ?? "write 'is missing' or 'is' a type: " + known.dropFirst().joined(separator: ", "))
                 }
-                return .scalar(.bool(matches != negated))
+                let valid = v.validity
+                var out = [Bool](repeating: false, count: rows)
+                for i in 0..<rows {
+                    guard valid?[i] ?? true else { out[i] = negated; continue }
+                    let matches: Bool
+                    switch (what.text, v) {
+                    case ("number", .number), ("float", .number), ("string", .text), ("bool", .bool), ("date", .days): matches = true
+                    case ("int", .number(let x, _, _)), ("integer", .number(let x, _, _)): matches = x[i] == x[i].rounded() && x[i].isFinite
+                    default: matches = false
+                    }
+                    out[i] = matches != negated
+                }
+                return .bool(out, nil)
             }
         case .inList(let operand, let listExpr, let negated):
             let v = try evaluate(operand)
@@ -145,7 +157,9 @@ struct FrameEvaluator {
             throw fail("'\(op)' needs numbers, but \(ExprPrinter.print(e)) is text", e,
                        hint: "only numeric columns work here; 'schema' shows each column's type")
         case .scalar(let s):
-            throw fail("'\(op)' needs a number, got \(s.kindName) \(s.literal)", e)
+            var hint: String? = nil
+            if case .dataset = s { hint = "a negative number as an argument of its own needs parentheses: (-1)" }
+            throw fail("'\(op)' needs a number, got \(s.kindName) \(s.literal)", e, hint: hint)
         }
     }
 }

@@ -24,9 +24,16 @@ enum FrameFunctions {
                               whole, hint: "write \(Functions.signatures[name.text]!)")
             }
         }
+        /// Applies f to every value; a result that is not a number (log of a negative) is missing.
         func map(_ f: (Double) -> Double, integer: Bool = false) throws(Diagnostic) -> Vector {
             let (x, valid, isInt) = try ev.numbers(values[0], args[0], op: name.text)
-            return .number(x.map(f), valid, integer: integer && isInt)
+            let y = x.map(f)
+            var validity = valid
+            for i in 0..<y.count where y[i].isNaN && !x[i].isNaN {
+                if validity == nil { validity = Bitmap(count: y.count, allValid: true) }
+                validity![i] = false
+            }
+            return .number(y, validity, integer: integer && isInt)
         }
         switch name.text {
         case "abs": try arity(1...1); return try map({ Swift.abs($0) }, integer: true)
@@ -37,7 +44,9 @@ enum FrameFunctions {
             try arity(1...2)
             var digits = 0.0
             if args.count == 2 {
-                guard case .scalar(.number(let d)) = values[1] else { throw ev.fail("'round' needs a whole number of digits", args[1]) }
+                guard case .scalar(.number(let d)) = values[1], d == d.rounded(), abs(d) <= 15 else {
+                    throw ev.fail("'round' needs a whole number of digits (0 to 15)", args[1])
+                }
                 digits = d
             }
             let scale = pow(10, digits)

@@ -40,6 +40,10 @@ struct GroupCommand: ShellCommand {
         let rowsOfGroup = groups.rows()
         var result = groups.keyFrame(order)
         for (name, expr) in call.freeOptions {
+            if keys.contains(name.text) || result.index(of: name.text) != nil {
+                throw Diagnostic(.badArgument, .error, "'\(name.text)' is already a column of the result", file: call.file, range: name.range,
+                                 hint: "choose another name, e.g. n_\(name.text)=...")
+            }
             guard case .call(let fn, let args, _) = expr.kind, functions.contains(fn.text) else {
                 let hint: String
                 if case .call(let fn, _, _) = expr.kind { hint = Suggest.didYouMean(fn.text, in: functions) ?? "the aggregates are: " + functions.joined(separator: ", ") }

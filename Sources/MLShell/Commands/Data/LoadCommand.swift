@@ -41,6 +41,9 @@ struct LoadCommand: ShellCommand {
         let report: LoadReport
         do {
             if isJSONLines(path) {
+                for name in ["sep", "header", "on_bad_rows"] where call.has(name) {
+                    session.report(call.error(at: name, "\(name)= does not apply to JSON Lines; it is ignored").asWarning)
+                }
                 (frame, report) = try JSONLinesReader.read(path: path, options: options)
             } else {
                 (frame, report) = try CSVReader.read(path: path, options: options)

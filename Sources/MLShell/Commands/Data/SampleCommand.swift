@@ -21,7 +21,11 @@ struct SampleCommand: ShellCommand {
         if size > 0 && size < 1 { k = Int((size * Double(n)).rounded()) }
         else if size >= 1 && size == size.rounded() { k = min(n, Int(size)) }
         else { throw call.error(at: "SIZE", "'sample' takes a whole number of rows ≥ 1 or a fraction between 0 and 1, got \(Value.formatNumber(size))") }
-        let seed = try call.integer("seed").map { UInt64(truncatingIfNeeded: $0) } ?? session.settings.seed
+        if let s = try call.integer("seed"), s < 0 { throw call.error(at: "seed", "seed= takes a whole number ≥ 0, got \(s)") }
+        let seed = try call.integer("seed").map { UInt64($0) } ?? session.settings.seed
+        if size >= 1 && Int(size) > n {
+            session.report(call.error(at: "SIZE", "\(d.name) has only \(plural(n, "row")), so the sample is all of them").asWarning)
+        }
         var rng = SeededRandom(seed: seed)
         let rows = rng.sampleIndices(n, k)
         try call.store(d.frame.take(rows), from: d, in: session)

@@ -20,6 +20,9 @@ struct SortCommand: ShellCommand {
                 keys[keys.count - 1].descending = w.text == "desc"
                 continue
             }
+            if let w = e.asName, ["descending", "ascending", "reverse"].contains(w.text), !keys.isEmpty, d.frame.index(of: w.text) == nil {
+                throw call.error(at: "COL", "'\(w.text)' is not an order", hint: "write desc (or asc) after the column")
+            }
             let name = try call.columnNames([e], in: d)[0]
             keys.append((name, false))
         }

@@ -17,6 +17,12 @@ struct WriteCommand: ShellCommand {
         let d = try call.dataset(session)
         let path = try call.string("FILE")!
         let lower = path.lowercased()
+        if FileText.isDirectory(path) {
+            throw call.error(at: "FILE", "'\(path)' is a directory", hint: "name a file inside it, e.g. \"\(path)/\(d.name).csv\"")
+        }
+        if lower.hasSuffix(".gz") {
+            throw call.error(at: "FILE", "writing gzip is not supported yet", hint: "write \"\(String(path.dropLast(3)))\" and compress it with gzip")
+        }
         let format: FrameWriter.Format
         if lower.hasSuffix(".tsv") { format = .tsv }
         else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { format = .jsonLines }
