@@ -33,7 +33,7 @@ public enum FrameWriter {
                 out.append(10)
             }
         case .jsonLines:
-            let keys = frame.columns.map { Array((jsonQuote($0.name) + ":").utf8) }
+            let keys = frame.columns.map { Array((jsonString($0.name) + ":").utf8) }
             for i in 0..<frame.rowCount {
                 out.append(UInt8(ascii: "{"))
                 for (k, c) in frame.columns.enumerated() {
@@ -42,9 +42,9 @@ public enum FrameWriter {
                     guard let t = c.text(i) else { out.append(contentsOf: Array("null".utf8)); continue }
                     switch c.type {
                     case .float64:
-                        out.append(contentsOf: (c.double(i)!.isFinite ? t : jsonQuote(t)).utf8)
+                        out.append(contentsOf: (c.double(i)!.isFinite ? t : jsonString(t)).utf8)
                     case .int64, .bool: out.append(contentsOf: t.utf8)
-                    case .string, .date: out.append(contentsOf: jsonQuote(t).utf8)
+                    case .string, .date: out.append(contentsOf: jsonString(t).utf8)
                     }
                 }
                 out.append(contentsOf: [UInt8(ascii: "}"), 10])
@@ -66,24 +66,5 @@ public enum FrameWriter {
             out.append(b)
         }
         out.append(UInt8(ascii: "\""))
-    }
-
-    static func jsonQuote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,5 @@
+import MLFrame
+
 /// Draws tables by DuckDB's rules: a type row under the header; head and tail around a `…`
 /// row when long; numbers right-aligned; too wide → shrink the widest columns, then hide
 /// middle columns and name them in the footer. Nothing is hidden silently.
@@ -269,28 +271,6 @@ public struct TableRenderer: Sendable {
 
     func pad(left s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - displayWidth(s))) + s }
     func pad(right s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - displayWidth(s))) }
-}
-
-/// A JSON string literal.
-public func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
 }
 
 struct BoxGlyphs {

@@ -96,3 +96,38 @@ func transcriptFiles() -> [String] {
     }
     return files
 }
+
+/// The ```mlsh blocks of docs/*.md, run in order in one session and checked like transcripts,
+/// so the reference cannot drift from what mlsh prints.
+@Suite struct DocsExamplesTests {
+    static func docs() -> [String] {
+        let dir = packageRoot + "/docs"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+    }
+
+    /// The blocks as one script; lines outside blocks become blank so that line numbers hold.
+    static func script(of markdown: String) -> String {
+        var out: [String] = []
+        var inBlock = false
+        var indent = 0
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop(while: { $0 == " " })
+            if trimmed.hasPrefix("```") {
+                inBlock = trimmed == "```mlsh"
+                indent = line.count - trimmed.count
+                out.append("")
+                continue
+            }
+            out.append(inBlock ? String(line.dropFirst(min(indent, line.prefix(while: { $0 == " " }).count))) : "")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    @Test(arguments: docs())
+    func examplesInDocsPass(_ name: String) throws {
+        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let text = try String(contentsOfFile: packageRoot + "/docs/" + name, encoding: .utf8)
+        let outcome = TranscriptChecker().check(path: "docs/" + name, text: Self.script(of: text))
+        #expect(outcome.passed, "\(outcome.report)")
+    }
+}
