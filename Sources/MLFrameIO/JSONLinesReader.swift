@@ -34,7 +34,7 @@ public enum JSONLinesReader {
                 let object = try parser.object()
                 parser.skipSpace()
                 if parser.pos < end { throw parser.error("unexpected text after the object") }
-                for (key, cell) in object {
+                for (key, _) in object {
                     if index[key] == nil {
                         index[key] = names.count
                         names.append(key)

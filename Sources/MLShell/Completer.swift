@@ -46,7 +46,9 @@ public struct Completer {
         }
         if let q = quote, q != UInt8(ascii: "`") {
             let partial = String(decoding: bytes[quoteStart...], as: UTF8.self)
-            return Completion(start: quoteStart, candidates: paths(partial))
+            // A file name completes with its closing quote; a folder stays open for more.
+            let close = String(UnicodeScalar(q))
+            return Completion(start: quoteStart, candidates: paths(partial).map { $0.hasSuffix("/") ? $0 : $0 + close })
         }
         let separators: Set<UInt8> = Set(" \t([{,=;".utf8)
         var start = bytes.count

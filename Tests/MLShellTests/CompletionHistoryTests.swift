@@ -29,6 +29,16 @@ import Testing
         #expect(complete("print 1 + alph", session: s) == ["alpha"])
     }
 
+    @Test func columnAndDatasetNames() {
+        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let (s, _) = recordingSession()
+        _ = run("load \"tutorials/data/penguins.csv\"; load \"tutorials/data/iris.csv\"", in: s)
+        #expect(complete("where penguins bill_l", session: s) == ["bill_length_mm"])
+        #expect(complete("show pen", session: s) == ["penguins"])
+        #expect(complete("describe cols=[Sepal.W", session: s) == ["Sepal.Width"])
+        #expect(complete("count by Spe", session: s) == ["Species"])
+    }
+
     @Test func pathsInsideQuotes() throws {
         let dir = NSTemporaryDirectory() + "mlsh-complete-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
@@ -38,7 +48,7 @@ import Testing
         let line = "run \"\(dir)/"
         let c = Completer(session: recordingSession().0).complete(line: line, cursor: line.utf8.count)
         #expect(c.start == 5)
-        #expect(c.candidates == ["\(dir)/data.csv", "\(dir)/data2.csv", "\(dir)/sub/"])
+        #expect(c.candidates == ["\(dir)/data.csv\"", "\(dir)/data2.csv\"", "\(dir)/sub/"])
         #expect(complete("run \"\(dir)/su") == ["\(dir)/sub/"])
     }
 }
