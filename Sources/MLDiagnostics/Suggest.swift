@@ -39,8 +39,11 @@ public enum Suggest {
     }
 
     /// "did you mean 'x'?" or "did you mean 'x' or 'y'?", or nil when nothing is near.
+    /// Names two candidates only when they are equally near.
     public static func didYouMean(_ word: String, in candidates: [String]) -> String? {
-        phrase(nearest(word, in: candidates, limit: 2))
+        let near = nearest(word, in: candidates, limit: 2)
+        if near.count == 2 && distance(word, near[0]) != distance(word, near[1]) { return phrase([near[0]]) }
+        return phrase(near)
     }
 
     /// "did you mean 'x'?" or "did you mean 'x' or 'y'?" for given suggestions; nil for none.

@@ -14,7 +14,7 @@ public struct CommandRegistry {
         LoadCommand.self, WriteCommand.self, ShowCommand.self, HeadCommand.self, TailCommand.self,
         SchemaCommand.self, DescribeCommand.self, CountCommand.self, WhereCommand.self,
         SelectCommand.self, DropCommand.self, RenameCommand.self, DeriveCommand.self,
-        SortCommand.self, SampleCommand.self, GroupCommand.self,
+        SortCommand.self, SampleCommand.self, GroupCommand.self, PlotCommand.self,
     ])
 
     public func lookup(_ name: String) -> (any ShellCommand.Type)? {
