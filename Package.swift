@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module order (a module imports only modules above it):
-//   CEdit, CZlib → MLDiagnostics → MLFrame → MLFrameIO, MLRender → MLLanguage → MLShell → MLLineEdit → mlsh
+//   CEdit, CZlib → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep → MLLanguage → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
     platforms: [.macOS(.v15)],
@@ -20,9 +20,10 @@ let package = Package(
         .target(name: "MLFrameIO", dependencies: ["MLDiagnostics", "MLFrame", "CZlib"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MLRender", dependencies: ["MLFrame"]),
+        .target(name: "MLPrep", dependencies: ["MLDiagnostics", "MLFrame"]),
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),
         .target(name: "MLShell", dependencies: [
-            "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender",
+            "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
@@ -30,7 +31,7 @@ let package = Package(
             "MLShell", "MLLineEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "mlsh"],
+        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "mlsh"],
                     exclude: ["Snapshots"]),
     ]
 )

@@ -2,6 +2,7 @@ import MLDiagnostics
 import MLFrame
 import MLLanguage
 import MLRender
+import MLPrep
 
 extension CommandCall {
     /// The dataset the DS parameter names, or the current one when it is left out.
@@ -53,19 +54,39 @@ extension CommandCall {
                          hint: Suggest.didYouMean(name, in: all) ?? "the columns are: " + all.prefix(12).joined(separator: ", ") + (all.count > 12 ? ", …" : ""))
     }
 
-    /// Keeps a changed frame: as a new dataset with `as NAME`, else as the next version of `d`.
+    /// Runs a recipe step on the dataset and keeps the result: as a new dataset with `as NAME`,
+    /// else as the next version of `d`. Step errors point at the command.
     @discardableResult
-    func store(_ frame: Frame, from d: Dataset, in session: Session) throws(Diagnostic) -> Dataset {
-        let step = command.sourceText
+    func apply(_ step: RecipeStep, to d: Dataset, in session: Session) throws -> (Dataset, StepResult) {
+        let engine = SessionExpressionEngine(session: session, datasetName: d.name, file: file, range: command.range)
+        let result: StepResult
+        do {
+            result = try StepRunner.run(step, on: d.frame, engine: engine)
+        } catch let e as Diagnostic {
+            throw e.located(in: file, command.range)
+        }
+        return (try record([(result, step)], to: d, in: session), result)
+    }
+
+    /// Keeps steps this command ran itself: a new dataset with `as NAME`, else the next version.
+    @discardableResult
+    func record(_ steps: [(StepResult, RecipeStep)], to d: Dataset, in session: Session) throws -> Dataset {
+        let text = command.sourceText
         if let name = binding.first {
             try session.checkBindable(name, in: file)
-            let new = d.derived(name: name.text, frame: frame, step: step)
+            let new = d.derived(name: name.text, steps: steps, command: text)
             session.bindDataset(new)
             return new
         }
-        d.push(frame, step: step)
+        d.push(steps, command: text)
         session.makeCurrent(d)
         return d
+    }
+
+    /// The source text of an argument, as written.
+    func text(of e: Expr) -> String {
+        let utf8 = Array(file.text.utf8)
+        return String(decoding: utf8[e.range.start..<min(e.range.end, utf8.count)], as: UTF8.self)
     }
 
     /// The name the result goes by: the `as` name, or the dataset's own.

@@ -2,6 +2,7 @@ import Crypto
 import MLDiagnostics
 import MLFrame
 import MLFrameIO
+import MLPrep
 
 /// Where a dataset came from: the file, its size and (computed when first asked) its SHA-256.
 public final class DataSource {
@@ -26,13 +27,18 @@ public final class DataSource {
     }
 }
 
-/// A named dataset in the session: its current frame, the versions before it (for `undo`),
-/// and its source. Transforming verbs without `as` push a new version.
+/// A named dataset in the session: its current frame, the versions before it (for `undo`), its
+/// source, and its recipe — the steps that made the current frame from the loaded one.
+/// Transforming verbs without `as` push a new version.
 public final class Dataset {
     public struct Version {
         public let frame: Frame
         /// The command that made this version, as written.
         public let step: String
+        /// The steps from the loaded frame to this one, with their fitted states.
+        public let recipe: Recipe
+        /// Each row's number in the loaded file (row steps drop and reorder rows).
+        public let rowIDs: [Int]
     }
 
     public var name: String
@@ -42,13 +48,39 @@ public final class Dataset {
     public init(name: String, frame: Frame, source: DataSource, step: String) {
         self.name = name
         self.source = source
-        self.versions = [Version(frame: frame, step: step)]
+        self.versions = [Version(frame: frame, step: step, recipe: Recipe(), rowIDs: Array(0..<frame.rowCount))]
     }
 
     public var frame: Frame { versions[versions.count - 1].frame }
+    public var recipe: Recipe { versions[versions.count - 1].recipe }
+    public var rowIDs: [Int] { versions[versions.count - 1].rowIDs }
+    /// The frame as loaded, before any step.
+    public var loaded: Frame { versions[0].frame }
 
+    /// A frame that no recipe step made (a summary, a sample's result kept as is).
     public func push(_ frame: Frame, step: String) {
-        versions.append(Version(frame: frame, step: step))
+        versions.append(Version(frame: frame, step: step, recipe: recipe, rowIDs: Array(0..<frame.rowCount)))
+    }
+
+    /// The result of a recipe step on the current frame, as the next version.
+    public func push(_ result: StepResult, step: RecipeStep, command: String) {
+        versions.append(next(result, step: step, command: command))
+    }
+
+    func next(_ result: StepResult, step: RecipeStep, command: String) -> Version {
+        next([(result, step)], command: command)
+    }
+
+    /// One version from steps run one after the other by a single command (derive a=…, b=…).
+    func next(_ steps: [(StepResult, RecipeStep)], command: String) -> Version {
+        var ids = rowIDs
+        var entries = recipe.entries
+        for (result, step) in steps {
+            // A step that learns from rows remembers which (for the leakage warning at split).
+            entries.append(Recipe.Entry(step: step, state: result.state, command: command, fittedOn: step.learnsFromRows ? ids : nil))
+            if let kept = result.kept { ids = kept.map { ids[$0] } }
+        }
+        return Version(frame: steps.last?.0.frame ?? frame, step: command, recipe: Recipe(entries: entries), rowIDs: ids)
     }
 
     /// Steps back one version; false when this is the loaded one.
@@ -60,9 +92,23 @@ public final class Dataset {
 
     /// A new dataset made from this one (what `as NAME` binds). It keeps the versions that led
     /// to it, so `schema` shows its whole history and `undo` can walk back through it.
-    public func derived(name: String, frame: Frame, step: String) -> Dataset {
-        let d = Dataset(name: name, frame: frame, source: source, step: step)
-        d.versions = versions + [Version(frame: frame, step: step)]
+    public func derived(name: String, result: StepResult, step: RecipeStep, command: String) -> Dataset {
+        derived(name: name, steps: [(result, step)], command: command)
+    }
+
+    public func derived(name: String, steps: [(StepResult, RecipeStep)], command: String) -> Dataset {
+        let version = next(steps, command: command)
+        let d = Dataset(name: name, frame: version.frame, source: source, step: command)
+        d.versions = versions + [version]
         return d
+    }
+
+    public func push(_ steps: [(StepResult, RecipeStep)], command: String) {
+        versions.append(next(steps, command: command))
+    }
+
+    /// A new dataset holding a summary of this one (count, group): its own rows, no recipe.
+    public func summary(name: String, frame: Frame, command: String) -> Dataset {
+        Dataset(name: name, frame: frame, source: source, step: command)
     }
 }

@@ -27,7 +27,7 @@ struct CountCommand: ShellCommand {
         result.setColumn(Column(name: "percent", storage: .float(order.map { total == 0 ? 0 : (Double(groups.sizes[$0]) * 1000 / Double(total)).rounded() / 10 })))
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
-            session.bindDataset(d.derived(name: name.text, frame: result, step: call.command.sourceText))
+            session.bindDataset(d.summary(name: name.text, frame: result, command: call.command.sourceText))
         }
         var table = TextTable(frame: result, maxRows: max(session.settings.maxrows, 1))
         let top = order.first.map { groups.sizes[$0] } ?? 1

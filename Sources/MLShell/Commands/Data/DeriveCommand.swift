@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLLanguage
+import MLPrep
 
 /// `derive [DS] NAME=EXPR ... [as NAME]`
 struct DeriveCommand: ShellCommand {
@@ -23,15 +24,17 @@ struct DeriveCommand: ShellCommand {
         }
         var frame = d.frame
         var added: [String] = []
+        var steps: [(StepResult, RecipeStep)] = []
         for (name, expr) in call.freeOptions {
             let ev = FrameEvaluator(frame: frame, datasetName: d.name, session: session, file: call.file)
             let column = try ev.evaluate(expr).column(named: name.text, count: frame.rowCount)
             let replaced = frame.index(of: name.text) != nil
             frame.setColumn(column)
+            steps.append((StepResult(frame: frame), .derive(name: name.text, expression: call.text(of: expr))))
             let missing = column.missingCount
             added.append("\(replaced ? "replaced" : "added") \(name.text) (\(column.type.rawValue)\(missing > 0 ? ", \(missing) missing" : ""))")
         }
-        try call.store(frame, from: d, in: session)
+        try call.record(steps, to: d, in: session)
         session.print("\(call.resultName(d)): " + added.joined(separator: "; "))
     }
 }

@@ -68,7 +68,7 @@ struct GroupCommand: ShellCommand {
         }
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
-            session.bindDataset(d.derived(name: name.text, frame: result, step: call.command.sourceText))
+            session.bindDataset(d.summary(name: name.text, frame: result, command: call.command.sourceText))
         }
         var table = TextTable(frame: result, maxRows: session.settings.maxrows)
         table.footer = "\(plural(result.rowCount, "group")) of \(plural(d.frame.rowCount, "row"))"

@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLLanguage
+import MLPrep
 
 /// `rename [DS] old=new ... [as NAME]`
 struct RenameCommand: ShellCommand {
@@ -18,6 +19,7 @@ struct RenameCommand: ShellCommand {
         }
         var frame = d.frame
         var done: [String] = []
+        var pairs: [RenamePair] = []
         for (old, value) in call.freeOptions {
             try call.checkColumn(old.text, old.range, in: d)
             guard let new = value.asName?.text ?? { if case .string(let s) = value.kind { return s }; return nil }() else {
@@ -28,9 +30,10 @@ struct RenameCommand: ShellCommand {
                                  hint: "choose another name, or drop '\(new)' first")
             }
             frame.rename(old.text, to: new)
+            pairs.append(RenamePair(old: old.text, new: new))
             done.append("\(old.text) → \(new)")
         }
-        try call.store(frame, from: d, in: session)
+        try call.record([(StepResult(frame: frame), .rename(pairs: pairs))], to: d, in: session)
         session.print("\(call.resultName(d)): renamed " + done.joined(separator: ", "))
     }
 }

@@ -1,4 +1,5 @@
 import MLFrame
+import MLPrep
 
 /// `sample [DS] N|FRACTION [seed=] [as NAME]`
 struct SampleCommand: ShellCommand {
@@ -26,9 +27,7 @@ struct SampleCommand: ShellCommand {
         if size >= 1 && Int(size) > n {
             session.report(call.error(at: "SIZE", "\(d.name) has only \(plural(n, "row")), so the sample is all of them").asWarning)
         }
-        var rng = SeededRandom(seed: seed)
-        let rows = rng.sampleIndices(n, k)
-        try call.store(d.frame.take(rows), from: d, in: session)
+        try call.apply(.sample(size: size < 1 ? size : Double(k), seed: seed), to: d, in: session)
         session.print("\(call.resultName(d)): sampled \(k) of \(plural(n, "row")) (seed \(seed))")
     }
 }

@@ -1,3 +1,5 @@
+import MLPrep
+
 /// `select [DS] COL, ... [as NAME]`
 struct SelectCommand: ShellCommand {
     static let spec = CommandSpec(
@@ -17,7 +19,7 @@ struct SelectCommand: ShellCommand {
             throw call.error(at: "COL", "'\(twice)' is named twice", hint: "name each column once; derive makes a copy under another name")
         }
         let before = d.frame.columns.count
-        try call.store(d.frame.selecting(names), from: d, in: session)
+        try call.apply(.select(columns: names), to: d, in: session)
         session.print("\(call.resultName(d)): kept \(names.count) of \(plural(before, "column"))")
     }
 }
@@ -37,7 +39,7 @@ struct DropCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let d = try call.dataset(session)
         let names = try call.columnNames(call.exprs("COL"), in: d)
-        try call.store(d.frame.dropping(Set(names)), from: d, in: session)
+        try call.apply(.drop(columns: names), to: d, in: session)
         session.print("\(call.resultName(d)): dropped \(names.joined(separator: ", "))")
     }
 }

@@ -1,4 +1,5 @@
 import MLDiagnostics
+import MLPrep
 
 /// `sort [DS] by COL [desc], ... [as NAME]`
 struct SortCommand: ShellCommand {
@@ -26,8 +27,7 @@ struct SortCommand: ShellCommand {
             let name = try call.columnNames([e], in: d)[0]
             keys.append((name, false))
         }
-        let order = d.frame.sortedIndices(by: keys)
-        try call.store(d.frame.take(order), from: d, in: session)
+        try call.apply(.sort(keys: keys.map { SortKey(column: $0.name, descending: $0.descending) }), to: d, in: session)
         session.print("\(call.resultName(d)): sorted by " + keys.map { $0.name + ($0.descending ? " desc" : "") }.joined(separator: ", "))
     }
 }

@@ -1,4 +1,5 @@
 import MLLanguage
+import MLPrep
 
 /// `where [DS] EXPR [as NAME]`
 struct WhereCommand: ShellCommand {
@@ -19,10 +20,12 @@ struct WhereCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let d = try call.dataset(session)
         let ev = FrameEvaluator(frame: d.frame, datasetName: d.name, session: session, file: call.file)
-        let keep = try ev.mask(call.expr("EXPR")!)
-        let frame = d.frame.filter(keep)
+        let expr = call.expr("EXPR")!
+        let keep = try ev.mask(expr)
+        let rows = keep.indices.filter { keep[$0] }
+        let frame = d.frame.take(rows)
         let before = d.frame.rowCount
-        try call.store(frame, from: d, in: session)
+        try call.record([(StepResult(frame: frame, kept: rows), .filter(expression: call.text(of: expr)))], to: d, in: session)
         session.print("\(call.resultName(d)): kept \(frame.rowCount) of \(plural(before, "row")) (\(before - frame.rowCount) dropped)")
     }
 }

@@ -1,0 +1,70 @@
+import MLDiagnostics
+import MLFrame
+
+/// `encode onehot`: one 0/1 column per category (named COL_category), in place of the column.
+/// Categories are learned from the fitted rows and sorted, as scikit-learn's OneHotEncoder; a
+/// missing value is all zeros; an unseen category is all zeros (unknown=ignore) or an error.
+enum OneHot {
+    static func run(_ frame: Frame, _ columns: [String], dropFirst: Bool, unknown: UnknownPolicy, maxLevels: Int) throws -> StepResult {
+        try Columns.require(columns, in: frame)
+        var categories: [[String]] = []
+        for name in columns {
+            let c = frame.column(name)!
+            var seen = Set<String>()
+            for i in 0..<c.count { if let t = c.text(i) { seen.insert(t) } }
+            guard seen.count <= maxLevels else {
+                throw Diagnostic(.prepError, .error, "'\(name)' has \(seen.count) distinct values, more than the \(maxLevels) one-hot columns allowed",
+                                 hint: "raise the limit with max_levels=\(seen.count) if you mean it, or use encode ordinal")
+            }
+            guard !seen.isEmpty else { throw Diagnostic(.prepError, .error, "'\(name)' has no values to encode") }
+            categories.append(seen.sorted(by: OneHot.order))
+        }
+        let out = try apply(frame, columns, categories, dropFirst: dropFirst, unknown: unknown)
+        let notes = zip(columns, categories).map { name, cats in
+            let made = dropFirst ? Array(cats.dropFirst()) : cats
+            return "\(name) → \(plural(made.count, "column")): " + made.prefix(8).map { "\(name)_\($0)" }.joined(separator: ", ") + (made.count > 8 ? ", …" : "")
+                + (dropFirst ? " (first category \(cats[0]) dropped)" : "")
+        }
+        return StepResult(frame: out, state: .categories(categories), notes: notes)
+    }
+
+    /// Numbers order as numbers, text as text (scikit-learn sorts each column's values).
+    static func order(_ a: String, _ b: String) -> Bool {
+        if let x = Double(a), let y = Double(b) { return x < y }
+        return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+    }
+
+    static func apply(_ frame: Frame, _ columns: [String], _ categories: [[String]], dropFirst: Bool, unknown: UnknownPolicy) throws -> Frame {
+        try Columns.require(columns, in: frame)
+        var result: [Column] = []
+        for c in frame.columns {
+            guard let k = columns.firstIndex(of: c.name) else { result.append(c); continue }
+            let cats = categories[k]
+            let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
+            var hot = [Int](repeating: -1, count: c.count)
+            for i in 0..<c.count {
+                guard let t = c.text(i) else { continue }
+                guard let j = index[t] else {
+                    if unknown == .error {
+                        throw Diagnostic(.prepError, .error, "'\(c.name)' has the value \(jsonString(t)) in row \(i + 1), which it did not have when fitted",
+                                         hint: "the known values: " + cats.prefix(10).joined(separator: ", ") + "; encode with unknown=ignore to make it all zeros")
+                    }
+                    continue
+                }
+                hot[i] = j
+            }
+            for (j, cat) in cats.enumerated() where !(dropFirst && j == 0) {
+                result.append(Column(name: "\(c.name)_\(cat)", storage: .int(hot.map { $0 == j ? 1 : 0 })))
+            }
+        }
+        return Frame(columns: result).withRowCount(frame.rowCount)
+    }
+}
+
+extension Frame {
+    /// The same columns, with the row count kept even when no column is left.
+    func withRowCount(_ n: Int) -> Frame {
+        if !columns.isEmpty { return self }
+        return Frame(rowCount: n)
+    }
+}
