@@ -98,7 +98,9 @@ public struct Lexer {
     private mutating func word() -> Token {
         let start = pos
         while pos < bytes.count {
-            let n = letterLength(at: pos)
+            var n = letterLength(at: pos)
+            // A dot between letters stays in the name, as in R's column names: Sepal.Length, Solar.R.
+            if n == 0, bytes[pos] == UInt8(ascii: "."), letterLength(at: pos + 1) > 0 { n = 1 }
             if n == 0 { break }
             pos += n
         }

@@ -114,6 +114,8 @@ struct ArgumentBinder {
     private func takesDataset(_ e: Expr, laterParameters: ArraySlice<Parameter>) -> Bool {
         guard let name = e.asName else { return false }
         if session.dataset(named: name.text) != nil { return true }
+        // A word the next parameter expects (`encode onehot …`) is not a dataset's name.
+        if let next = laterParameters.first, case .word(let choices) = next.kind, choices.contains(name.text) { return false }
         if !name.quoted, laterParameters.contains(where: { $0.keyword == name.text }) { return false }
         if let current = session.currentDataset, current.frame.index(of: name.text) != nil { return false }
         // Only one positional left and more required: the name belongs to them.

@@ -15,6 +15,8 @@ public struct CommandRegistry {
         SchemaCommand.self, DescribeCommand.self, CountCommand.self, WhereCommand.self,
         SelectCommand.self, DropCommand.self, RenameCommand.self, DeriveCommand.self,
         SortCommand.self, SampleCommand.self, GroupCommand.self, PlotCommand.self,
+        CleanCommand.self, FillCommand.self, EncodeCommand.self, ScaleCommand.self, NormalizeCommand.self,
+        CastCommand.self, CheckRulesCommand.self, RecipeCommand.self, UndoCommand.self,
     ])
 
     public func lookup(_ name: String) -> (any ShellCommand.Type)? {

@@ -17,7 +17,7 @@ enum OneHot {
                                  hint: "raise the limit with max_levels=\(seen.count) if you mean it, or use encode ordinal")
             }
             guard !seen.isEmpty else { throw Diagnostic(.prepError, .error, "'\(name)' has no values to encode") }
-            categories.append(seen.sorted(by: OneHot.order))
+            categories.append(c.type.isNumeric ? seen.sorted { (Double($0) ?? 0) < (Double($1) ?? 0) } : seen.sorted(by: OneHot.order))
         }
         let out = try apply(frame, columns, categories, dropFirst: dropFirst, unknown: unknown)
         let notes = zip(columns, categories).map { name, cats in
@@ -28,10 +28,9 @@ enum OneHot {
         return StepResult(frame: out, state: .categories(categories), notes: notes)
     }
 
-    /// Numbers order as numbers, text as text (scikit-learn sorts each column's values).
+    /// Text by Unicode code points, as scikit-learn (numpy) sorts each column's values.
     static func order(_ a: String, _ b: String) -> Bool {
-        if let x = Double(a), let y = Double(b) { return x < y }
-        return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+        a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
     }
 
     static func apply(_ frame: Frame, _ columns: [String], _ categories: [[String]], dropFirst: Bool, unknown: UnknownPolicy) throws -> Frame {

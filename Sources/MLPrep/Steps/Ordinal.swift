@@ -18,7 +18,7 @@ enum Ordinal {
             }
             order = given
         } else {
-            order = seen.sorted(by: OneHot.order)
+            order = c.type.isNumeric ? seen.sorted { (Double($0) ?? 0) < (Double($1) ?? 0) } : seen.sorted(by: OneHot.order)
         }
         let (f, _) = try apply(frame, column, order)
         return StepResult(frame: f, state: .order(order),
