@@ -58,6 +58,10 @@ enum Casting {
             }
             result = Column(name: column, storage: .string(codes: codes, dictionary: dictionary.isEmpty ? [""] : dictionary), validity: Bitmap(valid))
         }
+        if failed > 0 && failed == c.count - c.missingCount {
+            throw Diagnostic(.prepError, .error, "none of the values of '\(column)' reads as \(type.rawValue) (the first: \(jsonString(firstFailed ?? "")))",
+                             hint: "nothing was changed; check the column, or derive a new one from it")
+        }
         var f = frame
         f.setColumn(result)
         var notes = ["\(column): \(c.type.rawValue) → \(type.rawValue)"]

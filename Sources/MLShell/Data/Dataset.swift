@@ -44,6 +44,8 @@ public final class Dataset {
     public var name: String
     public let source: DataSource
     public private(set) var versions: [Version]
+    /// The leakage warning is said once per dataset.
+    public var leakageWarned = false
 
     public init(name: String, frame: Frame, source: DataSource, step: String) {
         self.name = name
@@ -105,6 +107,13 @@ public final class Dataset {
 
     public func push(_ steps: [(StepResult, RecipeStep)], command: String) {
         versions.append(next(steps, command: command))
+    }
+
+    /// A new dataset of some of this one's rows (split): same recipe, those rows.
+    public func subset(name: String, rows: [Int], command: String) -> Dataset {
+        let d = Dataset(name: name, frame: frame.take(rows), source: source, step: command)
+        d.versions = versions + [Version(frame: frame.take(rows), step: command, recipe: recipe, rowIDs: rows.map { rowIDs[$0] })]
+        return d
     }
 
     /// A new dataset holding a summary of this one (count, group): its own rows, no recipe.

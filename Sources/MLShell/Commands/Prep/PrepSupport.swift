@@ -8,7 +8,7 @@ extension CommandCall {
     func runStep(_ step: RecipeStep, on d: Dataset, in session: Session) throws {
         let (result, stepResult) = try apply(step, to: d, in: session)
         for note in stepResult.notes {
-            if note.hasPrefix("note: ") { session.print(session.styled(note, "2")) } else { session.print("\(result.name): \(note)") }
+            if note.hasPrefix("note: ") { session.print(note) } else { session.print("\(result.name): \(note)") }
         }
     }
 
