@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module order (a module imports only modules above it):
-//   CEdit, CZlib → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep → MLLanguage → MLShell → MLLineEdit → mlsh
+//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep, MLLearn → MLLanguage → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
     platforms: [.macOS(.v15)],
@@ -14,6 +14,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLapack", pkgConfig: "lapacke", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "MLDiagnostics"),
         .target(name: "MLFrame"),
         // The parse loop works on raw memory it owns; exclusivity checks there cost a third of the time.
@@ -21,9 +22,10 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MLRender", dependencies: ["MLFrame"]),
         .target(name: "MLPrep", dependencies: ["MLDiagnostics", "MLFrame"]),
+        .target(name: "MLLearn", dependencies: ["MLDiagnostics", "MLFrame", "CLapack"]),
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),
         .target(name: "MLShell", dependencies: [
-            "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep",
+            "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
@@ -31,7 +33,7 @@ let package = Package(
             "MLShell", "MLLineEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "mlsh"],
+        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "mlsh"],
                     exclude: ["Snapshots"]),
     ]
 )

@@ -90,6 +90,10 @@ struct ArgumentBinder {
                 if p.optional && p.keyword == nil { continue }
                 throw missing(p, at: i < items.count ? items[i].range : nil)
             }
+            // An optional parameter leaves a later parameter's keyword (`on`, `by`) to it.
+            if p.optional, let w = e.asName, !w.quoted, spec.parameters[(index + 1)...].contains(where: { $0.keyword == w.text }) {
+                continue
+            }
             try check(e, against: p.kind, label: p.name)
             parameters[p.name] = [e]
             i += 1

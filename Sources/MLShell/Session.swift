@@ -89,6 +89,13 @@ public final class Session {
 
     public var currentDataset: Dataset? { currentName.flatMap { dataset(named: $0) } }
 
+    public func model(named name: String) -> TrainedModel? {
+        if case .model(let m)? = values[name] { return m }
+        return nil
+    }
+
+    public var modelNames: [String] { variableNames.filter { model(named: $0) != nil } }
+
     public var datasetNames: [String] { variableNames.filter { dataset(named: $0) != nil } }
 
     /// Binds a dataset under its name and makes it current.

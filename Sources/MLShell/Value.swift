@@ -9,6 +9,7 @@ public enum Value: Equatable {
     case list([Value])
     case missing
     case dataset(Dataset)
+    case model(TrainedModel)
 
     public static func == (a: Value, b: Value) -> Bool {
         switch (a, b) {
@@ -19,6 +20,7 @@ public enum Value: Equatable {
         case (.list(let x), .list(let y)): return x == y
         case (.missing, .missing): return true
         case (.dataset(let x), .dataset(let y)): return x === y
+        case (.model(let x), .model(let y)): return x === y
         default: return false
         }
     }
@@ -33,6 +35,7 @@ public enum Value: Equatable {
         case .list: return "list"
         case .missing: return "missing"
         case .dataset: return "dataset"
+        case .model: return "model"
         }
     }
 
@@ -40,6 +43,7 @@ public enum Value: Equatable {
     public var shape: String {
         if case .list(let items) = self { return "\(items.count)" }
         if case .dataset(let d) = self { return "\(d.frame.rowCount)×\(d.frame.columns.count)" }
+        if case .model(let m) = self { return "\(m.features.count) features" }
         return ""
     }
 
@@ -58,6 +62,7 @@ public enum Value: Equatable {
         case .list(let items): return "[" + items.map { $0.format(topLevel: false) }.joined(separator: ", ") + "]"
         case .missing: return "missing"
         case .dataset(let d): return d.name
+        case .model(let m): return "\(m.algorithm) \(m.formula)"
         }
     }
 

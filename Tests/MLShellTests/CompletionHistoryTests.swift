@@ -9,7 +9,8 @@ import Testing
     }
 
     @Test func verbsAtTheStart() {
-        #expect(complete("pr") == ["print"])
+        #expect(complete("pr") == ["predict", "print"])
+        #expect(complete("pri") == ["print"])
         #expect(complete("") == CommandRegistry.standard.allNames.sorted())
         #expect(complete("print 1; he") == ["head", "help"])
         #expect(complete("ex") == ["exit"])

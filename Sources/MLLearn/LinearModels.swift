@@ -1,0 +1,104 @@
+import MLDiagnostics
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fitted linear model: y ≈ intercept + Σ coefficient × feature.
+public struct LinearFit: Codable, Sendable, Equatable {
+    public var intercept: Double
+    public var coefficients: [Double]
+    /// For ordinary least squares: standard errors and two-sided p-values (intercept first), as statsmodels' OLS.
+    public var standardErrors: [Double]?
+    public var pValues: [Double]?
+    public var rank: Int
+    public var iterations: Int?
+
+    public func predict(_ x: Matrix) -> [Double] {
+        x.times(coefficients).map { $0 + intercept }
+    }
+}
+
+public enum LinearModels {
+    /// Ordinary least squares with an intercept, by SVD least squares (rank-deficient designs work;
+    /// the rank says so). Standard errors from σ²(XᵀX)⁻¹ when X has full rank.
+    public static func ols(_ x: Matrix, _ y: [Double]) throws -> LinearFit {
+        let a = x.withIntercept()
+        let (beta, rank) = try LinearAlgebra.leastSquares(a, y)
+        var fit = LinearFit(intercept: beta[0], coefficients: Array(beta.dropFirst()), rank: rank)
+        let n = Double(x.rows), p = Double(a.cols)
+        if rank == a.cols && n > p, let inverse = LinearAlgebra.inverseSPD(a.gram()) {
+            let fitted = a.times(beta)
+            let rss = zip(y, fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            let sigma2 = rss / (n - p)
+            let se = (0..<a.cols).map { (sigma2 * inverse[$0, $0]).squareRoot() }
+            fit.standardErrors = se
+            fit.pValues = zip(beta, se).map { Distributions.tTwoSidedP($0 / $1, df: n - p) }
+        }
+        return fit
+    }
+
+    /// Ridge: ½‖y − Xw − b‖² + ½α‖w‖², the intercept not penalized (scikit-learn's Ridge): solved on
+    /// centred data by Cholesky of XᵀX + αI.
+    public static func ridge(_ x: Matrix, _ y: [Double], alpha: Double) throws -> LinearFit {
+        let (xc, means, ymean) = center(x, y)
+        var g = xc.gram()
+        for i in 0..<g.rows { g[i, i] += alpha }
+        let rhs = xc.transposeTimes(y.map { $0 - ymean })
+        guard let w = LinearAlgebra.solveSPD(g, rhs) else {
+            throw Diagnostic(.learnError, .error, "ridge could not solve its system (alpha=0 with collinear features?)", hint: "use alpha > 0")
+        }
+        let b = ymean - zip(w, means).reduce(0) { $0 + $1.0 * $1.1 }
+        return LinearFit(intercept: b, coefficients: w, rank: x.cols)
+    }
+
+    /// Elastic net by cyclic coordinate descent, scikit-learn's objective:
+    /// (1/2n)‖y − Xw − b‖² + α·ρ‖w‖₁ + α(1−ρ)/2·‖w‖² (ρ = 1 is the lasso).
+    public static func elasticNet(_ x: Matrix, _ y: [Double], alpha: Double, l1Ratio: Double,
+                                  maxIterations: Int = 100_000, tolerance: Double = 1e-12,
+                                  interrupted: () -> Bool = { false }) throws -> LinearFit {
+        let (xc, means, ymean) = center(x, y)
+        let n = Double(x.rows), p = x.cols
+        var w = [Double](repeating: 0, count: p)
+        var r = y.map { $0 - ymean }
+        let norms = (0..<p).map { j in xc.column(j).reduce(0) { $0 + $1 * $1 } }
+        let l1 = alpha * l1Ratio * n, l2 = alpha * (1 - l1Ratio) * n
+        var iterations = 0
+        for iteration in 1...maxIterations {
+            iterations = iteration
+            var maxChange = 0.0, maxW = 0.0
+            for j in 0..<p where norms[j] > 0 {
+                let col = xc.column(j)
+                var rho = 0.0
+                var k = 0
+                for v in col { rho += v * (r[k] + v * w[j]); k += 1 }
+                let new = soft(rho, l1) / (norms[j] + l2)
+                let change = new - w[j]
+                if change != 0 {
+                    k = 0
+                    for v in col { r[k] -= v * change; k += 1 }
+                    w[j] = new
+                }
+                maxChange = max(maxChange, abs(change))
+                maxW = max(maxW, abs(new))
+            }
+            if maxW == 0 || maxChange / max(maxW, 1e-300) < tolerance { break }
+            if interrupted() { break }
+        }
+        let b = ymean - zip(w, means).reduce(0) { $0 + $1.0 * $1.1 }
+        return LinearFit(intercept: b, coefficients: w, rank: p, iterations: iterations)
+    }
+
+    static func soft(_ z: Double, _ t: Double) -> Double { z > t ? z - t : (z < -t ? z + t : 0) }
+
+    /// X with each column's mean removed, the means, and y's mean.
+    static func center(_ x: Matrix, _ y: [Double]) -> (Matrix, [Double], Double) {
+        var xc = x
+        var means: [Double] = []
+        for j in 0..<x.cols {
+            let m = x.column(j).reduce(0, +) / Double(max(1, x.rows))
+            means.append(m)
+            for i in 0..<x.rows { xc[i, j] -= m }
+        }
+        return (xc, means, y.reduce(0, +) / Double(max(1, y.count)))
+    }
+}

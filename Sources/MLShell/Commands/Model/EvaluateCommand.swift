@@ -1,0 +1,122 @@
+import MLDiagnostics
+import MLFrame
+import MLLearn
+import MLPrep
+import MLRender
+
+extension CommandCall {
+    /// The model a parameter names, with did-you-mean.
+    func model(_ session: Session, parameter: String = "MODEL") throws -> TrainedModel {
+        guard let e = expr(parameter), let n = e.asName else { throw error("expected a model's name", id: .missingArgument) }
+        if let m = session.model(named: n.text) { return m }
+        throw Diagnostic(.unknownName, .error, "no model named '\(n.text)'", file: file, range: e.range,
+                         hint: Suggest.didYouMean(n.text, in: session.modelNames)
+                            ?? (session.modelNames.isEmpty ? "fit one first: fit linear y ~ x on DS as m" : "the models: " + session.modelNames.joined(separator: ", ")))
+    }
+}
+
+extension TrainedModel {
+    /// A dataset's raw rows through this model's own fitted recipe, then its design.
+    func design(for d: Dataset, session: Session, call: CommandCall, needTarget: Bool) throws -> (Design, Frame) {
+        let raw = d.loaded.take(d.rowIDs)
+        let engine = SessionExpressionEngine(session: session, datasetName: d.name)
+        let frame: Frame
+        do {
+            frame = try recipe.apply(raw, engine: engine)
+        } catch let e as Diagnostic {
+            throw e.located(in: call.file, call.command.range)
+        }
+        for f in features where frame.index(of: f) == nil {
+            throw call.error("\(d.name) lacks the feature '\(f)' that \(name) was fitted on",
+                             hint: "evaluate on rows with the same columns as \(trainedOn)'s file")
+        }
+        if needTarget, let t = target, frame.index(of: t) == nil {
+            throw call.error("\(d.name) has no column '\(t)', the target \(name) predicts", hint: "evaluate needs the true values")
+        }
+        let design = try Design.build(frame, features: features, target: needTarget ? target : nil, classes: classes,
+                                      classification: task == .classification, file: call.file, range: call.command.range)
+        return (design, frame)
+    }
+}
+
+/// `evaluate MODEL on DS`
+struct EvaluateCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "evaluate", stage: .model,
+        abstract: "Measure a model on a dataset: the rows go through the model's own recipe first",
+        discussion: """
+            regression: RMSE, MAE, R², MAPE. classification: accuracy, log-loss, ROC AUC (one-vs-rest
+            for more classes), precision, recall and F1 per class with macro and weighted averages, and
+            the confusion matrix. clustering: inertia and silhouette. Definitions as scikit-learn's.
+            """,
+        parameters: [
+            Parameter("MODEL", .name, "the model"),
+            Parameter("DS", .dataset, "the dataset to measure on", keyword: "on"),
+        ],
+        examples: [
+            Example("load \"tutorials/data/iris.csv\""),
+            Example("split iris 0.7 seed=1 stratify=Species as train test"),
+            Example("fit logistic Species ~ . on train as clf"),
+            Example("evaluate clf on test"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let m = try call.model(session)
+        let d = try call.dataset(session, parameter: "DS")
+        let (design, _) = try m.design(for: d, session: session, call: call, needTarget: m.task != .clustering)
+        guard design.x.rows > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
+        if design.y.contains(-1) {
+            let unseen = design.y.filter { $0 < 0 }.count
+            throw call.error("\(plural(unseen, "row")) of \(d.name) have a \(m.target!) the model never saw", hint: "the classes it knows: " + (m.classes ?? []).joined(separator: ", "))
+        }
+        let (values, probabilities) = m.predict(design.x)
+        var header = "\(m.name) on \(d.name): \(plural(design.x.rows, "row"))"
+        if design.dropped > 0 { header += " (\(design.dropped) left out: missing values)" }
+        session.print(header)
+        func f(_ x: Double?) -> String? { x.map { NumberFormat.compact($0, significant: 4) } }
+        switch m.task {
+        case .regression:
+            let r = Metrics.regression(design.y, values)
+            var t = TextTable(columns: [
+                .init(header: "metric", alignment: .left, cells: ["RMSE", "MAE", "R²", "MAPE"]),
+                .init(header: "value", alignment: .right, cells: [f(r.rmse), f(r.mae), f(r.r2), f(r.mape)]),
+            ])
+            t.footer = "4 metrics"
+            session.printTable(t)
+        case .classification:
+            let c = Metrics.classification(design.y.map { Int($0) }, values.map { Int($0) }, classes: m.classes!, probabilities: probabilities)
+            var summary = TextTable(columns: [
+                .init(header: "metric", alignment: .left, cells: ["accuracy", "log-loss", "ROC AUC" + (c.classes.count > 2 ? " (ovr)" : "")]),
+                .init(header: "value", alignment: .right, cells: [f(c.accuracy), f(c.logLoss), f(c.rocAUC)]),
+            ])
+            summary.footer = "3 metrics"
+            session.printTable(summary)
+            let k = c.classes.count
+            var perClass = TextTable(columns: [
+                .init(header: "class", alignment: .left, cells: c.classes + ["macro avg", "weighted avg"]),
+                .init(header: "precision", alignment: .right, cells: (c.precision + [c.macro.precision, c.weighted.precision]).map { f($0) }),
+                .init(header: "recall", alignment: .right, cells: (c.recall + [c.macro.recall, c.weighted.recall]).map { f($0) }),
+                .init(header: "f1", alignment: .right, cells: (c.f1 + [c.macro.f1, c.weighted.f1]).map { f($0) }),
+                .init(header: "support", alignment: .right, cells: (c.support.map(String.init) + [String(design.x.rows), String(design.x.rows)])),
+            ])
+            perClass.footer = k == 1 ? "1 class" : "\(k) classes"
+            session.printTable(perClass)
+            session.print("confusion matrix (rows: true class, columns: predicted):")
+            var confusion = TextTable(columns: [.init(header: "", alignment: .left, cells: c.classes)]
+                + (0..<k).map { j in .init(header: c.classes[j], alignment: .right, cells: (0..<k).map { String(c.confusion[$0][j]) }) })
+            confusion.footer = "\(design.x.rows) rows"
+            session.printTable(confusion)
+        case .clustering:
+            guard case .kmeans(let fit) = m.estimator else { return }
+            let labels = fit.assign(design.x)
+            let rows = (0..<design.x.rows).map { design.x.row($0) }
+            let inertia = zip(rows, labels).reduce(0.0) { s, p in s + zip(p.0, fit.centers[p.1]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+            var t = TextTable(columns: [
+                .init(header: "metric", alignment: .left, cells: ["inertia", "silhouette"]),
+                .init(header: "value", alignment: .right, cells: [f(inertia), rows.count <= 5000 ? f(Metrics.silhouette(rows, labels)) : "n/a (over 5000 rows)"]),
+            ])
+            t.footer = "2 metrics"
+            session.printTable(t)
+        }
+    }
+}

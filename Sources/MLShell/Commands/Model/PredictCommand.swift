@@ -1,0 +1,107 @@
+import MLDiagnostics
+import MLFrame
+import MLLearn
+import MLPrep
+import MLRender
+
+/// `predict MODEL on DS [as NAME]` or `predict MODEL col=value ...`
+struct PredictCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "predict", stage: .model,
+        abstract: "Predict with a model: for a dataset's rows (adds columns), or for one row typed in",
+        discussion: """
+            The rows go through the model's own recipe, so they are given raw, as loaded (text,
+            missing values and all). Adds 'prediction', and for classifiers one 'p_CLASS' column per class.
+            Without 'as', the dataset gets a new version with these columns.
+            """,
+        parameters: [
+            Parameter("MODEL", .name, "the model"),
+            Parameter("DS", .dataset, "the dataset", optional: true, keyword: "on"),
+        ],
+        freeOptions: ("COL=VALUE", "one row's raw values, instead of a dataset"),
+        binds: ["NAME"],
+        examples: [
+            Example("load \"tutorials/data/mtcars.csv\""),
+            Example("fit linear mpg ~ wt + hp on mtcars as m"),
+            Example("predict m wt=3 hp=120"),
+            Example("predict m on mtcars as predicted"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let m = try call.model(session)
+        if !call.freeOptions.isEmpty {
+            guard !call.has("DS") else { throw call.error("give either 'on DS' or COL=VALUE, not both") }
+            try predictOne(m, call, session)
+            return
+        }
+        let d = try call.dataset(session, parameter: "DS")
+        let (design, _) = try m.design(for: d, session: session, call: call, needTarget: false)
+        let (values, probabilities) = m.predict(design.x)
+        var frame = d.frame
+        let n = frame.rowCount
+        // Rows left out (a missing feature) get a missing prediction.
+        var prediction = [Double](repeating: .nan, count: n)
+        for (k, r) in design.rows.enumerated() { prediction[r] = values[k] }
+        if let classes = m.classes ?? (m.task == .clustering ? nil : nil) {
+            var codes = [UInt32](repeating: 0, count: n)
+            var valid = [Bool](repeating: false, count: n)
+            for r in 0..<n where !prediction[r].isNaN { codes[r] = UInt32(prediction[r]); valid[r] = true }
+            frame.setColumn(Column(name: "prediction", storage: .string(codes: codes, dictionary: classes), validity: Bitmap(valid)))
+            for (j, c) in classes.enumerated() {
+                var p = [Double](repeating: .nan, count: n)
+                for (k, r) in design.rows.enumerated() { p[r] = probabilities![k][j] }
+                frame.setColumn(Column(name: "p_\(c)", storage: .float(p), validity: Bitmap(p.map { !$0.isNaN })))
+            }
+        } else if m.task == .clustering {
+            frame.setColumn(Column(name: "cluster", storage: .int(prediction.map { $0.isNaN ? 0 : Int64($0) }), validity: Bitmap(prediction.map { !$0.isNaN })))
+        } else {
+            frame.setColumn(Column(name: "prediction", storage: .float(prediction), validity: Bitmap(prediction.map { !$0.isNaN })))
+        }
+        let added = frame.columns.count - d.frame.columns.count
+        if let name = call.binding.first {
+            try session.checkBindable(name, in: call.file)
+            session.bindDataset(d.summary(name: name.text, frame: frame, command: call.command.sourceText))
+        } else {
+            d.push(frame, step: call.command.sourceText)
+            session.makeCurrent(d)
+        }
+        let missing = n - design.rows.count
+        session.print("\(call.binding.first?.text ?? d.name): added \(plural(added, "column")) of predictions by \(m.name)" + (missing > 0 ? " (\(missing) rows with a missing feature have none)" : ""))
+    }
+
+    /// One row typed at the prompt, raw: through the recipe, then the model.
+    static func predictOne(_ m: TrainedModel, _ call: CommandCall, _ session: Session) throws {
+        var columns: [Column] = []
+        for (name, e) in call.freeOptions {
+            let v = try Evaluator(session: session, file: call.file).evaluate(e)
+            switch v {
+            case .number(let d): columns.append(Column(name: name.text, storage: .float([d])))
+            case .string(let s): columns.append(Column(name: name.text, storage: .string(codes: [0], dictionary: [s])))
+            case .bool(let b): columns.append(Column(name: name.text, storage: .bool([b])))
+            case .missing: columns.append(Column(name: name.text, storage: .float([.nan]), validity: Bitmap(count: 1, allValid: false)))
+            default: throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number or a text, got \(v.kindName)", file: call.file, range: e.range)
+            }
+        }
+        let engine = SessionExpressionEngine(session: session, datasetName: m.trainedOn)
+        let frame: Frame
+        do { frame = try m.recipe.apply(Frame(columns: columns), engine: engine) } catch let e as Diagnostic {
+            throw e.located(in: call.file, call.command.range)
+        }
+        let missing = m.features.filter { frame.index(of: $0) == nil }
+        guard missing.isEmpty else {
+            throw call.error("\(m.name) needs " + missing.map { "\($0)=" }.joined(separator: " "), hint: "its inputs: " + m.features.joined(separator: ", "),
+                             id: .missingArgument)
+        }
+        let design = try Design.build(frame, features: m.features, target: nil, classes: m.classes, classification: false,
+                                      file: call.file, range: call.command.range)
+        guard design.x.rows == 1 else { throw call.error("a feature is missing in this row, so there is no prediction") }
+        let (values, probabilities) = m.predict(design.x)
+        if let classes = m.classes, let p = probabilities?.first {
+            session.print("\(classes[Int(values[0])])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
+        } else if m.task == .clustering {
+            session.print("cluster \(Int(values[0]))")
+        } else {
+            session.print(NumberFormat.cell(values[0]))
+        }
+    }
+}

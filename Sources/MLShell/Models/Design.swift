@@ -1,0 +1,109 @@
+import MLDiagnostics
+import MLFrame
+import MLLanguage
+import MLLearn
+
+/// A model formula read from the language: `y ~ a + b`, `y ~ .`, `y ~ . - id`, `~ a + b`.
+struct Formula {
+    var target: String?
+    var terms: [Term]
+    var text: String
+
+    enum Term { case all, column(String, SourceRange), minus(String, SourceRange) }
+
+    /// Reads a formula expression; `fit kmeans ~ a + b` arrives with the algorithm on the left.
+    static func read(_ e: Expr, text: String, file: SourceFile) throws -> Formula {
+        guard case .formula(let lhs, let rhs) = e.kind else {
+            throw Diagnostic(.badArgument, .error, "expected a formula such as y ~ a + b", file: file, range: e.range,
+                             hint: "target ~ predictors: price ~ carat + depth, species ~ ., ~ a + b (no target)")
+        }
+        var target: String? = nil
+        if let lhs {
+            guard let n = lhs.asName else {
+                throw Diagnostic(.badArgument, .error, "the left of ~ must be the target column", file: file, range: lhs.range)
+            }
+            target = n.text
+        }
+        var terms: [Term] = []
+        func walk(_ e: Expr, negative: Bool) throws {
+            switch e.kind {
+            case .dot: terms.append(.all)
+            case .name(let n): terms.append(negative ? .minus(n.text, n.range) : .column(n.text, n.range))
+            case .binary("+", let a, let b): try walk(a, negative: negative); try walk(b, negative: negative)
+            case .binary("-", let a, let b): try walk(a, negative: negative); try walk(b, negative: !negative)
+            default:
+                throw Diagnostic(.badArgument, .error, "'\(ExprPrinter.print(e))' is not a term of a formula", file: file, range: e.range,
+                                 hint: "a formula adds columns with + and removes them with -: y ~ . - id")
+            }
+        }
+        try walk(rhs, negative: false)
+        return Formula(target: target, terms: terms, text: text)
+    }
+
+    /// The feature columns this formula names in a frame.
+    func features(in frame: Frame, file: SourceFile) throws -> [String] {
+        var out: [String] = []
+        for t in terms {
+            switch t {
+            case .all: out += frame.columnNames.filter { $0 != target && !out.contains($0) }
+            case .column(let n, let r):
+                guard frame.index(of: n) != nil else { throw unknown(n, r, frame, file) }
+                if !out.contains(n) { out.append(n) }
+            case .minus(let n, let r):
+                guard frame.index(of: n) != nil else { throw unknown(n, r, frame, file) }
+                out.removeAll { $0 == n }
+            }
+        }
+        return out
+    }
+
+    func unknown(_ n: String, _ r: SourceRange, _ frame: Frame, _ file: SourceFile) -> Diagnostic {
+        Diagnostic(.unknownName, .error, "no column '\(n)' among the model's inputs", file: file, range: r,
+                   hint: Suggest.didYouMean(n, in: frame.columnNames) ?? "the columns (after the recipe): " + frame.columnNames.prefix(12).joined(separator: ", "))
+    }
+}
+
+/// The numbers a model is fitted on: features as a matrix, the target, and which rows made it.
+struct Design {
+    var x: Matrix
+    var y: [Double]
+    var classes: [String]?
+    var rows: [Int]
+    var dropped: Int
+
+    /// Builds X (and y) from a frame; rows with a missing value in a used column are left out.
+    static func build(_ frame: Frame, features: [String], target: String?, classes known: [String]? = nil,
+                      classification: Bool, file: SourceFile, range: SourceRange) throws -> Design {
+        for f in features {
+            let c = frame.column(f)!
+            guard c.type.isNumeric || c.type == .bool else {
+                throw Diagnostic(.wrongArgumentType, .error, "the feature '\(f)' is \(c.type.rawValue); models need numbers", file: file, range: range,
+                                 hint: "encode it first: encode onehot \(f) (or leave it out: ~ . - \(f))")
+            }
+        }
+        let cols = features.map { frame.column($0)! }
+        let t = target.flatMap { frame.column($0) }
+        var rows: [Int] = []
+        for r in 0..<frame.rowCount where cols.allSatisfy({ $0.double(r).map { $0.isFinite } ?? false }) && (t?.isValid(r) ?? true) {
+            rows.append(r)
+        }
+        let x = Matrix(columns: cols.map { c in rows.map { c.double($0)! } })
+        var y: [Double] = []
+        var classes = known
+        if let t {
+            if classification {
+                let labels = rows.map { t.text($0)! }
+                if classes == nil { classes = Array(Set(labels)).sorted { t.type.isNumeric ? (Double($0) ?? 0) < (Double($1) ?? 0) : $0 < $1 } }
+                let index = Dictionary(uniqueKeysWithValues: classes!.enumerated().map { ($1, Double($0)) })
+                y = labels.map { index[$0] ?? -1 }
+            } else {
+                guard t.type.isNumeric || t.type == .bool else {
+                    throw Diagnostic(.wrongArgumentType, .error, "the target '\(t.name)' is \(t.type.rawValue), but this algorithm predicts numbers",
+                                     file: file, range: range, hint: "for classes use logistic, knn, tree or bayes")
+                }
+                y = rows.map { t.double($0)! }
+            }
+        }
+        return Design(x: x, y: y, classes: classes, rows: rows, dropped: frame.rowCount - rows.count)
+    }
+}

@@ -1,0 +1,70 @@
+import MLFrame
+import MLLearn
+import MLRender
+
+/// Text for models: training metrics, coefficient tables, evaluation tables.
+enum Report {
+    static func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
+
+    static func trainingLines(_ m: TrainedModel, _ d: Design) -> [String] {
+        let (values, probabilities) = m.predict(d.x)
+        switch m.task {
+        case .regression:
+            let r = Metrics.regression(d.y, values)
+            return ["  training: RMSE \(f(r.rmse)), MAE \(f(r.mae)), R² \(f(r.r2))"]
+        case .classification:
+            let c = Metrics.classification(d.y.map { Int($0) }, values.map { Int($0) }, classes: m.classes!, probabilities: probabilities)
+            var line = "  classes: " + m.classes!.joined(separator: ", ") + "\n  training: accuracy \(f(c.accuracy))"
+            if let l = c.logLoss { line += ", log-loss \(f(l))" }
+            if case .logistic(let fit) = m.estimator { line += " (\(plural(fit.iterations, "iteration")), objective \(f(fit.objective)))" }
+            return [line]
+        case .clustering:
+            guard case .kmeans(let fit) = m.estimator else { return [] }
+            var line = "  inertia \(f(fit.inertia)) after \(plural(fit.iterations, "iteration"))"
+            if d.x.rows <= 5000 {
+                let rows = (0..<d.x.rows).map { d.x.row($0) }
+                line += ", silhouette \(f(Metrics.silhouette(rows, fit.assign(d.x))))"
+            }
+            return [line]
+        }
+    }
+
+    /// The coefficient table of a linear or logistic model.
+    static func coefficients(_ m: TrainedModel, _ session: Session) -> [String] {
+        let terms = ["(intercept)"] + m.features
+        var columns: [TextTable.Column] = [.init(header: "term", alignment: .left, cells: terms)]
+        switch m.estimator {
+        case .linear(let fit):
+            columns.append(.init(header: "estimate", alignment: .right, cells: ([fit.intercept] + fit.coefficients).map { NumberFormat.cell($0) }))
+            if let se = fit.standardErrors, let p = fit.pValues {
+                columns.append(.init(header: "std error", alignment: .right, cells: se.map { NumberFormat.cell($0) }))
+                columns.append(.init(header: "p-value", alignment: .right, cells: p.map { $0 < 1e-4 ? "<0.0001" : NumberFormat.compact($0, significant: 3) }))
+            } else if m.algorithm == "linear" {
+                return ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors"]
+                    + table(columns, session)
+            }
+        case .logistic(let fit):
+            if fit.weights.count == 1 {
+                columns.append(.init(header: "log-odds of \(fit.classes[1])", alignment: .right,
+                                     cells: ([fit.intercepts[0]] + fit.weights[0]).map { NumberFormat.cell($0) }))
+            } else {
+                for (k, c) in fit.classes.enumerated() {
+                    columns.append(.init(header: c, alignment: .right, cells: ([fit.intercepts[k]] + fit.weights[k]).map { NumberFormat.cell($0) }))
+                }
+            }
+        default:
+            return []
+        }
+        return table(columns, session)
+    }
+
+    static func table(_ columns: [TextTable.Column], _ session: Session) -> [String] {
+        var t = TextTable(columns: columns)
+        t.footer = plural(columns[0].cells.count, "term")
+        return [session.tableRenderer.render(t, mode: session.settings.table).trimmingSuffix("\n")]
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ s: String) -> String { hasSuffix(s) ? String(dropLast(s.count)) : self }
+}

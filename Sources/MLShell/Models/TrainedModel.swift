@@ -1,0 +1,74 @@
+import MLDiagnostics
+import MLFrame
+import MLLearn
+import MLPrep
+
+/// What a model predicts.
+public enum ModelTask: String, Codable, Sendable { case regression, classification, clustering }
+
+/// The fitted estimator inside a model.
+public enum FittedEstimator: Codable, Sendable {
+    case linear(LinearFit)
+    case logistic(LogisticFit)
+    case knn(KNNFit)
+    case kmeans(KMeansFit)
+}
+
+/// A fitted model: the algorithm and its parameters, the recipe re-fitted on the training rows
+/// (its preprocessing), the features it uses, and the fitted estimator.
+public final class TrainedModel {
+    public let name: String
+    public let algorithm: String
+    public let parameters: [(String, String)]
+    public let formula: String
+    public let target: String?
+    public let features: [String]
+    public let task: ModelTask
+    public let classes: [String]?
+    public let recipe: Recipe
+    public let estimator: FittedEstimator
+    public let trainedOn: String
+    public let trainingRows: Int
+    public var trainingSummary: [String] = []
+
+    init(name: String, algorithm: String, parameters: [(String, String)], formula: String, target: String?, features: [String],
+         task: ModelTask, classes: [String]?, recipe: Recipe, estimator: FittedEstimator, trainedOn: String, trainingRows: Int) {
+        self.name = name
+        self.algorithm = algorithm
+        self.parameters = parameters
+        self.formula = formula
+        self.target = target
+        self.features = features
+        self.task = task
+        self.classes = classes
+        self.recipe = recipe
+        self.estimator = estimator
+        self.trainedOn = trainedOn
+        self.trainingRows = trainingRows
+    }
+
+    /// Predictions for a design matrix: values (regression), class indices (classification) or
+    /// cluster numbers; and class probabilities where the model gives them.
+    func predict(_ x: Matrix) -> (values: [Double], probabilities: [[Double]]?) {
+        switch estimator {
+        case .linear(let fit): return (fit.predict(x), nil)
+        case .logistic(let fit):
+            let p = fit.probabilities(x)
+            return (p.map { Double(argmax($0)) }, p)
+        case .knn(let fit):
+            if classes != nil {
+                let p = fit.probabilities(x)
+                return (p.map { Double(argmax($0)) }, p)
+            }
+            return (fit.predict(x), nil)
+        case .kmeans(let fit): return (fit.assign(x).map(Double.init), nil)
+        }
+    }
+}
+
+/// The index of the largest value; the first among equals (as numpy's argmax).
+func argmax(_ v: [Double]) -> Int {
+    var best = 0
+    for i in v.indices where v[i] > v[best] { best = i }
+    return best
+}

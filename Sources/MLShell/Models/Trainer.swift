@@ -1,0 +1,105 @@
+import MLDiagnostics
+import MLFrame
+import MLLearn
+import MLPrep
+import MLRender
+
+/// Fits a model as `fit` describes: re-fits the dataset's recipe on its rows, builds the design,
+/// fits the algorithm, and writes the summary (parameters, rows, time, training metrics, coefficients).
+struct Trainer {
+    let call: CommandCall
+    let session: Session
+    let algorithm: String
+    let params: [String: Double]
+
+    func p(_ name: String, _ value: Double) -> Double { params[name] ?? value }
+
+    func fail(_ message: String, hint: String? = nil) -> Diagnostic {
+        Diagnostic(.learnError, .error, message, file: call.file, range: call.command.range, hint: hint)
+    }
+
+    func fit(formula: Formula, on d: Dataset, name: String) throws -> TrainedModel {
+        let engine = SessionExpressionEngine(session: session, datasetName: d.name, file: call.file, range: call.command.range)
+        let (recipe, frame, _): (Recipe, Frame, [Int])
+        do {
+            (recipe, frame, _) = try d.recipe.refit(source: d.loaded, rows: d.rowIDs, engine: engine)
+        } catch let e as Diagnostic {
+            throw e.located(in: call.file, call.command.range)
+        }
+        if algorithm == "kmeans" && formula.target != nil {
+            throw fail("kmeans finds groups without a target: write the formula as ~ a + b", hint: "fit kmeans ~ \(formula.target!) + … on \(d.name)")
+        }
+        if algorithm != "kmeans" && formula.target == nil {
+            throw fail("\(algorithm) learns a target: write target ~ predictors", hint: "e.g. fit \(algorithm) y ~ . on \(d.name)")
+        }
+        if let t = formula.target, frame.index(of: t) == nil {
+            throw Diagnostic(.unknownName, .error, "no column '\(t)' to use as the target", file: call.file, range: call.command.range,
+                             hint: Suggest.didYouMean(t, in: frame.columnNames) ?? "the columns: " + frame.columnNames.prefix(12).joined(separator: ", "))
+        }
+        let features = try formula.features(in: frame, file: call.file)
+        guard !features.isEmpty else { throw fail("the formula leaves no feature columns", hint: "name some: y ~ a + b") }
+        let targetColumn = formula.target.flatMap { frame.column($0) }
+        let classification = algorithm == "logistic" || (algorithm == "knn" && targetColumn.map { !$0.type.isNumeric } ?? false)
+        let task: ModelTask = algorithm == "kmeans" ? .clustering : (classification ? .classification : .regression)
+        let design = try Design.build(frame, features: features, target: formula.target, classification: classification,
+                                      file: call.file, range: call.command.range)
+        guard design.x.rows > 0 else { throw fail("no row has values in every model column", hint: "fill or clean the missing values first") }
+        if task != .clustering && design.x.rows <= features.count && ["linear"].contains(algorithm) {
+            throw fail("\(plural(design.x.rows, "row")) for \(plural(features.count, "feature")) plus an intercept: too few rows to fit \(features.count + 1) coefficients",
+                       hint: "use fewer features, or ridge (which handles it)")
+        }
+        if let classes = design.classes, classes.count < 2 {
+            throw fail("the target '\(formula.target!)' has a single class (\(classes.first ?? "")) in these rows: there is nothing to tell apart")
+        }
+        let interrupted = { session.interrupt.isSet }
+        let start = ContinuousClock.now
+        let estimator: FittedEstimator
+        var shown: [(String, String)] = []
+        switch algorithm {
+        case "linear":
+            estimator = .linear(try LinearModels.ols(design.x, design.y))
+        case "ridge":
+            let alpha = p("alpha", 1)
+            guard alpha >= 0 else { throw fail("alpha= must be ≥ 0") }
+            shown = [("alpha", Value.formatNumber(alpha))]
+            estimator = .linear(try LinearModels.ridge(design.x, design.y, alpha: alpha))
+        case "lasso", "elasticnet":
+            let alpha = p("alpha", 1), ratio = algorithm == "lasso" ? 1 : p("l1_ratio", 0.5)
+            guard alpha >= 0, (0...1).contains(ratio) else { throw fail("alpha= must be ≥ 0 and l1_ratio= between 0 and 1") }
+            shown = [("alpha", Value.formatNumber(alpha))] + (algorithm == "elasticnet" ? [("l1_ratio", Value.formatNumber(ratio))] : [])
+            estimator = .linear(try LinearModels.elasticNet(design.x, design.y, alpha: alpha, l1Ratio: ratio,
+                                                            maxIterations: Int(p("max_iter", 100_000)), interrupted: interrupted))
+        case "logistic":
+            let c = params["C"] ?? 1
+            guard c > 0 else { throw fail("C= must be > 0 (C=inf for no penalty)") }
+            shown = [("C", Value.formatNumber(c))]
+            estimator = .logistic(try Logistic.fit(design.x, design.y.map { Int($0) }, classes: design.classes!, C: c,
+                                                   maxIterations: Int(p("max_iter", 1000)), interrupted: interrupted))
+        case "knn":
+            let k = Int(p("k", 5))
+            guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }
+            shown = [("k", String(k))]
+            estimator = .knn(KNNFit(k: k, x: design.x, y: design.y, classes: design.classes))
+        default:  // kmeans
+            let k = Int(p("k", 8)), nInit = Int(p("n_init", 10))
+            guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }
+            let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
+            shown = [("k", String(k)), ("n_init", String(nInit)), ("seed", String(seed))]
+            estimator = .kmeans(KMeans.fit(design.x, k: k, nInit: nInit, seed: seed, maxIterations: Int(p("max_iter", 300)), interrupted: interrupted))
+        }
+        let elapsed = ContinuousClock.now - start
+        let model = TrainedModel(name: name, algorithm: algorithm, parameters: shown, formula: formula.text, target: formula.target,
+                                 features: features, task: task, classes: design.classes, recipe: recipe, estimator: estimator,
+                                 trainedOn: d.name, trainingRows: design.x.rows)
+        var lines = ["fitted \(name): \(algorithm) \(formula.text) on \(d.name) (\(plural(design.x.rows, "row")), \(plural(features.count, "feature")))"
+            + (session.recording ? "" : " in " + Runner.formatElapsed(elapsed))]
+        if !shown.isEmpty { lines.append("  " + shown.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
+        if design.dropped > 0 { lines.append("  left out \(plural(design.dropped, "row")) with a missing value in the model's columns") }
+        let steps = recipe.entries.filter { !$0.step.isRowStep }.count
+        if steps > 0 { lines.append("  preprocessing: \(plural(steps, "recipe step")) re-fitted on these rows (recipe \(d.name) lists them)") }
+        if session.interrupt.isSet { lines.append("  stopped early by Ctrl-C: the model is kept as it was at that point") }
+        lines += Report.trainingLines(model, design)
+        model.trainingSummary = lines + Report.coefficients(model, session)
+        return model
+    }
+}
