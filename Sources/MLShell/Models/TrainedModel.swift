@@ -29,6 +29,8 @@ public final class TrainedModel {
     public let estimator: FittedEstimator
     public let trainedOn: String
     public let trainingRows: Int
+    /// The raw columns the model takes (the loaded file's): its recipe starts from these.
+    public var inputs: [(name: String, type: ColumnType)] = []
     public var trainingSummary: [String] = []
 
     init(name: String, algorithm: String, parameters: [(String, String)], formula: String, target: String?, features: [String],

@@ -91,6 +91,7 @@ struct Trainer {
         let model = TrainedModel(name: name, algorithm: algorithm, parameters: shown, formula: formula.text, target: formula.target,
                                  features: features, task: task, classes: design.classes, recipe: recipe, estimator: estimator,
                                  trainedOn: d.name, trainingRows: design.x.rows)
+        model.inputs = d.loaded.columns.map { ($0.name, $0.type) }
         var lines = ["fitted \(name): \(algorithm) \(formula.text) on \(d.name) (\(plural(design.x.rows, "row")), \(plural(features.count, "feature")))"
             + (session.recording ? "" : " in " + Runner.formatElapsed(elapsed))]
         if !shown.isEmpty { lines.append("  " + shown.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }

@@ -73,8 +73,10 @@ struct PredictCommand: ShellCommand {
     static func predictOne(_ m: TrainedModel, _ call: CommandCall, _ session: Session) throws {
         var columns: [Column] = []
         for (name, e) in call.freeOptions {
+            let input = m.inputs.first { $0.name == name.text }
             let v = try Evaluator(session: session, file: call.file).evaluate(e)
             switch v {
+            case .number(let d) where input?.type == .int64 && d == d.rounded(): columns.append(Column(name: name.text, storage: .int([Int64(d)])))
             case .number(let d): columns.append(Column(name: name.text, storage: .float([d])))
             case .string(let s): columns.append(Column(name: name.text, storage: .string(codes: [0], dictionary: [s])))
             case .bool(let b): columns.append(Column(name: name.text, storage: .bool([b])))
@@ -82,19 +84,35 @@ struct PredictCommand: ShellCommand {
             default: throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number or a text, got \(v.kindName)", file: call.file, range: e.range)
             }
         }
+        // The raw columns not typed in are missing, as a served model takes them.
+        let typed = Set(columns.map(\.name))
+        for input in m.inputs where !typed.contains(input.name) {
+            let storage: ColumnStorage
+            switch input.type {
+            case .string: storage = .string(codes: [0], dictionary: [""])
+            case .int64: storage = .int([0])
+            case .bool: storage = .bool([false])
+            case .date: storage = .date([0])
+            case .float64: storage = .float([.nan])
+            }
+            columns.append(Column(name: input.name, storage: storage, validity: Bitmap(count: 1, allValid: false)))
+        }
+        for c in columns where !m.inputs.contains(where: { $0.name == c.name }) {
+            throw call.error("\(m.name) takes no input '\(c.name)'", hint: Suggest.didYouMean(c.name, in: m.inputs.map(\.name))
+                             ?? "its inputs: " + m.inputs.map(\.name).joined(separator: ", "))
+        }
         let engine = SessionExpressionEngine(session: session, datasetName: m.trainedOn)
         let frame: Frame
         do { frame = try m.recipe.apply(Frame(columns: columns), engine: engine) } catch let e as Diagnostic {
             throw e.located(in: call.file, call.command.range)
         }
-        let missing = m.features.filter { frame.index(of: $0) == nil }
-        guard missing.isEmpty else {
-            throw call.error("\(m.name) needs " + missing.map { "\($0)=" }.joined(separator: " "), hint: "its inputs: " + m.features.joined(separator: ", "),
-                             id: .missingArgument)
-        }
         let design = try Design.build(frame, features: m.features, target: nil, classes: m.classes, classification: false,
                                       file: call.file, range: call.command.range)
-        guard design.x.rows == 1 else { throw call.error("a feature is missing in this row, so there is no prediction") }
+        guard design.x.rows == 1 else {
+            let absent = m.features.filter { f in frame.column(f).map { !$0.isValid(0) } ?? true }
+            throw call.error("no prediction: after the recipe, this row has no value for " + absent.joined(separator: ", "),
+                             hint: "give the raw values it comes from, e.g. " + absent.prefix(3).map { "\($0)=…" }.joined(separator: " "), id: .missingArgument)
+        }
         let (values, probabilities) = m.predict(design.x)
         if let classes = m.classes, let p = probabilities?.first {
             session.print("\(classes[Int(values[0])])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
