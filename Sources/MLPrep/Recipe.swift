@@ -79,7 +79,7 @@ public struct Recipe: Codable, Sendable {
                 + (columns.count > 3 ? ", …" : "")
         case .knn(let k, let features, let donors): return "k=\(k) over \(features.count) columns, \(donors.count) rows"
         case .linear(let features, let intercept, let coefficients, _):
-            return "\(NumberText.compact(intercept)) + " + zip(features, coefficients).prefix(3).map { "\(NumberText.compact($1))·\($0)" }.joined(separator: " + ")
+            return "\(NumberText.compact(intercept)) " + zip(features, coefficients).prefix(3).map { ($1 < 0 ? "− " : "+ ") + "\(NumberText.compact(abs($1)))·\($0)" }.joined(separator: " ")
                 + (features.count > 3 ? " + …" : "")
         }
     }

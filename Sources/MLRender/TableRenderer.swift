@@ -66,13 +66,14 @@ public struct TableRenderer: Sendable {
             shown = left + right
             hidden = Array(table.columns.indices.filter { !shown.contains($0) })
         }
-        // The footer must fit: widen the last column when the table is narrower than its text.
+        // A narrow table is widened a little so that its footer reads well; a longer footer wraps.
         let footerText = table.footer ?? (table.shownRows < table.totalRows
             ? "\(table.totalRows) rows (\(table.shownRows) shown) × \(table.columns.count) columns"
             : "\(table.totalRows) rows × \(table.columns.count) columns")
         let shownWidth = shown.reduce(0) { $0 + widths[$1] + 3 } - 1 + (hidden.isEmpty ? 0 : 4)
-        if let last = shown.last, shownWidth - 2 < footerText.count, hidden.isEmpty {
-            widths[last] += min(footerText.count - (shownWidth - 2), max(0, width - total(widths)))
+        let wanted = min(footerText.count, 40)
+        if let last = shown.last, shownWidth - 2 < wanted, hidden.isEmpty {
+            widths[last] += min(wanted - (shownWidth - 2), max(0, width - total(widths)))
         }
         var cols: [(header: String, type: String, align: TextTable.Alignment, cells: [String?], width: Int)] = []
         for i in shown { cols.append((table.columns[i].header, table.columns[i].typeLabel ?? "", table.columns[i].alignment, table.columns[i].cells, widths[i])) }
@@ -126,7 +127,7 @@ public struct TableRenderer: Sendable {
         }
         let inner = cols.reduce(0) { $0 + $1.width + 3 } - 1
         out += rule(g.ml, g.bm, g.mr)
-        for f in footer {
+        for f in footer.flatMap({ wrap($0, inner - 2) }) {
             out += g.v + " " + pad(right: fit(f, inner - 2), inner - 2) + " " + g.v + "\n"
         }
         out += g.bl + String(repeating: g.h, count: inner) + g.br + "\n"

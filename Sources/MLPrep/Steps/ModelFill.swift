@@ -22,9 +22,9 @@ enum ModelFill {
         let beta = try LeastSquares.solve(x, y)
         let means = cols.map { c in c.validDoubles().reduce(0, +) / Double(max(1, c.count - c.missingCount)) }
         let filled = try apply(frame, column, features, beta[0], Array(beta.dropFirst()), means)
-        let formula = zip(features, beta.dropFirst()).map { "\(NumberText.compact($1))·\($0)" }.joined(separator: " + ")
+        let formula = zip(features, beta.dropFirst()).map { ($1 < 0 ? "− " : "+ ") + "\(NumberText.compact(abs($1)))·\($0)" }.joined(separator: " ")
         return StepResult(frame: filled, state: .linear(features: features, intercept: beta[0], coefficients: Array(beta.dropFirst()), featureMeans: means),
-                          notes: ["filled \(plural(target.missingCount, "missing cell")) in \(column) from \(column) ≈ \(NumberText.compact(beta[0])) + \(formula) (fitted on \(complete.count) rows)"])
+                          notes: ["filled \(plural(target.missingCount, "missing cell")) in \(column) from \(column) ≈ \(NumberText.compact(beta[0])) \(formula) (fitted on \(complete.count) rows)"])
     }
 
     static func apply(_ frame: Frame, _ column: String, _ features: [String], _ intercept: Double, _ coefficients: [Double], _ means: [Double]) throws -> Frame {

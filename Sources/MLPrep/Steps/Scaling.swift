@@ -36,7 +36,9 @@ enum Scaling {
             "\($0) \(NumberText.compact($1.0))/\(NumberText.compact($1.1))"
         }.joined(separator: ", ") + (columns.count > 4 ? ", …" : ""))
         if !constant.isEmpty {
-            notes.append("note: " + constant.joined(separator: ", ") + (constant.count == 1 ? " is constant, so it scales to 0" : " are constant, so they scale to 0"))
+            notes.append("note: " + constant.joined(separator: ", ") + (method == .robust
+                ? (constant.count == 1 ? " has an IQR of 0, so it is only centred" : " have an IQR of 0, so they are only centred")
+                : (constant.count == 1 ? " is constant, so it scales to 0" : " are constant, so they scale to 0")))
         }
         return StepResult(frame: try apply(frame, columns, centers, scales), state: .affine(centers: centers, scales: scales), notes: notes)
     }
@@ -61,7 +63,12 @@ enum Normalizing {
         var incomplete = 0
         for r in 0..<frame.rowCount {
             let x = cols.map { $0.double(r) }
-            guard x.allSatisfy({ $0 != nil }) else { incomplete += 1; continue }
+            guard x.allSatisfy({ $0 != nil }) else {
+                // A row with a missing value has no norm: its values are left as they are.
+                incomplete += 1
+                for k in 0..<cols.count { out[k][r] = x[k] ?? .nan }
+                continue
+            }
             let v = x.map { $0! }
             var n: Double
             switch norm {
@@ -75,7 +82,7 @@ enum Normalizing {
         var f = frame
         for (k, name) in columns.enumerated() { f.setColumn(Columns.float(name, out[k])) }
         var notes = ["normalized each row of \(columns.joined(separator: ", ")) to unit \(norm.rawValue) norm"]
-        if incomplete > 0 { notes.append("note: \(plural(incomplete, "row")) with a missing value stay missing") }
+        if incomplete > 0 { notes.append("note: \(plural(incomplete, "row")) with a missing value \(incomplete == 1 ? "is" : "are") left as \(incomplete == 1 ? "it is" : "they are") (no norm without all values)") }
         return StepResult(frame: f, notes: notes)
     }
 }

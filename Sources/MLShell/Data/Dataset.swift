@@ -46,6 +46,8 @@ public final class Dataset {
     public private(set) var versions: [Version]
     /// The leakage warning is said once per dataset.
     public var leakageWarned = false
+    /// For a summary (count, group, predict … as): the command that made it.
+    public var summaryOf: String?
 
     public init(name: String, frame: Frame, source: DataSource, step: String) {
         self.name = name
@@ -118,6 +120,8 @@ public final class Dataset {
 
     /// A new dataset holding a summary of this one (count, group): its own rows, no recipe.
     public func summary(name: String, frame: Frame, command: String) -> Dataset {
-        Dataset(name: name, frame: frame, source: source, step: command)
+        let d = Dataset(name: name, frame: frame, source: source, step: command)
+        d.summaryOf = command
+        return d
     }
 }

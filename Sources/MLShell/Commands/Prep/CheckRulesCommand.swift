@@ -102,7 +102,7 @@ struct CheckRulesCommand: ShellCommand {
             .init(header: "result", alignment: .left, cells: rules.map { $0.failing.isEmpty ? "pass" : "FAIL" }),
             .init(header: "failing rows", alignment: .right, cells: rules.map { String($0.failing.count) }),
         ])
-        table.footer = "\(rules.count - failed.count) of \(plural(rules.count, "rule")) hold on \(plural(d.frame.rowCount, "row"))"
+        table.footer = "rules that hold: \(rules.count - failed.count) of \(rules.count), on \(plural(d.frame.rowCount, "row"))"
         session.printTable(table)
         guard !failed.isEmpty else { return }
         let rows = Array(Set(failed.flatMap(\.failing))).sorted()

@@ -22,6 +22,10 @@ struct RecipeCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let d = try call.dataset(session)
         let entries = d.recipe.entries
+        if let made = d.summaryOf, entries.isEmpty {
+            session.print("\(d.name) is a table made by '\(made)', not by steps from a file; steps applied to it since: none")
+            return
+        }
         session.print("\(d.name): from \(d.source.path) (\(plural(d.loaded.rowCount, "row"))) to \(plural(d.frame.rowCount, "row")) × \(plural(d.frame.columns.count, "column"))")
         guard !entries.isEmpty else {
             session.print("no steps yet: the dataset is as loaded")
