@@ -17,7 +17,7 @@ public struct CommandRegistry {
         SortCommand.self, SampleCommand.self, GroupCommand.self, PlotCommand.self,
         CleanCommand.self, FillCommand.self, EncodeCommand.self, ScaleCommand.self, NormalizeCommand.self,
         CastCommand.self, CheckRulesCommand.self, RecipeCommand.self, UndoCommand.self,
-        SplitCommand.self, FitCommand.self, EvaluateCommand.self, PredictCommand.self, CVCommand.self,
+        SplitCommand.self, FitCommand.self, EvaluateCommand.self, PredictCommand.self, CVCommand.self, SearchCommand.self, CompareCommand.self,
     ])
 
     public func lookup(_ name: String) -> (any ShellCommand.Type)? {

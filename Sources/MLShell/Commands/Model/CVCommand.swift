@@ -37,19 +37,7 @@ struct CVCommand: ShellCommand {
         var fitParams = params
         fitParams["folds"] = nil
         if algorithm != "kmeans" { fitParams["seed"] = nil }
-        let folds = Folds.make(rows: rows, k: k, seed: seed)
-        var scores: [Score] = []
-        var times: [Double] = []
-        for (f, testRows) in folds.enumerated() {
-            try session.interrupt.check()
-            let inTest = Set(testRows)
-            let train = d.subset(name: "\(d.name)[fold \(f + 1) train]", rows: (0..<rows).filter { !inTest.contains($0) }, command: "cv")
-            let test = d.subset(name: "\(d.name)[fold \(f + 1)]", rows: testRows, command: "cv")
-            let start = ContinuousClock.now
-            let model = try Trainer(call: call, session: session, algorithm: algorithm, params: fitParams).fit(formula: formula, on: train, name: "fold")
-            times.append(seconds(ContinuousClock.now - start))
-            scores.append(try model.score(on: test, session: session, call: call))
-        }
+        let (scores, times) = try crossValidate(call, session, algorithm: algorithm, formula: formula, params: fitParams, on: d, folds: k, seed: seed)
         let names = scores[0].metrics.map(\.0)
         func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
         var cells: [[String]] = []
@@ -72,6 +60,26 @@ struct CVCommand: ShellCommand {
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    /// Each fold's score and fit time: the recipe and the model fitted on the other folds.
+    static func crossValidate(_ call: CommandCall, _ session: Session, algorithm: String, formula: Formula, params: [String: Double],
+                              on d: Dataset, folds k: Int, seed: UInt64) throws -> ([Score], [Double]) {
+        let rows = d.frame.rowCount
+        let folds = Folds.make(rows: rows, k: k, seed: seed)
+        var scores: [Score] = []
+        var times: [Double] = []
+        for (f, testRows) in folds.enumerated() {
+            try session.interrupt.check()
+            let inTest = Set(testRows)
+            let train = d.subset(name: "\(d.name)[fold \(f + 1) train]", rows: (0..<rows).filter { !inTest.contains($0) }, command: "cv")
+            let test = d.subset(name: "\(d.name)[fold \(f + 1)]", rows: testRows, command: "cv")
+            let start = ContinuousClock.now
+            let model = try Trainer(call: call, session: session, algorithm: algorithm, params: params).fit(formula: formula, on: train, name: "fold")
+            times.append(seconds(ContinuousClock.now - start))
+            scores.append(try model.score(on: test, session: session, call: call))
+        }
+        return (scores, times)
+    }
 }
 
 /// The algorithm, formula and numeric parameters of fit, cv and search.

@@ -1,0 +1,147 @@
+import MLDiagnostics
+import MLFrame
+import MLLanguage
+import MLLearn
+import MLRender
+
+/// `search ALGO FORMULA on DS PARAM=[v1, v2, …] … [folds=5] [random=N] [as NAME]`
+struct SearchCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "search", stage: .model,
+        abstract: "Search an algorithm's parameters by cross-validation, and keep the best model",
+        discussion: """
+            Each list-valued parameter is a set of values to try: every combination (a grid), or random=N
+            of them. Each is cross-validated (folds=, 5); the table ranks them by the first metric (RMSE for
+            numbers, accuracy for classes, inertia for clusters). The best is fitted again on all rows and
+            bound (as NAME, default 'best').
+            """,
+        parameters: [
+            Parameter("ALGO", .expression, "the algorithm (see help fit)"),
+            Parameter("FORMULA", .expression, "target ~ predictors", optional: true),
+            Parameter("DS", .dataset, "the dataset", keyword: "on"),
+        ],
+        freeOptions: ("PARAM=[…]", "values to try; folds=, seed= and random=N too"),
+        binds: ["NAME"],
+        examples: [
+            Example("load \"tutorials/data/mtcars.csv\""),
+            Example("search ridge mpg ~ . - model on mtcars alpha=[0.1, 1, 10, 100] folds=4 as tuned"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let (algorithm, formula, fixed) = try ModelCommandParts.read(call, session, extra: ["folds", "seed", "random"], lists: true)
+        let d = try call.dataset(session, parameter: "DS")
+        let valid = FitCommand.algorithms.first { $0.name == algorithm }!.parameters.map(\.0)
+        var grid: [(String, [Double])] = []
+        for (name, value) in call.freeOptions {
+            guard case .list(let items) = value.kind else { continue }
+            guard valid.contains(name.text) else {
+                throw Diagnostic(.unknownOption, .error, "'\(algorithm)' has no parameter '\(name.text)'", file: call.file, range: name.range,
+                                 hint: valid.isEmpty ? "\(algorithm) has no parameters to search" : "its parameters: " + valid.joined(separator: ", "))
+            }
+            var values: [Double] = []
+            for item in items {
+                guard case .number(let x) = try Evaluator(session: session, file: call.file).evaluate(item) else {
+                    throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes numbers to try", file: call.file, range: item.range)
+                }
+                values.append(x)
+            }
+            guard !values.isEmpty else { throw Diagnostic(.badArgument, .error, "\(name.text)=[] has nothing to try", file: call.file, range: value.range) }
+            grid.append((name.text, values))
+        }
+        guard !grid.isEmpty else {
+            throw call.error("'search' needs at least one parameter with values to try, e.g. alpha=[0.1, 1, 10]", id: .missingArgument)
+        }
+        var combos: [[String: Double]] = [[:]]
+        for (name, values) in grid {
+            combos = combos.flatMap { c in values.map { v in c.merging([name: v]) { $1 } } }
+        }
+        let seed = fixed["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
+        if let n = fixed["random"] {
+            var rng = SeededRandom(seed: seed)
+            combos = rng.sampleIndices(combos.count, Int(n)).map { combos[$0] }
+        }
+        let k = Int(fixed["folds"] ?? 5)
+        guard k >= 2, k <= d.frame.rowCount else { throw call.error("folds= must be from 2 to the number of rows (\(d.frame.rowCount))") }
+        var base = fixed
+        for key in ["folds", "random"] { base[key] = nil }
+        if algorithm != "kmeans" { base["seed"] = nil }
+        var results: [(params: [String: Double], mean: Double, std: Double, time: Double, metric: String, lower: Bool)] = []
+        for combo in combos {
+            let params = base.merging(combo) { $1 }
+            let (scores, times) = try CVCommand.crossValidate(call, session, algorithm: algorithm, formula: formula, params: params, on: d, folds: k, seed: seed)
+            let v = scores.map(\.primary)
+            let mean = v.reduce(0, +) / Double(v.count)
+            let std = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, v.count - 1))).squareRoot()
+            results.append((params, mean, std, times.reduce(0, +) / Double(times.count), scores[0].metrics[0].0, scores[0].lowerIsBetter))
+        }
+        let lower = results[0].lower
+        let ranked = results.indices.sorted { lower ? results[$0].mean < results[$1].mean : results[$0].mean > results[$1].mean }
+        func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
+        let names = grid.map(\.0)
+        var columns: [TextTable.Column] = [.init(header: "rank", alignment: .right, cells: ranked.indices.map { String($0 + 1) })]
+        for n in names {
+            columns.append(.init(header: n, alignment: .right, cells: ranked.map { Value.formatNumber(results[$0].params[n]!) }))
+        }
+        columns.append(.init(header: "mean \(results[0].metric)", alignment: .right, cells: ranked.map { f(results[$0].mean) }))
+        columns.append(.init(header: "std", alignment: .right, cells: ranked.map { f(results[$0].std) }))
+        columns.append(.init(header: "fit time", alignment: .right, cells: ranked.map { session.recording ? "–" : Runner.formatElapsed(.seconds(results[$0].time)) }))
+        var table = TextTable(columns: columns)
+        table.footer = "\(plural(combos.count, "candidate")) × \(k) folds, seed \(seed)"
+        session.printTable(table)
+        let best = results[ranked[0]].params
+        let name = call.binding.first?.text ?? "best"
+        if let b = call.binding.first { try session.checkBindable(b, in: call.file) }
+        let model = try Trainer(call: call, session: session, algorithm: algorithm, params: best).fit(formula: formula, on: d, name: name)
+        session.bind(name, .model(model))
+        session.print("best: " + names.map { "\($0)=\(Value.formatNumber(best[$0]!))" }.joined(separator: " ") + " — fitted again on all of \(d.name) as \(name)")
+    }
+}
+
+/// `compare M1 M2 … on DS`
+struct CompareCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "compare", stage: .model,
+        abstract: "Measure several models on one dataset, side by side, and mark the best",
+        parameters: [
+            Parameter("MODEL", .name, "the models", variadic: true),
+            Parameter("DS", .dataset, "the dataset to measure on", keyword: "on"),
+        ],
+        examples: [
+            Example("load \"tutorials/data/mtcars.csv\""),
+            Example("fit linear mpg ~ wt + hp on mtcars as small"),
+            Example("fit ridge mpg ~ . - model on mtcars alpha=5 as wide"),
+            Example("compare small wide on mtcars"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let d = try call.dataset(session, parameter: "DS")
+        var models: [TrainedModel] = []
+        for e in call.exprs("MODEL") {
+            guard let n = e.asName, let m = session.model(named: n.text) else {
+                let word = e.asName?.text ?? ExprPrinter.print(e)
+                throw Diagnostic(.unknownName, .error, "no model named '\(word)'", file: call.file, range: e.range,
+                                 hint: Suggest.didYouMean(word, in: session.modelNames) ?? "the models: " + session.modelNames.joined(separator: ", "))
+            }
+            models.append(m)
+        }
+        guard Set(models.map(\.task)).count == 1 else {
+            throw call.error("these models do different things (" + models.map { "\($0.name): \($0.task.rawValue)" }.joined(separator: ", ") + ")",
+                             hint: "compare models of one kind")
+        }
+        let scores = try models.map { try $0.score(on: d, session: session, call: call) }
+        let names = scores[0].metrics.map(\.0)
+        let lower = scores[0].lowerIsBetter
+        let best = scores.indices.min { lower ? scores[$0].primary < scores[$1].primary : scores[$0].primary > scores[$1].primary }!
+        let star = session.terminal.utf8 || session.recording ? "★" : "*"
+        var columns: [TextTable.Column] = [
+            .init(header: "model", alignment: .left, cells: models.enumerated().map { $0.offset == best ? "\($0.element.name) \(star)" : $0.element.name }),
+            .init(header: "algorithm", alignment: .left, cells: models.map(\.algorithm)),
+        ]
+        for (j, n) in names.enumerated() {
+            columns.append(.init(header: n, alignment: .right, cells: scores.map { NumberFormat.compact($0.metrics[j].1, significant: 4) }))
+        }
+        var table = TextTable(columns: columns)
+        table.footer = "on \(d.name); \(star) best by \(names[0]) (\(lower ? "lower" : "higher") is better)"
+        session.printTable(table)
+    }
+}
