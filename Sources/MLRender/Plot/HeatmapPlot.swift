@@ -8,6 +8,8 @@ public struct HeatmapPlot: Sendable {
     public var range: (Double, Double)
     public var footnotes: [String] = []
     public var decimals = 2
+    /// Correlations shade by distance from the middle; counts (confusion) from low to high.
+    public var diverging = true
 
     public init(rowLabels: [String], columnLabels: [String], values: [[Double]], range: (Double, Double)) {
         self.rowLabels = rowLabels
@@ -33,10 +35,14 @@ public struct HeatmapPlot: Sendable {
             var cells: [String] = []
             for v in values[r] {
                 let t = cellText(v)
-                let f = v.isNaN ? 0 : max(0, min(1, abs(v - (range.0 + range.1) / 2) / ((range.1 - range.0) / 2)))
+                let f = v.isNaN ? 0 : diverging ? max(0, min(1, abs(v - (range.0 + range.1) / 2) / ((range.1 - range.0) / 2)))
+                    : max(0, min(1, (v - range.0) / max(1e-300, range.1 - range.0)))
                 let shade = shades[min(4, Int((f * 4).rounded()))]
                 let text = String(shade) + PlotText.pad(t, cellWidth - 1, right: true)
-                if o.color, !v.isNaN {
+                if o.color, !v.isNaN, !diverging {
+                    let code = [255, 189, 153, 117, 75, 33][min(5, Int(f * 5))]
+                    cells.append("\u{1B}[48;5;\(code)m\u{1B}[38;5;16m" + text + "\u{1B}[0m")
+                } else if o.color, !v.isNaN {
                     // Blue for low, red for high, paler near the middle.
                     let code = v >= (range.0 + range.1) / 2 ? [255, 224, 217, 210, 203, 196][min(5, Int(f * 5))] : [255, 189, 153, 117, 75, 33][min(5, Int(f * 5))]
                     cells.append("\u{1B}[48;5;\(code)m\u{1B}[38;5;16m" + text + "\u{1B}[0m")

@@ -66,5 +66,10 @@ enum Report {
 }
 
 extension String {
+    /// Drops a "  classes: …" first line (show MODEL prints the classes itself).
+    func replacingFirstLine() -> String {
+        hasPrefix("  classes:") ? split(separator: "\n", maxSplits: 1).dropFirst().joined() : self
+    }
+
     func trimmingSuffix(_ s: String) -> String { hasSuffix(s) ? String(dropLast(s.count)) : self }
 }

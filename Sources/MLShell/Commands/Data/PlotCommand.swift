@@ -21,7 +21,7 @@ struct PlotCommand: ShellCommand {
             The style is block on a UTF-8 terminal and ascii otherwise; braille packs 2×4 dots per character.
             """,
         parameters: [
-            Parameter("KIND", .word(kinds), "the kind of plot"),
+            Parameter("KIND", .name, "the kind of plot: " + kinds.joined(separator: ", ") + "; or a model's name, then " + ModelPlots.kinds.joined(separator: ", ")),
             Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true),
             Parameter("COL", .value, "the columns the kind needs", optional: true, variadic: true),
             Parameter("FILE", .string, "write an SVG file instead of drawing in the terminal", optional: true, keyword: "to"),
@@ -44,10 +44,22 @@ struct PlotCommand: ShellCommand {
             Example("plot box penguins body_mass_g by=species"),
             Example("plot heatmap penguins"),
             Example("plot scatter penguins flipper_length_mm body_mass_g to \"/tmp/penguins.svg\""),
+            Example("encode penguins onehot [island, sex]"),
+            Example("fit logistic species ~ bill_length_mm + bill_depth_mm on penguins as clf"),
+            Example("plot clf confusion on penguins"),
+            Example("plot clf roc on penguins"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let kind = call.word("KIND")!
+        if let model = session.model(named: kind) {
+            try ModelPlots.run(model, call, session)
+            return
+        }
+        guard kinds.contains(kind) else {
+            throw call.error(at: "KIND", "'plot' draws " + kinds.joined(separator: ", ") + ", or a model's plots; '\(kind)' is neither",
+                             hint: Suggest.didYouMean(kind, in: kinds + session.modelNames) ?? "e.g. plot hist DS COL, or plot MODEL confusion on DS")
+        }
         let d = try call.dataset(session)
         var o = try options(call, session)
         let columns = call.exprs("COL")

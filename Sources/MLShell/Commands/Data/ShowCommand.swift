@@ -13,6 +13,10 @@ struct ShowCommand: ShellCommand {
         examples: [Example("load \"tutorials/data/penguins.csv\""), Example("show penguins 6"), Example("show 4 cols=[species, body_mass_g]")])
 
     static func run(_ call: CommandCall, in session: Session) throws {
+        if let n = call.expr("DS")?.asName, let m = session.model(named: n.text) {
+            ModelCard.show(m, session)
+            return
+        }
         let d = try call.dataset(session)
         var frame = d.frame
         if let cols = call.expr("cols") {

@@ -1,0 +1,27 @@
+import MLPrep
+import MLRender
+
+/// `show MODEL`: what a model is, what it was fitted on, its preprocessing and its numbers.
+enum ModelCard {
+    static func show(_ m: TrainedModel, _ session: Session) {
+        session.print("\(m.name): \(m.algorithm) \(m.formula) (\(m.task.rawValue))")
+        if !m.parameters.isEmpty { session.print("  parameters: " + m.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
+        session.print("  fitted on \(m.trainedOn): \(plural(m.trainingRows, "row"))")
+        session.print("  inputs (raw): " + m.inputs.map(\.name).joined(separator: ", "))
+        session.print("  features: " + m.features.joined(separator: ", "))
+        if let classes = m.classes { session.print("  classes: " + classes.joined(separator: ", ")) }
+        let steps = m.recipe.entries.filter { !$0.step.isRowStep }
+        if steps.isEmpty {
+            session.print("  preprocessing: none")
+        } else {
+            session.print("  preprocessing (fitted on the training rows, run on every new row):")
+            var t = TextTable(columns: [
+                .init(header: "step", alignment: .left, cells: steps.map(\.command)),
+                .init(header: "learned", alignment: .left, cells: steps.map { Recipe.describe($0.state, of: $0.step) }),
+            ])
+            t.footer = plural(steps.count, "step")
+            session.printTable(t)
+        }
+        for line in m.metricLines { session.print(line) }
+    }
+}

@@ -1,0 +1,142 @@
+import MLDiagnostics
+import MLFrame
+import MLLearn
+import MLLanguage
+import MLRender
+
+/// `plot MODEL KIND [on DS] [options] [to "FILE.svg"]`: a model's pictures, drawn by the plot kit.
+enum ModelPlots {
+    static let kinds = ["confusion", "roc", "pr", "residuals", "importance", "loss", "clusters"]
+
+    static func run(_ m: TrainedModel, _ call: CommandCall, _ session: Session) throws {
+        // The words after the model: KIND, then optionally `on DS`.
+        let words = call.command.arguments.compactMap { arg -> Expr? in if case .positional(let e) = arg { return e }; return nil }
+        guard words.count >= 2, let kind = words[1].asName?.text else {
+            throw call.error("'plot \(m.name)' needs a kind: " + kinds.joined(separator: ", "), id: .missingArgument)
+        }
+        guard kinds.contains(kind) else {
+            throw Diagnostic(.badArgument, .error, "no '\(kind)' plot for a model", file: call.file, range: words[1].range,
+                             hint: Suggest.didYouMean(kind, in: kinds) ?? "the kinds: " + kinds.joined(separator: ", "))
+        }
+        var dataset: Dataset? = nil
+        if words.count >= 4, words[2].asName?.text == "on", let n = words[3].asName {
+            guard let d = session.dataset(named: n.text) else {
+                throw Diagnostic(.unknownName, .error, "no dataset named '\(n.text)'", file: call.file, range: n.range,
+                                 hint: Suggest.didYouMean(n.text, in: session.datasetNames))
+            }
+            dataset = d
+        } else if words.count > 2 {
+            throw Diagnostic(.badArgument, .error, "expected 'on DS' here", file: call.file, range: words[2].range)
+        }
+        let o = try PlotCommand.options(call, session)
+        let needsData = !["importance", "loss"].contains(kind)
+        let d: Dataset? = needsData ? (dataset ?? session.dataset(named: m.trainedOn)) : nil
+        if needsData && d == nil { throw call.error("'plot \(m.name) \(kind)' needs rows: add 'on DS'", id: .missingArgument) }
+        let figure = try make(kind, m, d, call, session, o)
+        if let path = try call.string("FILE") {
+            try FileText.writeAtomically(path, Array(figure.svg(o).utf8))
+            session.print("wrote the \(kind) plot of \(m.name) to \(path)")
+        } else {
+            session.output.write(figure.text(o))
+        }
+    }
+
+    static func make(_ kind: String, _ m: TrainedModel, _ d: Dataset?, _ call: CommandCall, _ session: Session, _ o: PlotOptions) throws -> Figure {
+        func needs(_ task: ModelTask) throws {
+            guard m.task == task else {
+                throw call.error("a \(kind) plot is for \(task.rawValue) models; \(m.name) does \(m.task.rawValue)",
+                                 hint: m.task == .classification ? "try confusion or roc" : m.task == .regression ? "try residuals or importance" : "try clusters")
+            }
+        }
+        var design: Design? = nil
+        var pred: [Double] = [], probs: [[Double]]? = nil
+        if let d {
+            design = try m.design(for: d, session: session, call: call, needTarget: m.task != .clustering).0
+            (pred, probs) = m.predict(design!.x)
+        }
+        switch kind {
+        case "confusion":
+            try needs(.classification)
+            let c = Metrics.classification(design!.y.map { Int($0) }, pred.map { Int($0) }, classes: m.classes!, probabilities: nil)
+            var p = HeatmapPlot(rowLabels: m.classes!.map { "true " + $0 }, columnLabels: m.classes!.map { "pred " + $0 },
+                                values: c.confusion.map { $0.map(Double.init) }, range: (0, Double(c.confusion.flatMap { $0 }.max() ?? 1)))
+            p.decimals = 0
+            p.diverging = false
+            p.footnotes = ["rows: true class, columns: predicted; accuracy \(NumberFormat.compact(c.accuracy))"]
+            return .heat(p)
+        case "roc", "pr":
+            try needs(.classification)
+            guard let probs else { throw call.error("\(m.name) gives no probabilities to draw a curve from") }
+            let y = design!.y.map { Int($0) }
+            let classes = m.classes!
+            let which = classes.count == 2 ? [1] : Array(classes.indices)
+            var series: [XYPlot.Series] = []
+            for c in which {
+                let (xs, ys) = curve(kind, positive: y.map { $0 == c }, score: probs.map { $0[c] })
+                series.append(XYPlot.Series(name: classes[c] + (classes.count > 2 ? " vs rest" : ""), xs: xs, ys: ys, connect: true))
+            }
+            var p = XYPlot(series: series, xLabel: kind == "roc" ? "false positive rate" : "recall", yLabel: kind == "roc" ? "true positive rate" : "precision")
+            if kind == "roc", let auc = Metrics.classification(y, pred.map { Int($0) }, classes: classes, probabilities: probs).rocAUC {
+                p.footnotes = ["ROC AUC \(NumberFormat.compact(auc))" + (classes.count > 2 ? " (one-vs-rest, macro)" : "")]
+            }
+            return .xy(p)
+        case "residuals":
+            try needs(.regression)
+            let residuals = zip(design!.y, pred).map { $0 - $1 }
+            var p = XYPlot(series: [XYPlot.Series(name: "", xs: pred, ys: residuals, connect: false)], xLabel: "predicted \(m.target!)", yLabel: "residual")
+            p.footnotes = ["a good fit scatters evenly around 0"]
+            return .xy(p)
+        case "importance":
+            guard let (names, values) = coefficients(m) else {
+                throw call.error("\(m.algorithm) has no coefficients to show", hint: "importance is for linear and logistic models")
+            }
+            var bars = BarPlot(bars: zip(names, values).sorted { abs($0.1) > abs($1.1) }.map { BarPlot.Bar(label: $0.0, value: $0.1) },
+                               valueLabel: "coefficient", categoryLabel: "feature", integerValues: false)
+            bars.footnotes = ["coefficients on the features' own scales: scale them first to compare sizes"]
+            return .bars(bars)
+        case "loss":
+            guard case .logistic(let fit) = m.estimator, !fit.lossCurve.isEmpty else {
+                throw call.error("\(m.name) has no training curve", hint: "iterative fits (logistic) record one")
+            }
+            return .xy(XYPlot(series: [XYPlot.Series(name: "", xs: fit.lossCurve.indices.map { Double($0 + 1) }, ys: fit.lossCurve, connect: true)],
+                              xLabel: "iteration", yLabel: "objective"))
+        default:  // clusters
+            try needs(.clustering)
+            guard m.features.count >= 2 else { throw call.error("a clusters plot needs two features; \(m.name) has one") }
+            let x = design!.x
+            let groups = Dictionary(grouping: 0..<x.rows) { Int(pred[$0]) }
+            let series = groups.keys.sorted().map { g in
+                XYPlot.Series(name: "cluster \(g)", xs: groups[g]!.map { x[$0, 0] }, ys: groups[g]!.map { x[$0, 1] }, connect: false)
+            }
+            var p = XYPlot(series: series, xLabel: m.features[0], yLabel: m.features[1])
+            if m.features.count > 2 { p.footnotes = ["the first two of \(m.features.count) features"] }
+            return .xy(p)
+        }
+    }
+
+    static func coefficients(_ m: TrainedModel) -> ([String], [Double])? {
+        switch m.estimator {
+        case .linear(let fit): return (m.features, fit.coefficients)
+        case .logistic(let fit) where fit.weights.count == 1: return (m.features, fit.weights[0])
+        case .logistic(let fit):
+            // The largest absolute weight over the classes.
+            return (m.features, m.features.indices.map { j in fit.weights.map { $0[j] }.max { abs($0) < abs($1) }! })
+        default: return nil
+        }
+    }
+
+    /// ROC (false/true positive rate) or precision–recall points over every threshold.
+    static func curve(_ kind: String, positive: [Bool], score: [Double]) -> ([Double], [Double]) {
+        let order = score.indices.sorted { score[$0] > score[$1] }
+        let p = Double(positive.filter { $0 }.count), n = Double(positive.count) - p
+        var tp = 0.0, fp = 0.0
+        var xs: [Double] = kind == "roc" ? [0] : [], ys: [Double] = kind == "roc" ? [0] : []
+        for (k, i) in order.enumerated() {
+            if positive[i] { tp += 1 } else { fp += 1 }
+            if k + 1 < order.count && score[order[k + 1]] == score[i] { continue }
+            if kind == "roc" { xs.append(n > 0 ? fp / n : 0); ys.append(p > 0 ? tp / p : 0) }
+            else { xs.append(p > 0 ? tp / p : 0); ys.append(tp / (tp + fp)) }
+        }
+        return (xs, ys)
+    }
+}
