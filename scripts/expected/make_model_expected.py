@@ -111,11 +111,16 @@ def jlabels(a):
 
 
 def dump(obj, path):
-    """JSON with one top-level key per line; top-level lists longer than 12 items get one item per line."""
+    """JSON with one top-level key per line. A top-level list longer than 12 items is broken over lines:
+    a list of rows (lists / objects) one row per line, a list of plain values 20 per line; a list of
+    objects is always one object per line."""
     parts = []
     for k, v in obj.items():
-        if isinstance(v, list) and len(v) > 12:
-            items = ",\n  ".join(json.dumps(x, ensure_ascii=False, allow_nan=False) for x in v)
+        if isinstance(v, list) and (len(v) > 12 or (len(v) > 1 and isinstance(v[0], dict))):
+            enc = [json.dumps(x, ensure_ascii=False, allow_nan=False) for x in v]
+            if not isinstance(v[0], (list, dict)):
+                enc = [", ".join(enc[i:i + 20]) for i in range(0, len(enc), 20)]
+            items = ",\n  ".join(enc)
             parts.append(f"{json.dumps(k)}: [\n  {items}\n ]")
         else:
             parts.append(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False, allow_nan=False)}")
@@ -328,6 +333,43 @@ def case_ridge(name, d, alpha, versions):
     return obj, [f"vs exact rational solution: max rel {obj['checks']['sklearn_vs_exact_max_rel']:.3g}"]
 
 
+def exact_enet(X, y, alpha, l1_ratio, w):
+    """Exact elastic-net / lasso optimum given the active set and signs of w (scikit-learn's solution):
+    on the active set A the optimality conditions are linear,
+        (XcᵀXc / n + alpha (1 - l1_ratio) I) w_A = Xcᵀyc / n - alpha l1_ratio sign(w_A),
+    with Xc, yc centred (the intercept is unpenalized: b = mean(y) - mean(X) w). Solved in rationals; then
+    the inactive coordinates are checked: |Xc_jᵀ(yc - Xc w)/n| <= alpha l1_ratio. Returns (b, w, ok, margin)."""
+    n, p = X.shape
+    a = Fraction(alpha)
+    rho = Fraction(l1_ratio)
+    cols = [[Fraction(float(v)) for v in X[:, j]] for j in range(p)]
+    yv = [Fraction(float(v)) for v in y]
+    mx = [sum(c) / n for c in cols]
+    my = sum(yv) / n
+    xc = [[v - mx[j] for v in cols[j]] for j in range(p)]
+    yc = [v - my for v in yv]
+    A = [j for j in range(p) if w[j] != 0]
+    sgn = {j: (1 if w[j] > 0 else -1) for j in A}
+    G = [[sum(u * v for u, v in zip(xc[i], xc[j])) / n + (a * (1 - rho) if i == j else 0) for j in A] for i in A]
+    r = [sum(u * v for u, v in zip(xc[i], yc)) / n - a * rho * sgn[i] for i in A]
+    wa, _ = exact_solve(G, r) if A else ([], None)
+    wex = [Fraction(0)] * p
+    for j, v in zip(A, wa):
+        wex[j] = v
+    ok = all((wex[j] > 0) == (sgn[j] > 0) and wex[j] != 0 for j in A)
+    res = [yc[i] - sum(xc[j][i] * wex[j] for j in A) for i in range(n)]
+    margin = None
+    for j in range(p):
+        if j in sgn:
+            continue
+        g = abs(sum(u * v for u, v in zip(xc[j], res)) / n)
+        ok = ok and g <= a * rho
+        m = float(a * rho - g)
+        margin = m if margin is None else min(margin, m)
+    b = my - sum(m * v for m, v in zip(mx, wex))
+    return b, wex, ok, margin
+
+
 def enet_objective(X, y, w, b, alpha, l1_ratio):
     r = y - X @ w - b
     n = len(y)
@@ -356,6 +398,8 @@ def case_enet(name, d, alpha, l1_ratio, versions):
     g = d.X.T @ r / n - alpha * (1 - l1_ratio) * w
     lam = alpha * l1_ratio
     viol = [abs(g[j] - lam * np.sign(w[j])) if w[j] != 0 else max(0.0, abs(g[j]) - lam) for j in range(len(w))]
+    b_ex, w_ex, ok, margin = exact_enet(d.X, d.y, alpha, l1_ratio, w)
+    w_exf = [float(v) for v in w_ex]
     obj = {
         "case": name, "model": model, "params": params,
         "sklearn": versions["sklearn"], "pandas": versions["pandas"], "numpy": versions["numpy"],
@@ -369,13 +413,21 @@ def case_enet(name, d, alpha, l1_ratio, versions):
         "n_iter": int(m.n_iter_),
         "dual_gap": jfloat(m.dual_gap_),
         "checks": {
+            "exact_intercept": float(b_ex),
+            "exact_coefficients": w_exf,
+            "exact_objective": enet_objective(d.X, d.y, np.array(w_exf), float(b_ex), alpha, l1_ratio),
+            "exact_solution_valid": bool(ok),
+            "exact_inactive_margin": margin,
+            "sklearn_vs_exact_max_rel": max_rel(np.r_[b, w], [float(b_ex)] + w_exf),
             "kkt_max_violation": float(max(viol)),
             "kkt_scale_alpha_l1_ratio": lam,
             "intercept_minus_optimal": b - float(d.y.mean() - d.X.mean(axis=0) @ w),
             "warnings": [str(x.message) for x in caught],
         },
     }
-    notes = [f"n_iter {m.n_iter_}, dual gap {m.dual_gap_:.3g}, KKT max violation {max(viol):.3g} "
+    notes = [f"exact solution on sklearn's active set valid: {ok} (inactive margin {margin}), sklearn vs exact "
+             f"{obj['checks']['sklearn_vs_exact_max_rel']:.3g} max rel",
+             f"n_iter {m.n_iter_}, dual gap {m.dual_gap_:.3g}, KKT max violation {max(viol):.3g} "
              f"(vs alpha*l1_ratio {lam}), zero coefficients: "
              f"{[d.features[j] for j in range(len(w)) if w[j] == 0]}, warnings: {len(caught)}"]
     return obj, notes
@@ -422,7 +474,9 @@ def newton_binary(X, y, w, b, C, steps=8):
             g0 = float(np.abs(g).max())
         H = A.T @ (A * (pr * (1 - pr))[:, None]) + np.diag(pen)
         th = th - np.linalg.solve(H, g)
-    return th[:p], th[p], g0
+    pr = 1.0 / (1.0 + np.exp(-(A @ th)))
+    g_end = float(np.abs(A.T @ (pr - y) + pen * th).max())
+    return th[:p], th[p], g0, g_end
 
 
 def newton_multinomial(X, Yidx, W, b, C, steps=8):
@@ -449,7 +503,9 @@ def newton_multinomial(X, Yidx, W, b, C, steps=8):
         H += np.diag(np.tile(pen, k))
         step = np.linalg.lstsq(H, G.ravel(), rcond=None)[0]
         Th = Th - step.reshape(k, p + 1)
-    return Th[:, :p], Th[:, p], g0
+    P = softmax_rows(A @ Th.T)
+    g_end = float(np.abs((P - Y).T @ A + Th * pen).max())
+    return Th[:, :p], Th[:, p], g0, g_end
 
 
 def titanic_design(df):
@@ -492,7 +548,7 @@ def case_logistic_binary(df, versions):
     objective, sum_ll = binary_objective(d.X, d.y, w, b, C)
     proba = m.predict_proba(d.X)
     pred = m.predict(d.X)
-    wn, bn, g0 = newton_binary(d.X, d.y.astype(float), w, b, C)
+    wn, bn, g0, g_end = newton_binary(d.X, d.y.astype(float), w, b, C)
     obj_newton, _ = binary_objective(d.X, d.y, wn, bn, C)
     obj = {
         "case": "logistic-binary-titanic", "model": "LogisticRegression (binary)", "params": LOGIT_PARAMS,
@@ -525,6 +581,7 @@ def case_logistic_binary(df, versions):
         "n_iter": int(m.n_iter_[0]),
         "checks": {
             "grad_max_abs_at_sklearn": g0,
+            "grad_max_abs_at_newton": g_end,
             "newton_intercept": float(bn), "newton_coefficients": jlist(wn),
             "sklearn_vs_newton_max_rel": rel_diff(np.r_[w, b], np.r_[wn, bn]),
             "newton_objective": obj_newton,
@@ -533,7 +590,7 @@ def case_logistic_binary(df, versions):
         },
     }
     c = obj["checks"]
-    notes = [f"n={len(d.y)}, n_iter {obj['n_iter']}, |grad|max {g0:.3g}, vs Newton {c['sklearn_vs_newton_max_rel']:.3g}, "
+    notes = [f"n={len(d.y)}, n_iter {obj['n_iter']}, |grad|max {g0:.3g} (Newton's {g_end:.3g}), vs Newton {c['sklearn_vs_newton_max_rel']:.3g}, "
              f"objective - Newton's {c['objective_minus_newton']:.3g}, warnings {len(warns)}"]
     return obj, notes, d, m, proba, pred
 
@@ -553,7 +610,7 @@ def case_logistic_multi(df, versions):
     objective, sum_ll = multinomial_objective(Xs, Yidx, W, b, C)
     proba = m.predict_proba(Xs)
     pred = m.predict(Xs)
-    Wn, bn, g0 = newton_multinomial(Xs, Yidx, W, b, C)
+    Wn, bn, g0, g_end = newton_multinomial(Xs, Yidx, W, b, C)
     bn = bn - bn.mean() + b.mean()  # the flat direction: compare at sklearn's intercept sum
     obj_newton, _ = multinomial_objective(Xs, Yidx, Wn, bn, C)
     obj = {
@@ -582,6 +639,7 @@ def case_logistic_multi(df, versions):
             "intercepts_sum": float(b.sum()),
             "coefficients_column_sums_max_abs": float(np.abs(W.sum(axis=0)).max()),
             "grad_max_abs_at_sklearn": g0,
+            "grad_max_abs_at_newton": g_end,
             "newton_intercepts": jlist(bn), "newton_coefficients": jlist(Wn),
             "sklearn_vs_newton_max_rel": rel_diff(np.column_stack([W, b]), np.column_stack([Wn, bn])),
             "newton_objective": obj_newton,
@@ -590,7 +648,7 @@ def case_logistic_multi(df, versions):
         },
     }
     c = obj["checks"]
-    notes = [f"n={len(d.y)}, n_iter {obj['n_iter']}, |grad|max {g0:.3g}, vs Newton {c['sklearn_vs_newton_max_rel']:.3g}, "
+    notes = [f"n={len(d.y)}, n_iter {obj['n_iter']}, |grad|max {g0:.3g} (Newton's {g_end:.3g}), vs Newton {c['sklearn_vs_newton_max_rel']:.3g}, "
              f"objective - Newton's {c['objective_minus_newton']:.3g}, Σ intercepts {c['intercepts_sum']:.3g}, "
              f"max |Σ_k W_k| {c['coefficients_column_sums_max_abs']:.3g}, warnings {len(warns)}"]
     return obj, notes, d, m, proba, pred
@@ -611,6 +669,19 @@ def cls_metrics(y_true, y_pred, labels):
     return out
 
 
+def auc_mann_whitney(y01, score):
+    """AUC as the Mann-Whitney statistic in exact arithmetic: P(score_pos > score_neg) + 1/2 P(equal)."""
+    pos = sorted(float(s) for s, t in zip(score, y01) if t == 1)
+    neg = sorted(float(s) for s, t in zip(score, y01) if t == 0)
+    import bisect
+    num = Fraction(0)
+    for sp in pos:
+        lo = bisect.bisect_left(neg, sp)
+        hi = bisect.bisect_right(neg, sp)
+        num += lo + Fraction(hi - lo, 2)
+    return float(num / (len(pos) * len(neg)))
+
+
 def case_metrics_binary(d, m, proba, pred, versions):
     from sklearn.metrics import log_loss, roc_auc_score
     classes = [int(c) for c in m.classes_]
@@ -627,8 +698,10 @@ def case_metrics_binary(d, m, proba, pred, versions):
     }
     import numpy as np
     ties = len(score) - len(np.unique(score))
-    return obj, [f"accuracy {obj['accuracy']:.6g}, auc {obj['roc_auc']:.6g}, tied scores: {ties} rows share a "
-                 f"score with an earlier row"]
+    mw = auc_mann_whitney(d.y, score)
+    obj["checks"] = {"roc_auc_mann_whitney_exact": mw, "rows_sharing_a_score": int(ties)}
+    return obj, [f"accuracy {obj['accuracy']:.6g}, auc {obj['roc_auc']!r} (Mann-Whitney exact {mw!r}), tied scores: "
+                 f"{ties} rows share a score with an earlier row"]
 
 
 def case_metrics_multi(d, m, proba, pred, versions):
@@ -649,6 +722,11 @@ def case_metrics_multi(d, m, proba, pred, versions):
         "roc_auc_ovr_per_class": per_class_auc,
         "y_true": jlabels(d.y), "y_pred": jlabels(pred), "probabilities": jlist(proba),
     }
+    mw = [auc_mann_whitney((d.y == c).astype(int), proba[:, i]) for i, c in enumerate(classes)]
+    support = np.array([(d.y == c).sum() for c in classes], dtype=float)
+    obj["checks"] = {"roc_auc_ovr_per_class_mann_whitney_exact": mw,
+                     "macro_from_mann_whitney": float(np.mean(mw)),
+                     "weighted_from_mann_whitney": float((np.array(mw) * support).sum() / support.sum())}
     return obj, [f"accuracy {obj['accuracy']:.6g}, auc macro {obj['roc_auc_ovr_macro']!r}, per class "
                  f"{per_class_auc}"]
 
@@ -693,6 +771,11 @@ def case_kmeans(name, dataset, d_X, rows, features, k, versions, survey=100):
         key = next((f for f in found if abs(f - v) <= 1e-9 * f), v)
         found[key] = found.get(key, 0) + 1
     optima = sorted(found.items())
+    # deterministic Lloyd run (no RNG): initial centres = the rows at positions i*n//k of the design
+    pos = [i * len(d_X) // k for i in range(k)]
+    det = KMeans(n_clusters=k, init=d_X[pos], n_init=1, tol=0.0, max_iter=300, algorithm="lloyd").fit(d_X)
+    det_means = np.array([d_X[det.labels_ == c].mean(axis=0) for c in range(k)])
+    det_D2 = ((d_X[:, None, :] - det.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
     obj = {
         "case": name, "model": "KMeans", "params": {"n_clusters": k, "n_init": 10, "random_state": 0},
         "sklearn": versions["sklearn"], "pandas": versions["pandas"], "numpy": versions["numpy"],
@@ -704,6 +787,21 @@ def case_kmeans(name, dataset, d_X, rows, features, k, versions, survey=100):
         "cluster_sizes": [int((labels == c).sum()) for c in range(k)],
         "n_iter": int(km.n_iter_),
         "labels": jints(labels),
+        "deterministic": {
+            "what": "KMeans(n_clusters=k, init=<the rows below>, n_init=1, tol=0, max_iter=300, algorithm='lloyd'): "
+                    "plain Lloyd iterations from fixed centres, stopped when no label changes; no randomness, "
+                    "so a reimplementation can match centres, labels and inertia exactly (centres in init order)",
+            "init_positions": pos,
+            "init_rows": jints(rows[pos]),
+            "init_centers": jlist(d_X[pos]),
+            "inertia": jfloat(det.inertia_),
+            "n_iter": int(det.n_iter_),
+            "cluster_centers": jlist(det.cluster_centers_),
+            "cluster_sizes": [int((det.labels_ == c).sum()) for c in range(k)],
+            "labels": jints(det.labels_),
+            "labels_are_nearest_center": bool((det_D2.argmin(axis=1) == det.labels_).all()),
+            "centers_minus_cluster_means_max_abs": float(np.abs(det_means - det.cluster_centers_).max()),
+        },
         "checks": {
             "labels_are_nearest_center": bool((D2.argmin(axis=1) == labels).all()),
             "centers_minus_cluster_means_max_abs": float(np.abs(means - Cs).max()),
@@ -717,7 +815,12 @@ def case_kmeans(name, dataset, d_X, rows, features, k, versions, survey=100):
     c = obj["checks"]
     notes = [f"inertia {km.inertia_!r}, n_iter {km.n_iter_}, fixed point: {c['labels_are_nearest_center']}, "
              f"|centres - means| {c['centers_minus_cluster_means_max_abs']:.3g}; {len(optima)} local optima in "
-             f"{survey} starts, best {optima[0][0]!r} (x{optima[0][1]}), sklearn's is best: {c['sklearn_is_best_found']}"]
+             f"{survey} starts, best {optima[0][0]!r} (x{optima[0][1]}), worst {optima[-1][0]!r}, sklearn's is best: "
+             f"{c['sklearn_is_best_found']}",
+             f"deterministic Lloyd from rows {obj['deterministic']['init_rows']}: inertia {det.inertia_!r}, "
+             f"n_iter {det.n_iter_}, sizes {obj['deterministic']['cluster_sizes']}, fixed point "
+             f"{obj['deterministic']['labels_are_nearest_center']}, |centres - means| "
+             f"{obj['deterministic']['centers_minus_cluster_means_max_abs']:.3g}"]
     return obj, notes
 
 
@@ -1044,7 +1147,7 @@ def case_bayes(iris, versions):
         },
     }
     c = obj["checks"]
-    return obj, [f"epsilon {m.epsilon_!r} (recomputed {eps!r}); theta {c['theta_max_rel']:.3g}, var "
+    return obj, [f"epsilon {float(m.epsilon_)!r} (recomputed {eps!r}); theta {c['theta_max_rel']:.3g}, var "
                  f"{c['var_max_rel']:.3g}, proba {c['proba_max_abs']:.3g}; "
                  f"training accuracy {float((pred == d.y).mean())!r}"]
 
