@@ -1,0 +1,240 @@
+import Foundation
+import MLDiagnostics
+import MLFrame
+import MLFrameIO
+@testable import MLLearn
+import Testing
+
+/// Model numbers against scikit-learn and statsmodels (Tests/Fixtures/expected/model-*.json,
+/// made by scripts/expected/make_model_expected.py).
+@Suite struct ModelsMatchReferenceTests {
+    struct Case: Decodable {
+        let dataset: String?
+        let features: [String]?
+        let target: String?
+        let rows_used: [Int]?
+        let intercept: Double?
+        let coefficients: Numbers?
+        let std_errors: [Double]?
+        let p_values: [Double]?
+        let objective: Double?
+        let inertia: Double?
+        let scaler_mean: [Double]?
+        let scaler_scale: [Double]?
+        let intercepts: [Double]?
+        let checks: Checks?
+    }
+
+    /// A list of numbers, or a list of lists (one per class).
+    enum Numbers: Decodable {
+        case flat([Double]), nested([[Double]])
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let v = try? c.decode([Double].self) { self = .flat(v) } else { self = .nested(try c.decode([[Double]].self)) }
+        }
+        var flat: [Double] { if case .flat(let v) = self { return v }; return [] }
+    }
+
+    func classes(_ name: String) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/Fixtures/expected/model-\(name).json"))) as! [String: Any]
+        return (json["classes"] as! [Any]).map { "\($0)" }
+    }
+    struct Checks: Decodable {
+        let newton_intercept: Double?
+        let newton_coefficients: Numbers?
+        let newton_objective: Double?
+    }
+
+    func load(_ name: String) throws -> Case {
+        try JSONDecoder().decode(Case.self, from: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/Fixtures/expected/model-\(name).json")))
+    }
+
+    func frame(_ dataset: String) throws -> Frame {
+        try CSVReader.read(path: packageRoot + "/tutorials/data/\(dataset).csv", options: CSVOptions()).0
+    }
+
+    /// X and y as the reference built them: the listed columns at the rows it used.
+    func design(_ c: Case) throws -> (Matrix, [Double]) {
+        let f = try frame(c.dataset!)
+        let rows = c.rows_used!
+        let x = Matrix(columns: try c.features!.map { name in
+            let col = try #require(f.column(name))
+            return rows.map { col.double($0)! }
+        })
+        let y = c.target.flatMap { f.column($0) }.map { t in rows.map { t.double($0) ?? .nan } } ?? []
+        return (x, y)
+    }
+
+    func close(_ a: Double, _ b: Double, _ tol: Double) -> Bool { abs(a - b) <= tol * max(1, abs(b)) }
+
+    @Test(arguments: ["linear-mtcars", "linear-diamonds"])
+    func ordinaryLeastSquares(_ name: String) throws {
+        let c = try load(name)
+        let (x, y) = try design(c)
+        let fit = try LinearModels.ols(x, y)
+        #expect(close(fit.intercept, c.intercept!, 1e-8), "intercept \(fit.intercept) vs \(c.intercept!)")
+        for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
+        for (a, b) in zip(try #require(fit.standardErrors), c.std_errors!) { #expect(close(a, b, 1e-6), "se \(a) vs \(b)") }
+        for (a, b) in zip(try #require(fit.pValues), c.p_values!) { #expect(abs(a - b) <= 1e-6 * max(b, 1e-12) + 1e-14, "p \(a) vs \(b)") }
+    }
+
+    @Test(arguments: [("ridge-mtcars", 1.0), ("ridge-mtcars-10", 10.0)])
+    func ridge(_ name: String, _ alpha: Double) throws {
+        let c = try load(name)
+        let (x, y) = try design(c)
+        let fit = try LinearModels.ridge(x, y, alpha: alpha)
+        #expect(close(fit.intercept, c.intercept!, 1e-8))
+        for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
+    }
+
+    @Test(arguments: [("lasso-mtcars", 1.0), ("elasticnet-mtcars", 0.5)])
+    func elasticNet(_ name: String, _ ratio: Double) throws {
+        let c = try load(name)
+        let (x, y) = try design(c)
+        let fit = try LinearModels.elasticNet(x, y, alpha: 0.5, l1Ratio: ratio)
+        #expect(close(fit.intercept, c.intercept!, 1e-6), "\(fit.intercept) vs \(c.intercept!)")
+        for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b)), "\(a) vs \(b)") }
+    }
+
+    @Test func logisticBinary() throws {
+        let c = try load("logistic-binary-titanic")
+        let f = try frame("titanic")
+        let rows = c.rows_used!
+        let age = f.column("age")!, sex = f.column("sex")!, klass = f.column("passengerClass")!, survived = f.column("survived")!
+        let x = Matrix(columns: [
+            rows.map { age.double($0)! },
+            rows.map { sex.text($0) == "male" ? 1 : 0 },
+            rows.map { klass.text($0) == "2nd" ? 1 : 0 },
+            rows.map { klass.text($0) == "3rd" ? 1 : 0 },
+        ])
+        let y = rows.map { survived.text($0) == "yes" ? 1 : 0 }
+        let fit = try Logistic.fit(x, y, classes: ["no", "yes"], C: 1)
+        let newton = try #require(c.checks?.newton_objective)
+        #expect(fit.objective <= newton * (1 + 1e-9), "objective \(fit.objective) vs optimum \(newton)")
+        #expect(close(fit.objective, c.objective!, 1e-5))
+        #expect(close(fit.intercepts[0], c.checks!.newton_intercept!, 1e-5))
+        for (a, b) in zip(fit.weights[0], c.checks!.newton_coefficients!.flat) { #expect(close(a, b, 1e-5), "\(a) vs \(b)") }
+    }
+
+    @Test func logisticMultinomial() throws {
+        let c = try load("logistic-multinomial-penguins")
+        var (x, _) = try design(c)
+        for j in 0..<x.cols { for i in 0..<x.rows { x[i, j] = (x[i, j] - c.scaler_mean![j]) / c.scaler_scale![j] } }
+        let f = try frame("penguins")
+        let species = f.column("species")!
+        let names = try classes("logistic-multinomial-penguins")
+        let y = c.rows_used!.map { names.firstIndex(of: species.text($0)!)! }
+        let fit = try Logistic.fit(x, y, classes: names, C: 1)
+        #expect(close(fit.objective, c.objective!, 1e-5), "objective \(fit.objective) vs \(c.objective!)")
+        // The intercepts are defined up to a common shift: compare them centred.
+        let mean = fit.intercepts.reduce(0, +) / Double(fit.intercepts.count)
+        for (a, b) in zip(fit.intercepts.map { $0 - mean }, c.intercepts!) { #expect(abs(a - b) <= 1e-4, "intercept \(a) vs \(b)") }
+    }
+
+    @Test func kmeansIsNoWorseThanScikitLearn() throws {
+        let c = try load("kmeans-iris")
+        let (x, _) = try design(c)
+        let fit = KMeans.fit(x, k: 3, nInit: 10, seed: 42)
+        #expect(fit.inertia <= c.inertia! * (1 + 1e-6), "inertia \(fit.inertia) vs \(c.inertia!)")
+    }
+
+    struct ClassificationMetrics: Decodable {
+        let accuracy: Double
+        let precision, recall, f1: [Double]
+        let precision_macro, recall_macro, f1_macro, precision_weighted, recall_weighted, f1_weighted, log_loss: Double
+        let roc_auc: Double?
+        let roc_auc_ovr_macro: Double?
+        let confusion_matrix: [[Int]]
+        let y_true: [AnyLabel]
+        let y_pred: [AnyLabel]
+        let y_score: [Double]?
+        let probabilities: [[Double]]?
+        let classes: [AnyLabel]
+    }
+    enum AnyLabel: Decodable, Hashable {
+        case int(Int), text(String)
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let i = try? c.decode(Int.self) { self = .int(i) } else { self = .text(try c.decode(String.self)) }
+        }
+    }
+
+    @Test(arguments: ["metrics-classification", "metrics-multiclass"])
+    func classificationMetricsExactly(_ name: String) throws {
+        let m = try JSONDecoder().decode(ClassificationMetrics.self, from: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/Fixtures/expected/model-\(name).json")))
+        let index = Dictionary(uniqueKeysWithValues: m.classes.enumerated().map { ($1, $0) })
+        let probabilities = m.probabilities ?? m.y_score!.map { [1 - $0, $0] }
+        let r = Metrics.classification(m.y_true.map { index[$0]! }, m.y_pred.map { index[$0]! }, classes: m.classes.map { "\($0)" }, probabilities: probabilities)
+        func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 }
+        #expect(same(r.accuracy, m.accuracy))
+        #expect(zip(r.precision, m.precision).allSatisfy { same($0, $1) })
+        #expect(zip(r.recall, m.recall).allSatisfy { same($0, $1) })
+        #expect(zip(r.f1, m.f1).allSatisfy { same($0, $1) })
+        #expect(same(r.macro.precision, m.precision_macro) && same(r.macro.recall, m.recall_macro) && same(r.macro.f1, m.f1_macro))
+        #expect(same(r.weighted.precision, m.precision_weighted) && same(r.weighted.recall, m.recall_weighted) && same(r.weighted.f1, m.f1_weighted))
+        #expect(same(r.logLoss!, m.log_loss), "log-loss \(r.logLoss!) vs \(m.log_loss)")
+        #expect(same(r.rocAUC!, m.roc_auc ?? m.roc_auc_ovr_macro!), "auc \(r.rocAUC!)")
+        #expect(r.confusion == m.confusion_matrix)
+    }
+
+    struct RegressionMetrics: Decodable {
+        let rmse, mae, r2, mape: Double
+        let y_true, y_pred: [Double]
+    }
+
+    @Test func regressionMetricsExactly() throws {
+        let m = try JSONDecoder().decode(RegressionMetrics.self, from: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/Fixtures/expected/model-metrics-regression.json")))
+        let r = Metrics.regression(m.y_true, m.y_pred)
+        for (a, b) in [(r.rmse, m.rmse), (r.mae, m.mae), (r.r2, m.r2), (r.mape, m.mape)] { #expect(abs(a - b) <= 1e-12, "\(a) vs \(b)") }
+    }
+}
+
+/// Every estimator: deterministic under a seed, fit twice = fit once, fitted state survives encode/decode.
+@Suite struct EstimatorConformanceTests {
+    func data() throws -> (Matrix, [Double], [Int]) {
+        let f = try CSVReader.read(path: packageRoot + "/tutorials/data/iris.csv", options: CSVOptions()).0
+        let names = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
+        let x = Matrix(columns: names.map { n in (0..<f.rowCount).map { f.column(n)!.double($0)! } })
+        let species = f.column("Species")!
+        let classes = ["setosa", "versicolor", "virginica"]
+        return (x, (0..<f.rowCount).map { f.column("Sepal.Length")!.double($0)! * 0 + Double(classes.firstIndex(of: species.text($0)!)!) },
+                (0..<f.rowCount).map { classes.firstIndex(of: species.text($0)!)! })
+    }
+
+    func roundTrip<T: Codable & Equatable>(_ v: T) throws -> Bool {
+        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(v)) == v
+    }
+
+    @Test func everyEstimator() throws {
+        let (x, yNumeric, yClass) = try data()
+        let before = x
+        let fits: [(String, () throws -> any Codable)] = [
+            ("linear", { try LinearModels.ols(x, yNumeric) }),
+            ("ridge", { try LinearModels.ridge(x, yNumeric, alpha: 1) }),
+            ("lasso", { try LinearModels.elasticNet(x, yNumeric, alpha: 0.1, l1Ratio: 1) }),
+            ("logistic", { try Logistic.fit(x, yClass, classes: ["a", "b", "c"], C: 1) }),
+            ("knn", { KNNFit(k: 5, x: x, y: yNumeric, classes: nil) }),
+            ("kmeans", { KMeans.fit(x, k: 3, nInit: 3, seed: 7) }),
+        ]
+        for (name, fit) in fits {
+            let a = try fit(), b = try fit()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let ea = try encoder.encode(AnyEncodable(a)), eb = try encoder.encode(AnyEncodable(b))
+            #expect(ea == eb, "\(name): fitting twice differs")
+            #expect(x == before, "\(name) changed its input")
+        }
+        #expect(try roundTrip(try LinearModels.ols(x, yNumeric)))
+        #expect(try roundTrip(try Logistic.fit(x, yClass, classes: ["a", "b", "c"], C: 1)))
+        #expect(try roundTrip(KMeans.fit(x, k: 3, nInit: 3, seed: 7)))
+        #expect(try roundTrip(KNNFit(k: 5, x: x, y: yNumeric, classes: nil)))
+        // A different seed may give a different k-means start, the same seed the same result.
+        #expect(KMeans.fit(x, k: 3, nInit: 1, seed: 1) == KMeans.fit(x, k: 3, nInit: 1, seed: 1))
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ v: any Encodable) { value = v }
+    func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+}
