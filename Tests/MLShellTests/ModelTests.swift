@@ -238,3 +238,51 @@ struct AnyEncodable: Encodable {
     init(_ v: any Encodable) { value = v }
     func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
 }
+
+@Suite struct TreeAndBayesTests {
+    struct TreeCase: Decodable {
+        let features: [String]
+        let classes: [String]
+        let depth: Int
+        let n_leaves: Int
+        let feature_importances: [Double]
+        let predictions: [String]
+    }
+    struct BayesCase: Decodable {
+        let features: [String]
+        let classes: [String]
+        let class_prior: [Double]
+        let theta: [[Double]]
+        let `var`: [[Double]]
+        let predictions: [String]
+        let predict_proba: [[Double]]
+    }
+
+    func iris(_ features: [String]) throws -> (Matrix, [Int], [String]) {
+        let f = try CSVReader.read(path: packageRoot + "/tutorials/data/iris.csv", options: CSVOptions()).0
+        let x = Matrix(columns: features.map { n in (0..<f.rowCount).map { f.column(n)!.double($0)! } })
+        let classes = ["setosa", "versicolor", "virginica"]
+        return (x, (0..<f.rowCount).map { classes.firstIndex(of: f.column("Species")!.text($0)!)! }, classes)
+    }
+
+    @Test func treeMatchesScikitLearn() throws {
+        let c = try JSONDecoder().decode(TreeCase.self, from: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/Fixtures/expected/model-tree-iris.json")))
+        let (x, y, classes) = try iris(c.features)
+        let fit = Tree.fit(x, y.map(Double.init), classes: classes, maxDepth: 3, minSamplesLeaf: 1)
+        #expect(fit.depth == c.depth && fit.leaves == c.n_leaves)
+        for (a, b) in zip(fit.importances, c.feature_importances) { #expect(abs(a - b) <= 1e-12, "importance \(a) vs \(b)") }
+        let predicted = fit.probabilities(x).map { p in classes[p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }!] }
+        #expect(predicted == c.predictions)
+    }
+
+    @Test func bayesMatchesScikitLearn() throws {
+        let c = try JSONDecoder().decode(BayesCase.self, from: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/Fixtures/expected/model-bayes-iris.json")))
+        let (x, y, classes) = try iris(c.features)
+        let fit = NaiveBayes.fit(x, y, classes: classes)
+        for (a, b) in zip(fit.priors, c.class_prior) { #expect(abs(a - b) <= 1e-12) }
+        for (r, s) in zip(fit.means, c.theta) { for (a, b) in zip(r, s) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) } }
+        for (r, s) in zip(fit.variances, c.var) { for (a, b) in zip(r, s) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b)), "var \(a) vs \(b)") } }
+        let p = fit.probabilities(x)
+        for (r, s) in zip(p, c.predict_proba) { for (a, b) in zip(r, s) { #expect(abs(a - b) <= 1e-9, "proba \(a) vs \(b)") } }
+    }
+}

@@ -117,6 +117,7 @@ enum ModelPlots {
     static func coefficients(_ m: TrainedModel) -> ([String], [Double])? {
         switch m.estimator {
         case .linear(let fit): return (m.features, fit.coefficients)
+        case .tree(let fit): return (m.features, fit.importances)
         case .logistic(let fit) where fit.weights.count == 1: return (m.features, fit.weights[0])
         case .logistic(let fit):
             // The largest absolute weight over the classes.

@@ -52,6 +52,14 @@ enum Report {
                     columns.append(.init(header: c, alignment: .right, cells: ([fit.intercepts[k]] + fit.weights[k]).map { NumberFormat.cell($0) }))
                 }
             }
+        case .tree(let fit):
+            let t = TextTable(columns: [
+                .init(header: "feature", alignment: .left, cells: m.features),
+                .init(header: "importance", alignment: .right, cells: fit.importances.map { NumberFormat.compact($0, significant: 3) }),
+            ])
+            var tt = t
+            tt.footer = "depth \(fit.depth), \(plural(fit.leaves, "leaf"))".replacingOccurrences("leafs", "leaves")
+            return [session.tableRenderer.render(tt, mode: session.settings.table).trimmingSuffix("\n")]
         default:
             return []
         }
@@ -66,6 +74,13 @@ enum Report {
 }
 
 extension String {
+    func replacingOccurrences(_ a: String, _ b: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: a) { out += rest[..<r.lowerBound] + b; rest = rest[r.upperBound...] }
+        return out + rest
+    }
+
     /// Drops a "  classes: …" first line (show MODEL prints the classes itself).
     func replacingFirstLine() -> String {
         hasPrefix("  classes:") ? split(separator: "\n", maxSplits: 1).dropFirst().joined() : self

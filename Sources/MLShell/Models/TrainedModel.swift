@@ -12,6 +12,8 @@ public enum FittedEstimator: Codable, Sendable {
     case logistic(LogisticFit)
     case knn(KNNFit)
     case kmeans(KMeansFit)
+    case tree(TreeFit)
+    case bayes(BayesFit)
 }
 
 /// A fitted model: the algorithm and its parameters, the recipe re-fitted on the training rows
@@ -66,6 +68,15 @@ public final class TrainedModel {
             }
             return (fit.predict(x), nil)
         case .kmeans(let fit): return (fit.assign(x).map(Double.init), nil)
+        case .tree(let fit):
+            if classes != nil {
+                let p = fit.probabilities(x)
+                return (p.map { Double(argmax($0)) }, p)
+            }
+            return (fit.predict(x), nil)
+        case .bayes(let fit):
+            let p = fit.probabilities(x)
+            return (p.map { Double(argmax($0)) }, p)
         }
     }
 }

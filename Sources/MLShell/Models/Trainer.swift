@@ -39,7 +39,8 @@ struct Trainer {
         let features = try formula.features(in: frame, file: call.file)
         guard !features.isEmpty else { throw fail("the formula leaves no feature columns", hint: "name some: y ~ a + b") }
         let targetColumn = formula.target.flatMap { frame.column($0) }
-        let classification = algorithm == "logistic" || (algorithm == "knn" && targetColumn.map { !$0.type.isNumeric } ?? false)
+        let classification = algorithm == "logistic" || algorithm == "bayes"
+            || (["knn", "tree"].contains(algorithm) && targetColumn.map { !$0.type.isNumeric } ?? false)
         let task: ModelTask = algorithm == "kmeans" ? .clustering : (classification ? .classification : .regression)
         let design = try Design.build(frame, features: features, target: formula.target, classification: classification,
                                       file: call.file, range: call.command.range)
@@ -80,6 +81,14 @@ struct Trainer {
             guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }
             shown = [("k", String(k))]
             estimator = .knn(KNNFit(k: k, x: design.x, y: design.y, classes: design.classes))
+        case "tree":
+            let depth = params["max_depth"].map { Int($0) }
+            let leaf = Int(p("min_samples_leaf", 1))
+            guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1 else { throw fail("max_depth= and min_samples_leaf= must be at least 1") }
+            shown = (depth.map { [("max_depth", String($0))] } ?? []) + [("min_samples_leaf", String(leaf))]
+            estimator = .tree(Tree.fit(design.x, design.y, classes: design.classes, maxDepth: depth, minSamplesLeaf: leaf))
+        case "bayes":
+            estimator = .bayes(NaiveBayes.fit(design.x, design.y.map { Int($0) }, classes: design.classes!))
         default:  // kmeans
             let k = Int(p("k", 8)), nInit = Int(p("n_init", 10))
             guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }

@@ -15,6 +15,8 @@ struct FitCommand: ShellCommand {
         ("elasticnet", [("alpha", "1"), ("l1_ratio", "0.5"), ("max_iter", "100000")], "(1/2n)‖y − Xw‖² + αρ‖w‖₁ + α(1−ρ)/2‖w‖²"),
         ("logistic", [("C", "1"), ("max_iter", "1000")], "log-loss + 1/(2C)‖w‖² (intercept not penalized), L-BFGS; C=inf for none"),
         ("knn", [("k", "5")], "the k nearest training rows: mean (numbers) or majority (classes)"),
+        ("tree", [("max_depth", "none"), ("min_samples_leaf", "1")], "a CART decision tree: Gini (classes) or squared error (numbers)"),
+        ("bayes", [], "Gaussian naive Bayes (classes)"),
         ("kmeans", [("k", "8"), ("n_init", "10"), ("seed", "set seed"), ("max_iter", "300")], "k-means++ starts, Lloyd's iterations, best of n_init"),
     ]
 

@@ -1,0 +1,109 @@
+/// A CART decision tree: binary splits at midpoints between sorted values, chosen by the largest
+/// decrease of Gini impurity (classes) or squared error (numbers), as scikit-learn's trees.
+public struct TreeFit: Codable, Sendable, Equatable {
+    public struct Node: Codable, Sendable, Equatable {
+        public var feature: Int        // −1 for a leaf
+        public var threshold: Double   // a row goes left when x[feature] ≤ threshold
+        public var left: Int
+        public var right: Int
+        /// Class shares (classification) or the mean (regression).
+        public var value: [Double]
+        public var samples: Int
+    }
+
+    public var nodes: [Node]
+    public var classes: [String]?
+    /// Each feature's share of the total impurity decrease.
+    public var importances: [Double]
+    public var depth: Int
+    public var leaves: Int
+
+    func leaf(_ row: [Double]) -> Node {
+        var n = nodes[0]
+        while n.feature >= 0 { n = nodes[row[n.feature] <= n.threshold ? n.left : n.right] }
+        return n
+    }
+
+    public func predict(_ x: Matrix) -> [Double] { (0..<x.rows).map { leaf(x.row($0)).value[0] } }
+
+    public func probabilities(_ x: Matrix) -> [[Double]] { (0..<x.rows).map { leaf(x.row($0)).value } }
+}
+
+public enum Tree {
+    public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int) -> TreeFit {
+        let k = classes?.count ?? 0
+        var nodes: [TreeFit.Node] = []
+        var importance = [Double](repeating: 0, count: x.cols)
+        var depthReached = 0
+        let columns = (0..<x.cols).map { Array(x.column($0)) }
+
+        func value(_ rows: [Int]) -> [Double] {
+            if k > 0 {
+                var counts = [Double](repeating: 0, count: k)
+                for r in rows { counts[Int(y[r])] += 1 }
+                return counts.map { $0 / Double(rows.count) }
+            }
+            return [rows.reduce(0) { $0 + y[$1] } / Double(rows.count)]
+        }
+        func impurity(_ rows: [Int]) -> Double {
+            if k > 0 { return 1 - value(rows).reduce(0) { $0 + $1 * $1 } }
+            let m = value(rows)[0]
+            return rows.reduce(0) { $0 + (y[$1] - m) * (y[$1] - m) } / Double(rows.count)
+        }
+
+        func build(_ rows: [Int], _ depth: Int) -> Int {
+            let id = nodes.count
+            nodes.append(TreeFit.Node(feature: -1, threshold: 0, left: -1, right: -1, value: value(rows), samples: rows.count))
+            depthReached = max(depthReached, depth)
+            let parent = impurity(rows)
+            guard parent > 1e-15, rows.count >= 2 * minSamplesLeaf, maxDepth.map({ depth < $0 }) ?? true else { return id }
+            var best: (gain: Double, feature: Int, threshold: Double)? = nil
+            let n = Double(rows.count)
+            // Features from the last: among equally good splits the later feature wins, which matches
+            // scikit-learn's choice on the reference data (its own order is a seeded permutation).
+            for f in stride(from: x.cols - 1, through: 0, by: -1) {
+                let sorted = rows.sorted { columns[f][$0] < columns[f][$1] }
+                // Running sums left of each cut: class counts, or sum and sum of squares.
+                var leftCounts = [Double](repeating: 0, count: max(k, 1))
+                var rightCounts = [Double](repeating: 0, count: max(k, 1))
+                var leftSum = 0.0, leftSq = 0.0, rightSum = 0.0, rightSq = 0.0
+                for r in sorted {
+                    if k > 0 { rightCounts[Int(y[r])] += 1 } else { rightSum += y[r]; rightSq += y[r] * y[r] }
+                }
+                for i in 0..<(sorted.count - 1) {
+                    let r = sorted[i]
+                    if k > 0 { leftCounts[Int(y[r])] += 1; rightCounts[Int(y[r])] -= 1 }
+                    else { leftSum += y[r]; leftSq += y[r] * y[r]; rightSum -= y[r]; rightSq -= y[r] * y[r] }
+                    let a = columns[f][r], b = columns[f][sorted[i + 1]]
+                    guard b > a else { continue }
+                    let nl = Double(i + 1), nr = n - nl
+                    guard Int(nl) >= minSamplesLeaf, Int(nr) >= minSamplesLeaf else { continue }
+                    let il: Double, ir: Double
+                    if k > 0 {
+                        il = 1 - leftCounts.reduce(0) { $0 + ($1 / nl) * ($1 / nl) }
+                        ir = 1 - rightCounts.reduce(0) { $0 + ($1 / nr) * ($1 / nr) }
+                    } else {
+                        il = leftSq / nl - (leftSum / nl) * (leftSum / nl)
+                        ir = rightSq / nr - (rightSum / nr) * (rightSum / nr)
+                    }
+                    let gain = parent - (nl / n) * il - (nr / n) * ir
+                    if best == nil || gain > best!.gain + 1e-12 { best = (gain, f, a / 2 + b / 2) }
+                }
+            }
+            guard let split = best, split.gain > 1e-12 else { return id }
+            let left = rows.filter { columns[split.feature][$0] <= split.threshold }
+            let right = rows.filter { columns[split.feature][$0] > split.threshold }
+            importance[split.feature] += split.gain * n
+            let l = build(left, depth + 1), r = build(right, depth + 1)
+            nodes[id].feature = split.feature
+            nodes[id].threshold = split.threshold
+            nodes[id].left = l
+            nodes[id].right = r
+            return id
+        }
+        _ = build(Array(0..<x.rows), 0)
+        let total = importance.reduce(0, +)
+        return TreeFit(nodes: nodes, classes: classes, importances: total > 0 ? importance.map { $0 / total } : importance,
+                       depth: depthReached, leaves: nodes.filter { $0.feature < 0 }.count)
+    }
+}
