@@ -35,7 +35,8 @@ public struct LogisticFit: Codable, Sendable, Equatable {
 
 public enum Logistic {
     public static func fit(_ x: Matrix, _ y: [Int], classes: [String], C: Double, maxIterations: Int = 1000,
-                           tolerance: Double = 1e-10, interrupted: () -> Bool = { false }) throws -> LogisticFit {
+                           tolerance: Double = 1e-10, interrupted: () -> Bool = { false },
+                           onIteration: (Int, Double) -> Void = { _, _ in }) throws -> LogisticFit {
         guard classes.count >= 2 else {
             throw Diagnostic(.learnError, .error, "the target has a single class (\(classes.first ?? "")): there is nothing to tell apart",
                              hint: "logistic regression needs at least two classes")
@@ -79,7 +80,7 @@ public enum Logistic {
         var curve: [Double] = []
         let (theta, value, iterations) = LBFGS.minimize([Double](repeating: 0, count: k * p + k), lossAndGradient,
                                                         maxIterations: maxIterations, tolerance: tolerance, interrupted: interrupted,
-                                                        progress: { curve.append($0) })
+                                                        progress: { curve.append($0); onIteration(curve.count, $0) })
         let (w, b) = unpack(theta)
         return LogisticFit(classes: classes, weights: w, intercepts: b, objective: value, iterations: iterations, lossCurve: curve)
     }

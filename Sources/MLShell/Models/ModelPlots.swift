@@ -95,11 +95,17 @@ enum ModelPlots {
             bars.footnotes = ["coefficients on the features' own scales: scale them first to compare sizes"]
             return .bars(bars)
         case "loss":
-            guard case .logistic(let fit) = m.estimator, !fit.lossCurve.isEmpty else {
-                throw call.error("\(m.name) has no training curve", hint: "iterative fits (logistic) record one")
+            let curve: [Double]
+            switch m.estimator {
+            case .logistic(let fit): curve = fit.lossCurve
+            case .mlp(let fit): curve = fit.lossCurve
+            default: curve = []
             }
-            return .xy(XYPlot(series: [XYPlot.Series(name: "", xs: fit.lossCurve.indices.map { Double($0 + 1) }, ys: fit.lossCurve, connect: true)],
-                              xLabel: "iteration", yLabel: "objective"))
+            guard !curve.isEmpty else {
+                throw call.error("\(m.name) has no training curve", hint: "iterative fits (logistic, mlp) record one")
+            }
+            return .xy(XYPlot(series: [XYPlot.Series(name: "", xs: curve.indices.map { Double($0 + 1) }, ys: curve, connect: true)],
+                              xLabel: m.algorithm == "mlp" ? "epoch" : "iteration", yLabel: "loss"))
         default:  // clusters
             try needs(.clustering)
             guard m.features.count >= 2 else { throw call.error("a clusters plot needs two features; \(m.name) has one") }

@@ -17,6 +17,7 @@ enum Report {
             var line = "  classes: " + m.classes!.joined(separator: ", ") + "\n  training: accuracy \(f(c.accuracy))"
             if let l = c.logLoss { line += ", log-loss \(f(l))" }
             if case .logistic(let fit) = m.estimator { line += " (\(plural(fit.iterations, "iteration")), objective \(f(fit.objective)))" }
+            if case .mlp(let fit) = m.estimator, let last = fit.lossCurve.last { line += " (\(plural(fit.lossCurve.count, "epoch")), final loss \(f(last)))" }
             return [line]
         case .clustering:
             guard case .kmeans(let fit) = m.estimator else { return [] }

@@ -14,6 +14,7 @@ public enum FittedEstimator: Codable, Sendable {
     case kmeans(KMeansFit)
     case tree(TreeFit)
     case bayes(BayesFit)
+    case mlp(MLPFit)
 }
 
 /// A fitted model: the algorithm and its parameters, the recipe re-fitted on the training rows
@@ -77,6 +78,12 @@ public final class TrainedModel {
         case .bayes(let fit):
             let p = fit.probabilities(x)
             return (p.map { Double(argmax($0)) }, p)
+        case .mlp(let fit):
+            if classes != nil {
+                let p = fit.probabilities(x)
+                return (p.map { Double(argmax($0)) }, p)
+            }
+            return (fit.predict(x), nil)
         }
     }
 }

@@ -40,7 +40,7 @@ struct Trainer {
         guard !features.isEmpty else { throw fail("the formula leaves no feature columns", hint: "name some: y ~ a + b") }
         let targetColumn = formula.target.flatMap { frame.column($0) }
         let classification = algorithm == "logistic" || algorithm == "bayes"
-            || (["knn", "tree"].contains(algorithm) && targetColumn.map { !$0.type.isNumeric } ?? false)
+            || (["knn", "tree", "mlp"].contains(algorithm) && targetColumn.map { !$0.type.isNumeric } ?? false)
         let task: ModelTask = algorithm == "kmeans" ? .clustering : (classification ? .classification : .regression)
         let design = try Design.build(frame, features: features, target: formula.target, classification: classification,
                                       file: call.file, range: call.command.range)
@@ -74,8 +74,10 @@ struct Trainer {
             let c = params["C"] ?? 1
             guard c > 0 else { throw fail("C= must be > 0 (C=inf for no penalty)") }
             shown = [("C", Value.formatNumber(c))]
+            let progress = Progress(session: session, label: "iteration")
+            defer { progress.finish() }
             estimator = .logistic(try Logistic.fit(design.x, design.y.map { Int($0) }, classes: design.classes!, C: c,
-                                                   maxIterations: Int(p("max_iter", 1000)), interrupted: interrupted))
+                                                   maxIterations: Int(p("max_iter", 1000)), interrupted: interrupted, onIteration: progress.report))
         case "knn":
             let k = Int(p("k", 5))
             guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }
@@ -87,6 +89,19 @@ struct Trainer {
             guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1 else { throw fail("max_depth= and min_samples_leaf= must be at least 1") }
             shown = (depth.map { [("max_depth", String($0))] } ?? []) + [("min_samples_leaf", String(leaf))]
             estimator = .tree(Tree.fit(design.x, design.y, classes: design.classes, maxDepth: depth, minSamplesLeaf: leaf))
+        case "mlp":
+            var hidden: [Int] = []
+            while let s = params["hidden\(hidden.count)"] { hidden.append(Int(s)) }
+            if hidden.isEmpty { hidden = [32] }
+            let epochs = Int(p("epochs", 200)), batch = Int(p("batch", 200)), lr = p("lr", 0.001), alpha = p("alpha", 1e-4)
+            guard epochs >= 1, batch >= 1, lr > 0, alpha >= 0 else { throw fail("epochs= and batch= must be ≥ 1, lr= > 0, alpha= ≥ 0") }
+            let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
+            shown = [("hidden", "[" + hidden.map(String.init).joined(separator: ", ") + "]"), ("epochs", String(epochs)), ("lr", Value.formatNumber(lr)),
+                     ("batch", String(batch)), ("alpha", Value.formatNumber(alpha)), ("seed", String(seed))]
+            let progress = Progress(session: session, label: "epoch")
+            defer { progress.finish() }
+            estimator = .mlp(MLP.fit(design.x, design.y, classes: design.classes, hidden: hidden, epochs: epochs, learningRate: lr,
+                                     batch: batch, alpha: alpha, seed: seed, interrupted: interrupted, onEpoch: progress.report))
         case "bayes":
             estimator = .bayes(NaiveBayes.fit(design.x, design.y.map { Int($0) }, classes: design.classes!))
         default:  // kmeans

@@ -17,6 +17,8 @@ struct FitCommand: ShellCommand {
         ("knn", [("k", "5")], "the k nearest training rows: mean (numbers) or majority (classes)"),
         ("tree", [("max_depth", "none"), ("min_samples_leaf", "1")], "a CART decision tree: Gini (classes) or squared error (numbers)"),
         ("bayes", [], "Gaussian naive Bayes (classes)"),
+        ("mlp", [("hidden", "[32]"), ("epochs", "200"), ("lr", "0.001"), ("batch", "200"), ("alpha", "0.0001"), ("seed", "set seed")],
+         "a small neural network: ReLU layers, Adam on mini-batches (scale the features first)"),
         ("kmeans", [("k", "8"), ("n_init", "10"), ("seed", "set seed"), ("max_iter", "300")], "k-means++ starts, Lloyd's iterations, best of n_init"),
     ]
 
@@ -74,6 +76,20 @@ struct FitCommand: ShellCommand {
                                  hint: (Suggest.didYouMean(name.text, in: valid).map { $0 + " " } ?? "") + (valid.isEmpty ? "\(algoName) takes no parameters" : "its parameters: " + valid.joined(separator: ", ")))
             }
             let v = try Evaluator(session: session, file: call.file).evaluate(value)
+            if name.text == "hidden" {
+                // hidden=[32, 16]: one layer size per hidden layer, kept as hidden0, hidden1, …
+                let sizes: [Double]
+                switch v {
+                case .number(let x): sizes = [x]
+                case .list(let items): sizes = items.compactMap { if case .number(let x) = $0 { return x }; return nil }
+                default: sizes = []
+                }
+                guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 && $0 <= 4096 && $0 == $0.rounded() }) else {
+                    throw Diagnostic(.wrongArgumentType, .error, "hidden= takes layer sizes, e.g. hidden=[32] or hidden=[64, 32]", file: call.file, range: value.range)
+                }
+                for (k, s) in sizes.enumerated() { params["hidden\(k)"] = s }
+                continue
+            }
             guard case .number(let x) = v, !x.isNaN else {
                 throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number, got \(v.kindName) \(v.literal)", file: call.file, range: value.range)
             }

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A live line for long fits on a terminal (`epoch 12  loss 0.4321`), redrawn at most ten times a
+/// second and erased at the end. Nothing is shown when output is not a terminal (scripts, check).
+final class Progress {
+    let session: Session
+    let label: String
+    let live: Bool
+    private var last = ContinuousClock.now
+    private var shown = false
+
+    init(session: Session, label: String) {
+        self.session = session
+        self.label = label
+        self.live = session.terminal.stderrIsTTY && !session.recording
+    }
+
+    func report(_ step: Int, _ loss: Double) {
+        guard live, ContinuousClock.now - last > .milliseconds(100) else { return }
+        last = ContinuousClock.now
+        session.output.writeError("\r\u{1B}[2K  \(label) \(step)  loss \(Value.formatNumber((loss * 1e6).rounded() / 1e6))  (Ctrl-C stops here, keeping the model)")
+        shown = true
+    }
+
+    func finish() {
+        if shown { session.output.writeError("\r\u{1B}[2K") }
+    }
+}
