@@ -215,6 +215,9 @@ import Testing
             ("logistic", { try Logistic.fit(x, yClass, classes: ["a", "b", "c"], C: 1) }),
             ("knn", { KNNFit(k: 5, x: x, y: yNumeric, classes: nil) }),
             ("kmeans", { KMeans.fit(x, k: 3, nInit: 3, seed: 7) }),
+            ("tree", { Tree.fit(x, yNumeric, classes: ["a", "b", "c"], maxDepth: 4, minSamplesLeaf: 1) }),
+            ("bayes", { NaiveBayes.fit(x, yClass, classes: ["a", "b", "c"]) }),
+            ("mlp", { MLP.fit(x, yNumeric, classes: ["a", "b", "c"], hidden: [8], epochs: 5, learningRate: 0.01, batch: 32, seed: 3) }),
         ]
         for (name, fit) in fits {
             let a = try fit(), b = try fit()
@@ -228,6 +231,11 @@ import Testing
         #expect(try roundTrip(try Logistic.fit(x, yClass, classes: ["a", "b", "c"], C: 1)))
         #expect(try roundTrip(KMeans.fit(x, k: 3, nInit: 3, seed: 7)))
         #expect(try roundTrip(KNNFit(k: 5, x: x, y: yNumeric, classes: nil)))
+        #expect(try roundTrip(Tree.fit(x, yNumeric, classes: ["a", "b", "c"], maxDepth: 4, minSamplesLeaf: 1)))
+        #expect(try roundTrip(MLP.fit(x, yNumeric, classes: ["a", "b", "c"], hidden: [8], epochs: 5, learningRate: 0.01, batch: 32, seed: 3)))
+        // Ctrl-C: iterative fits stop at the next iteration and keep what they have.
+        #expect(try Logistic.fit(x, yClass, classes: ["a", "b", "c"], C: 1, interrupted: { true }).iterations == 0)
+        #expect(MLP.fit(x, yNumeric, classes: ["a", "b", "c"], hidden: [8], epochs: 50, learningRate: 0.01, batch: 32, seed: 3, interrupted: { true }).lossCurve.count == 1)
         // A different seed may give a different k-means start, the same seed the same result.
         #expect(KMeans.fit(x, k: 3, nInit: 1, seed: 1) == KMeans.fit(x, k: 3, nInit: 1, seed: 1))
     }
