@@ -19,20 +19,24 @@ public struct LinearFit: Codable, Sendable, Equatable {
 }
 
 public enum LinearModels {
-    /// Ordinary least squares with an intercept, by SVD least squares (rank-deficient designs work;
-    /// the rank says so). Standard errors from σ²(XᵀX)⁻¹ when X has full rank.
+    /// Ordinary least squares with an intercept, by QR (rank-deficient designs get the minimum-norm
+    /// answer and the rank says so). Standard errors from σ²(XᵀX)⁻¹, as statsmodels, when X has full rank.
     public static func ols(_ x: Matrix, _ y: [Double]) throws -> LinearFit {
-        let a = x.withIntercept()
-        let (beta, rank) = try LinearAlgebra.leastSquares(a, y)
+        var a = x.withIntercept().data
+        let m = x.rows, p = x.cols + 1
+        let beta: [Double], rank: Int, rss: Double, inverseDiagonal: [Double]?
+        if m >= p {
+            (beta, rank, rss, inverseDiagonal) = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: p, y)
+        } else {
+            (beta, rank) = try LinearAlgebra.leastSquares(Matrix(rows: m, cols: p, data: a), y)
+            (rss, inverseDiagonal) = (0, nil)
+        }
         var fit = LinearFit(intercept: beta[0], coefficients: Array(beta.dropFirst()), rank: rank)
-        let n = Double(x.rows), p = Double(a.cols)
-        if rank == a.cols && n > p, let inverse = LinearAlgebra.inverseSPD(a.gram()) {
-            let fitted = a.times(beta)
-            let rss = zip(y, fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            let sigma2 = rss / (n - p)
-            let se = (0..<a.cols).map { (sigma2 * inverse[$0, $0]).squareRoot() }
+        if let inverseDiagonal, m > p {
+            let sigma2 = rss / Double(m - p)
+            let se = inverseDiagonal.map { (sigma2 * $0).squareRoot() }
             fit.standardErrors = se
-            fit.pValues = zip(beta, se).map { Distributions.tTwoSidedP($0 / $1, df: n - p) }
+            fit.pValues = zip(beta, se).map { Distributions.tTwoSidedP($0 / $1, df: Double(m - p)) }
         }
         return fit
     }

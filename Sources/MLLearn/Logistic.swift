@@ -136,7 +136,9 @@ public enum LBFGS {
             let improvement = fx - fNew
             x = xNew; fx = fNew; g = gNew
             progress(fx)
-            if improvement >= 0 && improvement <= 1e-16 * max(1, abs(fx)) && g.reduce(0, { max($0, abs($1)) }) <= 1e-6 { break }
+            // scipy's L-BFGS-B stop (its ftol, tighter): once a step gains less than this, what is left is
+            // round-off in a sum over every row, and chasing it made the line search spin for minutes.
+            if improvement >= 0 && improvement <= 1e-13 * max(1, abs(fx)) { break }
         }
         return (x, fx, iteration)
     }

@@ -85,22 +85,37 @@ public enum Metrics {
         return (rankSum - Double(pos) * Double(pos + 1) / 2) / (Double(pos) * Double(neg))
     }
 
-    /// The mean silhouette over all rows (Euclidean), for clustering.
+    /// The mean silhouette over all rows (Euclidean), for clustering; a row alone in its cluster
+    /// scores 0, as in scikit-learn. O(n²·d): flat arrays, since the caller runs it up to 5,000 rows.
     public static func silhouette(_ rows: [[Double]], _ labels: [Int]) -> Double {
         let n = rows.count
-        guard n > 1, Set(labels).count > 1 else { return 0 }
+        let ids = Dictionary(Set(labels).sorted().enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let k = ids.count
+        guard n > 1, k > 1 else { return 0 }
+        let d = rows[0].count
+        let flat = rows.flatMap { $0 }
+        let cluster = labels.map { ids[$0]! }
+        var sizes = [Int](repeating: 0, count: k)
+        for c in cluster { sizes[c] += 1 }
+        var sums = [Double](repeating: 0, count: k)
         var total = 0.0
-        for i in 0..<n {
-            var sums: [Int: (Double, Int)] = [:]
-            for j in 0..<n where j != i {
-                let d = zip(rows[i], rows[j]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-                let s = sums[labels[j]] ?? (0, 0)
-                sums[labels[j]] = (s.0 + d, s.1 + 1)
+        flat.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                for c in 0..<k { sums[c] = 0 }
+                let xi = i * d
+                for j in 0..<n where j != i {
+                    let xj = j * d
+                    var s = 0.0
+                    for t in 0..<d { let v = x[xi + t] - x[xj + t]; s += v * v }
+                    sums[cluster[j]] += s.squareRoot()
+                }
+                let own = cluster[i]
+                guard sizes[own] > 1 else { continue }
+                let a = sums[own] / Double(sizes[own] - 1)
+                var b = Double.infinity
+                for c in 0..<k where c != own && sizes[c] > 0 { b = min(b, sums[c] / Double(sizes[c])) }
+                total += max(a, b) > 0 ? (b - a) / max(a, b) : 0
             }
-            guard let own = sums[labels[i]], own.1 > 0 else { continue }
-            let a = own.0 / Double(own.1)
-            let b = sums.filter { $0.key != labels[i] }.map { $0.value.0 / Double($0.value.1) }.min() ?? 0
-            total += max(a, b) > 0 ? (b - a) / max(a, b) : 0
         }
         return total / Double(n)
     }

@@ -34,7 +34,9 @@ public struct Recipe: Codable, Sendable {
     /// filter them, column steps are fitted anew on the rows that reach them. Returns the
     /// re-fitted recipe, the resulting frame and the source rows it holds.
     public func refit(source: Frame, rows: [Int], engine: ExpressionEngine?) throws -> (Recipe, Frame, [Int]) {
-        var frame = source.take(rows)
+        // All the rows in order (a fresh load): no copy of every column.
+        let everyRow = rows.count == source.rowCount && rows.indices.allSatisfy { rows[$0] == $0 }
+        var frame = everyRow ? source : source.take(rows)
         var ids = rows
         var fitted: [Entry] = []
         for e in entries {

@@ -187,6 +187,27 @@ import Testing
         let r = Metrics.regression(m.y_true, m.y_pred)
         for (a, b) in [(r.rmse, m.rmse), (r.mae, m.mae), (r.r2, m.r2), (r.mape, m.mape)] { #expect(abs(a - b) <= 1e-12, "\(a) vs \(b)") }
     }
+
+    /// sklearn.metrics.silhouette_score on these 30 rows (a singleton cluster scores 0) = 0.23341773540169.
+    @Test func silhouetteAsScikitLearn() {
+        let rows: [[Double]] = (0..<30).map { i in
+            let a = Double((i * 7) % 11) + Double(i % 3) * 10
+            let b = Double((i * 5) % 13) * 0.5 + Double(i % 3) * 4
+            return [a, b]
+        }
+        var labels = (0..<30).map { $0 % 3 }
+        labels[29] = 5
+        #expect(abs(Metrics.silhouette(rows, labels) - 0.23341773540169) < 1e-12)
+    }
+
+    /// The dummy-variable trap (intercept + every dummy): rank 2 and numpy's minimum-norm answer.
+    @Test func olsRankDeficientIsMinimumNorm() throws {
+        let x = Matrix(rows: 5, cols: 2, data: [1, 1, 0, 0, 0, 0, 0, 1, 1, 1])
+        let fit = try LinearModels.ols(x, [1, 2, 3, 4, 5])
+        #expect(fit.rank == 2)
+        for (a, b) in zip([fit.intercept] + fit.coefficients, [1.83333333333, -0.33333333333, 2.16666666667]) { #expect(abs(a - b) < 1e-9) }
+        #expect(fit.standardErrors == nil)
+    }
 }
 
 /// Every estimator: deterministic under a seed, fit twice = fit once, fitted state survives encode/decode.

@@ -41,7 +41,9 @@ enum Report {
                 columns.append(.init(header: "std error", alignment: .right, cells: se.map { NumberFormat.cell($0) }))
                 columns.append(.init(header: "p-value", alignment: .right, cells: p.map { $0 < 1e-4 ? "<0.0001" : NumberFormat.compact($0, significant: 3) }))
             } else if m.algorithm == "linear" {
-                return ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors"]
+                return ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors;",
+                        "        the estimates are the minimum-norm answer. One-hot columns of one variable add up to the",
+                        "        intercept: `encode … onehot … drop=first` removes that dependence"]
                     + table(columns, session)
             }
         case .logistic(let fit):

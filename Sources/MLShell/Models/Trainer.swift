@@ -123,9 +123,9 @@ struct Trainer {
         let steps = recipe.entries.filter { !$0.step.isRowStep }.count
         if steps > 0 { lines.append("  preprocessing: \(plural(steps, "recipe step")) re-fitted on these rows (recipe \(d.name) lists them)") }
         if session.interrupt.isSet { lines.append("  stopped early by Ctrl-C: the model is kept as it was at that point") }
-        let metrics = Report.trainingLines(model, design).map { $0.replacingFirstLine() } + Report.coefficients(model, session)
-        model.metricLines = metrics
-        model.trainingSummary = lines + Report.trainingLines(model, design) + Report.coefficients(model, session)
+        let training = Report.trainingLines(model, design), coefficients = Report.coefficients(model, session)
+        model.metricLines = training.map { $0.replacingFirstLine() } + coefficients
+        model.trainingSummary = lines + training + coefficients
         return model
     }
 }
