@@ -1,6 +1,11 @@
+import CLapack
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import MLFrame
 
-/// k-means: k-means++ starts, Lloyd's iterations, the best of n_init runs by inertia.
+/// k-means: greedy k-means++ starts, Lloyd's iterations to a fixed point, the best of n_init runs by inertia.
 public struct KMeansFit: Codable, Sendable, Equatable {
     public var centers: [[Double]]
     public var inertia: Double
@@ -22,54 +27,170 @@ public struct KMeansFit: Codable, Sendable, Equatable {
 }
 
 public enum KMeans {
-    public static func fit(_ x: Matrix, k: Int, nInit: Int, seed: UInt64, maxIterations: Int = 300, interrupted: () -> Bool = { false }) -> KMeansFit {
+    /// Rows are cut into this many blocks for the assignment step, whatever the core count, so the
+    /// sums add up in the same order on every machine and a seed gives the same model everywhere.
+    static let blocks = 8
+
+    public static func fit(_ x: Matrix, k: Int, nInit: Int, seed: UInt64, maxIterations: Int = 300,
+                           interrupted: () -> Bool = { false }) -> KMeansFit {
         var rng = SeededRandom(seed: seed)
+        let n = x.rows, d = x.cols
+        // Row-major copy: one point's coordinates next to each other, for the distance loops.
+        var points = [Double](repeating: 0, count: n * d)
+        for j in 0..<d { for r in 0..<n { points[r * d + j] = x.data[j * n + r] } }
         var best: KMeansFit? = nil
-        let rows = (0..<x.rows).map { x.row($0) }
         for _ in 0..<max(1, nInit) {
-            var centers = plusPlus(rows, k, &rng)
-            var fit = KMeansFit(centers: centers, inertia: .infinity, iterations: 0)
-            for iteration in 1...maxIterations {
-                var sums = [[Double]](repeating: [Double](repeating: 0, count: x.cols), count: k)
-                var counts = [Int](repeating: 0, count: k)
-                var inertia = 0.0
-                for p in rows {
-                    let (c, d) = fit.nearest(p)
-                    inertia += d
-                    counts[c] += 1
-                    for j in 0..<p.count { sums[c][j] += p[j] }
-                }
-                let moved = (0..<k).map { c in counts[c] > 0 ? sums[c].map { $0 / Double(counts[c]) } : centers[c] }
-                let shift = zip(moved, centers).reduce(0.0) { s, pair in s + zip(pair.0, pair.1).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
-                centers = moved
-                fit = KMeansFit(centers: centers, inertia: inertia, iterations: iteration)
-                if shift <= 1e-12 || interrupted() { break }
+            var centers = plusPlus(points, n, d, k, &rng)
+            var labels = [Int](repeating: -1, count: n)
+            var inertia = Double.infinity
+            var iterations = 0
+            for iteration in 1...max(1, maxIterations) {
+                iterations = iteration
+                let step = lloydStep(points, n, d, centers, k, &labels)
+                inertia = step.inertia
+                let still = step.centers == centers  // a near tie read either way cannot keep it going
+                centers = step.centers
+                if step.changed == 0 || still || interrupted() { break }
             }
-            fit.inertia = rows.reduce(0) { $0 + fit.nearest($1).1 }
+            // The inertia of the final centers (the step's figure belongs to the centers before the move).
+            inertia = lloydStep(points, n, d, centers, k, &labels).inertia
+            let fit = KMeansFit(centers: (0..<k).map { Array(centers[($0 * d)..<(($0 + 1) * d)]) }, inertia: inertia, iterations: iterations)
             if best == nil || fit.inertia < best!.inertia { best = fit }
             if interrupted() { break }
         }
         return best!
     }
 
-    /// k-means++: each next start is drawn with probability proportional to its squared distance.
-    static func plusPlus(_ rows: [[Double]], _ k: Int, _ rng: inout SeededRandom) -> [[Double]] {
-        var centers = [rows[Int(rng.next() % UInt64(rows.count))]]
-        var d2 = rows.map { p in zip(p, centers[0]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
-        while centers.count < k {
-            let total = d2.reduce(0, +)
-            var pick = 0
-            if total > 0 {
-                var u = Double(rng.next() >> 11) / Double(1 << 53) * total
-                for (i, d) in d2.enumerated() { u -= d; if u <= 0 { pick = i; break } }
-            } else {
-                pick = Int(rng.next() % UInt64(rows.count))
+    /// Assigns every point to its nearest center (both cores), then moves each center to its points'
+    /// mean; an empty cluster keeps its center. Returns the new centers, the inertia of the old ones,
+    /// and how many labels changed.
+    static func lloydStep(_ points: [Double], _ n: Int, _ d: Int, _ centers: [Double], _ k: Int, _ labels: inout [Int])
+        -> (centers: [Double], inertia: Double, changed: Int) {
+        let size = (n + blocks - 1) / blocks
+        typealias Partial = (sums: [Double], counts: [Int], inertia: Double, changed: Int)
+        final class Shared: @unchecked Sendable {  // workers read points and centers; each writes its own rows and slot
+            let points: [Double], centers: [Double]
+            let labels: UnsafeMutablePointer<Int>, partial: UnsafeMutablePointer<Partial>
+            let n: Int, blocks: Int
+            init(_ p: [Double], _ c: [Double], _ l: [Int], _ blocks: Int) {
+                points = p; centers = c; n = l.count; self.blocks = blocks
+                labels = .allocate(capacity: l.count)
+                labels.initialize(from: l, count: l.count)
+                partial = .allocate(capacity: blocks)
+                partial.initialize(repeating: ([], [], 0, 0), count: blocks)
             }
-            centers.append(rows[pick])
-            for (i, p) in rows.enumerated() {
-                d2[i] = min(d2[i], zip(p, rows[pick]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) })
+            deinit {
+                labels.deallocate()
+                partial.deinitialize(count: blocks)
+                partial.deallocate()
             }
         }
-        return centers
+        let shared = Shared(points, centers, labels, blocks)
+        let norms = (0..<k).map { q in (0..<d).reduce(0.0) { $0 + centers[q * d + $1] * centers[q * d + $1] } }
+        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+            var sums = [Double](repeating: 0, count: k * d)
+            var counts = [Int](repeating: 0, count: k)
+            var inertia = 0.0, changed = 0
+            let lab = shared.labels
+            shared.points.withUnsafeBufferPointer { p in
+                shared.centers.withUnsafeBufferPointer { c in
+                    sums.withUnsafeMutableBufferPointer { sumBuffer in
+                        // The nearest center from ‖c‖² − 2x·c, the dot products by BLAS over a tile of rows
+                        // (as scikit-learn); the chosen center's distance is then computed exactly.
+                        let sumBase = sumBuffer.baseAddress!, centerBase = c.baseAddress!
+                        let tile = 256
+                        var dots = [Double](repeating: 0, count: tile * k)
+                        var start = b * size
+                        let stop = min(n, (b + 1) * size)
+                        while start < stop {
+                            let rows = min(tile, stop - start)
+                            let first = p.baseAddress! + start &* d
+                            dots.withUnsafeMutableBufferPointer { out in
+                                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(k), Int32(d), 1,
+                                            first, Int32(d), centerBase, Int32(d), 0, out.baseAddress, Int32(k))
+                            }
+                            for i in 0..<rows {
+                                let r = start &+ i
+                                let point = first + i &* d
+                                var bestK = 0, best = Double.infinity
+                                for q in 0..<k {
+                                    let v = norms[q] - 2 * dots[i &* k &+ q]
+                                    if v < best { best = v; bestK = q }
+                                }
+                                let center = centerBase + bestK &* d
+                                let sum = sumBase + bestK &* d
+                                var exact = 0.0, j = 0
+                                while j < d { let t = point[j] - center[j]; exact += t * t; sum[j] += point[j]; j &+= 1 }
+                                inertia += exact
+                                counts[bestK] &+= 1
+                                if lab[r] != bestK { changed &+= 1; lab[r] = bestK }
+                            }
+                            start += rows
+                        }
+                    }
+                }
+            }
+            shared.partial[b] = (sums, counts, inertia, changed)
+        }
+        labels = Array(UnsafeBufferPointer(start: shared.labels, count: n))
+        let partial = Array(UnsafeBufferPointer(start: shared.partial, count: blocks))
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        var inertia = 0.0, changed = 0
+        for part in partial where !part.sums.isEmpty {
+            for i in 0..<(k * d) { sums[i] += part.sums[i] }
+            for q in 0..<k { counts[q] += part.counts[q] }
+            inertia += part.inertia
+            changed += part.changed
+        }
+        var moved = centers
+        for q in 0..<k where counts[q] > 0 {
+            for j in 0..<d { moved[q * d + j] = sums[q * d + j] / Double(counts[q]) }
+        }
+        return (moved, inertia, changed)
+    }
+
+    /// Greedy k-means++ (scikit-learn's): each next start is the best, by the total squared distance
+    /// it leaves, of 2 + ⌊ln k⌋ candidates drawn with probability proportional to squared distance.
+    static func plusPlus(_ points: [Double], _ n: Int, _ d: Int, _ k: Int, _ rng: inout SeededRandom) -> [Double] {
+        func dist(_ a: Int, _ b: Int) -> Double {
+            var s = 0.0
+            for j in 0..<d { let t = points[a * d + j] - points[b * d + j]; s += t * t }
+            return s
+        }
+        func draw() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        let trials = 2 + Int(log(Double(k)))
+        var chosen = [Int(rng.next() % UInt64(n))]
+        var d2 = (0..<n).map { dist($0, chosen[0]) }
+        var potential = d2.reduce(0, +)
+        while chosen.count < k {
+            var bestCandidate = Int(rng.next() % UInt64(n)), bestPotential = Double.infinity, bestD2 = d2
+            for _ in 0..<trials {
+                var candidate = Int(rng.next() % UInt64(n))
+                if potential > 0 {
+                    var u = draw() * potential
+                    for (i, v) in d2.enumerated() { u -= v; if u <= 0 { candidate = i; break } }
+                }
+                var next = d2
+                var total = 0.0
+                points.withUnsafeBufferPointer { p in
+                    next.withUnsafeMutableBufferPointer { out in
+                        let c = p.baseAddress! + candidate &* d
+                        for i in 0..<n {
+                            let x = p.baseAddress! + i &* d
+                            var s = 0.0, j = 0
+                            while j < d { let t = x[j] - c[j]; s += t * t; j &+= 1 }
+                            if s < out[i] { out[i] = s }
+                            total += out[i]
+                        }
+                    }
+                }
+                if total < bestPotential { bestPotential = total; bestCandidate = candidate; bestD2 = next }
+            }
+            chosen.append(bestCandidate)
+            d2 = bestD2
+            potential = bestPotential
+        }
+        return chosen.flatMap { Array(points[($0 * d)..<(($0 + 1) * d)]) }
     }
 }
