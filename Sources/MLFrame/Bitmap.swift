@@ -38,6 +38,19 @@ public struct Bitmap: Sendable, Equatable {
         for i in 0..<other.count { append(other[i]) }
     }
 
+    /// The bits at these rows, in this order.
+    public func taking(_ indices: [Int]) -> Bitmap {
+        var out = Bitmap(count: indices.count, allValid: false)
+        words.withUnsafeBufferPointer { src in
+            out.words.withUnsafeMutableBufferPointer { dst in
+                for (k, i) in indices.enumerated() where src[i >> 6] & (1 << UInt64(i & 63)) != 0 {
+                    dst[k >> 6] |= 1 << UInt64(k & 63)
+                }
+            }
+        }
+        return out
+    }
+
     /// How many rows hold a value.
     public var validCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
