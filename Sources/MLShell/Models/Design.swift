@@ -96,7 +96,7 @@ struct Design {
             } else {
                 guard t.type.isNumeric || t.type == .bool else {
                     throw Diagnostic(.wrongArgumentType, .error, "the target '\(t.name)' is \(t.type.rawValue), but this algorithm predicts numbers",
-                                     file: file, range: range, hint: "for classes use logistic, knn, tree or bayes")
+                                     file: file, range: range, hint: "for classes use logistic, knn, tree, bayes or mlp")
                 }
                 y = rows.map { t.double($0)! }
             }

@@ -88,11 +88,13 @@ enum ModelPlots {
             return .xy(p)
         case "importance":
             guard let (names, values) = coefficients(m) else {
-                throw call.error("\(m.algorithm) has no coefficients to show", hint: "importance is for linear and logistic models")
+                throw call.error("\(m.algorithm) has no coefficients or importances to show", hint: "importance is for linear, logistic and tree models")
             }
+            let isTree: Bool = { if case .tree = m.estimator { return true }; return false }()
             var bars = BarPlot(bars: zip(names, values).sorted { abs($0.1) > abs($1.1) }.map { BarPlot.Bar(label: $0.0, value: $0.1) },
-                               valueLabel: "coefficient", categoryLabel: "feature", integerValues: false)
-            bars.footnotes = ["coefficients on the features' own scales: scale them first to compare sizes"]
+                               valueLabel: isTree ? "importance" : "coefficient", categoryLabel: "feature", integerValues: false)
+            bars.footnotes = [isTree ? "impurity decrease each feature brings, summing to 1 (scikit-learn's feature_importances_)"
+                                     : "coefficients on the features' own scales: scale them first to compare sizes"]
             return .bars(bars)
         case "loss":
             let curve: [Double]

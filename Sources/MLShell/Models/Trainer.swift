@@ -37,6 +37,10 @@ struct Trainer {
                              hint: Suggest.didYouMean(t, in: frame.columnNames) ?? "the columns: " + frame.columnNames.prefix(12).joined(separator: ", "))
         }
         let features = try formula.features(in: frame, file: call.file)
+        if let t = formula.target, features.contains(t) {
+            throw fail("the target '\(t)' is also a feature: a model shown the answer learns nothing",
+                       hint: "leave it out of the predictors (the dot already does: \(t) ~ .)")
+        }
         guard !features.isEmpty else { throw fail("the formula leaves no feature columns", hint: "name some: y ~ a + b") }
         let targetColumn = formula.target.flatMap { frame.column($0) }
         let classification = algorithm == "logistic" || algorithm == "bayes"
@@ -123,6 +127,17 @@ struct Trainer {
         let steps = recipe.entries.filter { !$0.step.isRowStep }.count
         if steps > 0 { lines.append("  preprocessing: \(plural(steps, "recipe step")) re-fitted on these rows (recipe \(d.name) lists them)") }
         if session.interrupt.isSet { lines.append("  stopped early by Ctrl-C: the model is kept as it was at that point") }
+        let maxIterations = Int(p("max_iter", algorithm == "logistic" ? 1000 : 100_000))
+        var iterations: Int? = nil
+        if case .logistic(let fit) = estimator { iterations = fit.iterations }
+        if case .linear(let fit) = estimator { iterations = fit.iterations }
+        if let iterations, iterations >= maxIterations, !session.interrupt.isSet {
+            lines.append("  warning: stopped at max_iter=\(maxIterations) before converging: the model may be short of its optimum;")
+            lines.append("           scale the features (scale DS zscore) or raise max_iter")
+        }
+        if let classes = design.classes, classes.count > 20, targetColumn?.type.isNumeric == true {
+            lines.append("  note: the numeric target '\(formula.target!)' makes \(classes.count) classes; to predict a number use linear, ridge, knn or tree")
+        }
         let training = Report.trainingLines(model, design), coefficients = Report.coefficients(model, session)
         model.metricLines = training.map { $0.replacingFirstLine() } + coefficients
         model.trainingSummary = lines + training + coefficients

@@ -45,56 +45,8 @@ struct FitCommand: ShellCommand {
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
-        // `fit kmeans ~ a + b` parses as a formula with the algorithm on its left.
-        var algoExpr = call.expr("ALGO")!
-        var formulaExpr = call.expr("FORMULA")
-        if formulaExpr == nil, case .formula(let lhs?, let rhs) = algoExpr.kind, let n = lhs.asName, algorithms.contains(where: { $0.name == n.text }) {
-            formulaExpr = Expr(.formula(lhs: nil, rhs: rhs), SourceRange(rhs.range.start - 1, rhs.range.end))
-            algoExpr = lhs
-        }
-        guard let algoName = algoExpr.asName?.text else {
-            throw Diagnostic(.badArgument, .error, "expected an algorithm before the formula", file: call.file, range: algoExpr.range,
-                             hint: "fit ALGO FORMULA on DS: the algorithms are " + algorithms.map(\.name).joined(separator: ", "))
-        }
-        guard let algorithm = algorithms.first(where: { $0.name == algoName }) else {
-            throw Diagnostic(.unknownName, .error, "unknown algorithm '\(algoName)'", file: call.file, range: algoExpr.range,
-                             hint: Suggest.didYouMean(algoName, in: algorithms.map(\.name)) ?? "the algorithms: " + algorithms.map(\.name).joined(separator: ", "))
-        }
-        guard let formulaExpr else {
-            throw call.error("'fit' needs a formula after the algorithm: \(algoName) y ~ a + b", id: .missingArgument)
-        }
-        var formulaText = call.text(of: formulaExpr)
-        if case .formula(nil, let rhs) = formulaExpr.kind { formulaText = "~ " + call.text(of: rhs) }
-        let formula = try Formula.read(formulaExpr, text: formulaText, file: call.file)
+        let (algoName, formula, params) = try ModelCommandParts.read(call, session, extra: [])
         let d = try call.dataset(session, parameter: "DS")
-        // Parameters: only the algorithm's own, each a number.
-        var params: [String: Double] = [:]
-        for (name, value) in call.freeOptions {
-            guard algorithm.parameters.contains(where: { $0.0 == name.text }) else {
-                let valid = algorithm.parameters.map(\.0)
-                throw Diagnostic(.unknownOption, .error, "'\(algoName)' has no parameter '\(name.text)'", file: call.file, range: name.range,
-                                 hint: (Suggest.didYouMean(name.text, in: valid).map { $0 + " " } ?? "") + (valid.isEmpty ? "\(algoName) takes no parameters" : "its parameters: " + valid.joined(separator: ", ")))
-            }
-            let v = try Evaluator(session: session, file: call.file).evaluate(value)
-            if name.text == "hidden" {
-                // hidden=[32, 16]: one layer size per hidden layer, kept as hidden0, hidden1, …
-                let sizes: [Double]
-                switch v {
-                case .number(let x): sizes = [x]
-                case .list(let items): sizes = items.compactMap { if case .number(let x) = $0 { return x }; return nil }
-                default: sizes = []
-                }
-                guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 && $0 <= 4096 && $0 == $0.rounded() }) else {
-                    throw Diagnostic(.wrongArgumentType, .error, "hidden= takes layer sizes, e.g. hidden=[32] or hidden=[64, 32]", file: call.file, range: value.range)
-                }
-                for (k, s) in sizes.enumerated() { params["hidden\(k)"] = s }
-                continue
-            }
-            guard case .number(let x) = v, !x.isNaN else {
-                throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number, got \(v.kindName) \(v.literal)", file: call.file, range: value.range)
-            }
-            params[name.text] = x
-        }
         let trainer = Trainer(call: call, session: session, algorithm: algoName, params: params)
         let model = try trainer.fit(formula: formula, on: d, name: call.binding.first?.text ?? algoName)
         if let b = call.binding.first { try session.checkBindable(b, in: call.file) }

@@ -38,15 +38,11 @@ struct SearchCommand: ShellCommand {
                 throw Diagnostic(.unknownOption, .error, "'\(algorithm)' has no parameter '\(name.text)'", file: call.file, range: name.range,
                                  hint: valid.isEmpty ? "\(algorithm) has no parameters to search" : "its parameters: " + valid.joined(separator: ", "))
             }
-            var values: [Double] = []
-            for item in items {
-                guard case .number(let x) = try Evaluator(session: session, file: call.file).evaluate(item) else {
-                    throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes numbers to try", file: call.file, range: item.range)
-                }
-                values.append(x)
-            }
+            // hidden=[16, 64] tries one hidden layer of each size.
+            let key = name.text == "hidden" ? "hidden0" : name.text
+            let values = try items.map { try ModelCommandParts.parameter(name.text, $0, call, session)[key]! }
             guard !values.isEmpty else { throw Diagnostic(.badArgument, .error, "\(name.text)=[] has nothing to try", file: call.file, range: value.range) }
-            grid.append((name.text, values))
+            grid.append((key, values))
         }
         guard !grid.isEmpty else {
             throw call.error("'search' needs at least one parameter with values to try, e.g. alpha=[0.1, 1, 10]", id: .missingArgument)
@@ -64,7 +60,7 @@ struct SearchCommand: ShellCommand {
         guard k >= 2, k <= d.frame.rowCount else { throw call.error("folds= must be from 2 to the number of rows (\(d.frame.rowCount))") }
         var base = fixed
         for key in ["folds", "random"] { base[key] = nil }
-        if algorithm != "kmeans" { base["seed"] = nil }
+        if !["kmeans", "mlp"].contains(algorithm) { base["seed"] = nil }
         var results: [(params: [String: Double], mean: Double, std: Double, time: Double, metric: String, lower: Bool)] = []
         for combo in combos {
             let params = base.merging(combo) { $1 }
@@ -80,7 +76,7 @@ struct SearchCommand: ShellCommand {
         let names = grid.map(\.0)
         var columns: [TextTable.Column] = [.init(header: "rank", alignment: .right, cells: ranked.indices.map { String($0 + 1) })]
         for n in names {
-            columns.append(.init(header: n, alignment: .right, cells: ranked.map { Value.formatNumber(results[$0].params[n]!) }))
+            columns.append(.init(header: n == "hidden0" ? "hidden" : n, alignment: .right, cells: ranked.map { Value.formatNumber(results[$0].params[n]!) }))
         }
         columns.append(.init(header: "mean \(results[0].metric)", alignment: .right, cells: ranked.map { f(results[$0].mean) }))
         columns.append(.init(header: "std", alignment: .right, cells: ranked.map { f(results[$0].std) }))
@@ -93,7 +89,7 @@ struct SearchCommand: ShellCommand {
         if let b = call.binding.first { try session.checkBindable(b, in: call.file) }
         let model = try Trainer(call: call, session: session, algorithm: algorithm, params: best).fit(formula: formula, on: d, name: name)
         session.bind(name, .model(model))
-        session.print("best: " + names.map { "\($0)=\(Value.formatNumber(best[$0]!))" }.joined(separator: " ") + " — fitted again on all of \(d.name) as \(name)")
+        session.print("best: " + names.map { "\($0 == "hidden0" ? "hidden" : $0)=\(Value.formatNumber(best[$0]!))" }.joined(separator: " ") + " — fitted again on all of \(d.name) as \(name)")
     }
 }
 
