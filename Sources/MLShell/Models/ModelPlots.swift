@@ -10,7 +10,9 @@ enum ModelPlots {
 
     static func run(_ m: TrainedModel, _ call: CommandCall, _ session: Session) throws {
         // The words after the model: KIND, then optionally `on DS`.
-        let words = call.command.arguments.compactMap { arg -> Expr? in if case .positional(let e) = arg { return e }; return nil }
+        var words = call.command.arguments.compactMap { arg -> Expr? in if case .positional(let e) = arg { return e }; return nil }
+        // `to "FILE.svg"` is the FILE parameter, read below.
+        if words.count >= 2, words[words.count - 2].asName?.text == "to", case .string = words[words.count - 1].kind { words.removeLast(2) }
         guard words.count >= 2, let kind = words[1].asName?.text else {
             throw call.error("'plot \(m.name)' needs a kind: " + kinds.joined(separator: ", "), id: .missingArgument)
         }

@@ -5,6 +5,7 @@ struct ShowCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "show", stage: .data,
         abstract: "Show a dataset as a table: all rows when they fit, else head and tail",
+        discussion: "show MODEL prints a model's card: parameters, features, recipe and training metrics.",
         parameters: [
             Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true),
             Parameter("N", .value, "how many rows to show at most, or 'all' (default: set maxrows)", optional: true),

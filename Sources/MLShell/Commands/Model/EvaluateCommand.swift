@@ -63,6 +63,10 @@ struct EvaluateCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let m = try call.model(session)
         let d = try call.dataset(session, parameter: "DS")
+        if let t = m.target, d.frame.index(of: t) == nil {
+            throw call.error("\(d.name) has no column '\(t)', the target \(m.name) predicts: there is nothing to score against",
+                             hint: "evaluate on rows that hold the true \(t) (predict only adds predictions and needs no target)")
+        }
         let (design, _) = try m.design(for: d, session: session, call: call, needTarget: m.task != .clustering)
         guard design.x.rows > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
         if design.y.contains(-1) {

@@ -10,7 +10,7 @@ struct FitCommand: ShellCommand {
     /// Each algorithm's parameters with their defaults (scikit-learn's, unless noted).
     static let algorithms: [(name: String, parameters: [(String, String)], about: String)] = [
         ("linear", [], "least squares (QR/SVD through LAPACK), with standard errors and p-values"),
-        ("ridge", [("alpha", "1")], "least squares + α/2·‖w‖²"),
+        ("ridge", [("alpha", "1")], "‖y − Xw − b‖² + α‖w‖² (intercept not penalized), by Cholesky"),
         ("lasso", [("alpha", "1"), ("max_iter", "100000")], "(1/2n)‖y − Xw‖² + α‖w‖₁, coordinate descent"),
         ("elasticnet", [("alpha", "1"), ("l1_ratio", "0.5"), ("max_iter", "100000")], "(1/2n)‖y − Xw‖² + αρ‖w‖₁ + α(1−ρ)/2‖w‖²"),
         ("logistic", [("C", "1"), ("max_iter", "1000")], "log-loss + 1/(2C)‖w‖² (intercept not penalized), L-BFGS; C=inf for none"),
