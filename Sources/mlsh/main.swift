@@ -5,7 +5,6 @@ import MLShell
 import Glibc
 #endif
 
-HugePages.enable()
 Signals.install()
 // `mlsh check …` is routed by hand: the root command's optional script argument would
 // otherwise take the word "check" as a file name.
