@@ -24,6 +24,16 @@ public enum NumberFormat {
         return trimZeros(c("%.\(significant)g", d))
     }
 
+    /// The most precise form of `d` within `width` characters (down to one significant digit), or nil.
+    public static func fitting(_ d: Double, width: Int) -> String? {
+        for significant in stride(from: 7, through: 1, by: -1) {
+            for text in [cell(d, significant: significant), compact(d, significant: significant)] where text.count <= width {
+                return text
+            }
+        }
+        return nil
+    }
+
     /// To `significant` digits, for summaries (describe): 43.92, 0.0012, 1.235e+06.
     public static func compact(_ d: Double, significant: Int = 4) -> String {
         if d.isNaN { return "NA" }

@@ -259,6 +259,12 @@ public struct TableRenderer: Sendable {
             flat = out
         }
         if displayWidth(flat) <= w { return flat }
+        // A decimal number too wide is written again with fewer digits, never cut: a cut
+        // "-6.8857e-…" would lose its exponent and read as a different number.
+        if flat.contains(where: { $0 == "." || $0 == "e" }), let d = Double(flat), d.isFinite,
+           let shorter = NumberFormat.fitting(d, width: w) {
+            return shorter
+        }
         var out = ""
         var used = 0
         for ch in flat {

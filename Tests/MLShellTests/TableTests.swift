@@ -20,6 +20,17 @@ import Testing
         TableRenderer(width: width, unicode: unicode).render(TextTable(frame: f, maxRows: maxRows), mode: mode)
     }
 
+    /// A number too wide for its shrunk column is written with fewer digits, its exponent kept.
+    @Test func numbersShrinkWithoutLosingTheirExponent() {
+        #expect(NumberFormat.fitting(-6.885712345e-05, width: 9) == "-6.89e-05")
+        #expect(NumberFormat.fitting(0.000813351234, width: 8) == "0.000813")
+        #expect(NumberFormat.fitting(3.14159265, width: 4) == "3.14")
+        #expect(NumberFormat.fitting(-6.885712345e-05, width: 3) == nil)
+        let wide = Frame(columns: (0..<12).map { Column(name: "coefficient_\($0)", storage: .float([-6.885712345e-05, 0.000813351234])) })
+        let text = render(wide, width: 60)
+        #expect(!text.contains("e-…") && text.contains("e-0"))
+    }
+
     @Test func narrow() throws { try assertSnapshot(render(frame(rows: 3)), named: "table-narrow") }
     @Test func long() throws { try assertSnapshot(render(frame(rows: 100), maxRows: 6), named: "table-long") }
     @Test func wide() throws { try assertSnapshot(render(frame(rows: 4, columns: 14)), named: "table-wide") }

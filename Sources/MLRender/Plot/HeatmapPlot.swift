@@ -24,7 +24,9 @@ public struct HeatmapPlot: Sendable {
 
     public func text(_ o: PlotOptions) -> String {
         let labelWidth = min(max(1, rowLabels.map(\.count).max() ?? 1), 16)
-        let cellWidth = max(6, min(10, (o.width - labelWidth - 1) / max(1, columnLabels.count) - 1))
+        // Wide enough for the longest column label when the width allows (a cut "pred seto…" hides the class).
+        let longest = max(10, columnLabels.map(\.count).max() ?? 0)
+        let cellWidth = max(6, min(longest, (o.width - labelWidth - 1) / max(1, columnLabels.count) - 1))
         let shades: [Character] = o.unicode && o.style != .ascii ? [" ", "░", "▒", "▓", "█"] : [" ", ".", ":", "+", "#"]
         var out = ""
         if let title = o.title { out += PlotText.center(title, o.width) + "\n" }

@@ -7,9 +7,9 @@ enum ModelCard {
         session.print("\(m.name): \(m.algorithm) \(m.formula) (\(m.task.rawValue))")
         if !m.parameters.isEmpty { session.print("  parameters: " + m.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
         session.print("  fitted on \(m.trainedOn): \(plural(m.trainingRows, "row"))")
-        session.print("  inputs (raw): " + m.inputs.map(\.name).joined(separator: ", "))
-        session.print("  features: " + m.features.joined(separator: ", "))
-        if let classes = m.classes { session.print("  classes: " + classes.joined(separator: ", ")) }
+        list("inputs (raw)", m.inputs.map(\.name), session)
+        list("features", m.features, session)
+        if let classes = m.classes { list("classes", classes, session) }
         let steps = m.recipe.entries.filter { !$0.step.isRowStep }
         if steps.isEmpty {
             session.print("  preprocessing: none")
@@ -23,5 +23,14 @@ enum ModelCard {
             session.printTable(t)
         }
         for line in m.metricLines { session.print(line) }
+    }
+
+    /// `  label: a, b, c` wrapped to the terminal, continuation lines under the first item.
+    static func list(_ label: String, _ items: [String], _ session: Session) {
+        let indent = "  \(label): "
+        let lines = LoadCommand.wrapList(items, width: max(20, session.width - indent.count - 1))
+        for (k, line) in lines.enumerated() {
+            session.print((k == 0 ? indent : String(repeating: " ", count: indent.count)) + line + (k < lines.count - 1 ? "," : ""))
+        }
     }
 }

@@ -7,6 +7,8 @@ struct Score {
     /// (name, value) pairs; the first is the one models are ranked by.
     var metrics: [(String, Double)]
     var lowerIsBetter: Bool
+    /// Rows whose class the model never saw: left out of the metrics, and said so.
+    var unseen = 0
     var primary: Double { metrics[0].1 }
 }
 
@@ -26,7 +28,7 @@ extension TrainedModel {
                                            probabilities: probabilities.map { p in design.y.indices.filter { design.y[$0] >= 0 }.map { p[$0] } })
             var m: [(String, Double)] = [("accuracy", c.accuracy), ("macro F1", c.macro.f1)]
             if let l = c.logLoss { m.append(("log-loss", l)) }
-            return Score(metrics: m, lowerIsBetter: false)
+            return Score(metrics: m, lowerIsBetter: false, unseen: design.y.count - known.count)
         case .clustering:
             guard case .kmeans(let fit) = estimator else { return Score(metrics: [], lowerIsBetter: true) }
             let labels = fit.assign(design.x)

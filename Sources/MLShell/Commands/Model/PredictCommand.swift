@@ -78,6 +78,9 @@ struct PredictCommand: ShellCommand {
             switch v {
             case .number(let d) where input?.type == .int64 && d == d.rounded(): columns.append(Column(name: name.text, storage: .int([Int64(d)])))
             case .number(let d): columns.append(Column(name: name.text, storage: .float([d])))
+            case .string(let s) where input.map({ $0.type.isNumeric }) ?? false:
+                throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number: \(m.name) learned it from \(input!.type.rawValue) values, not text like \"\(s)\"",
+                                 file: call.file, range: e.range, hint: "write it without quotes, e.g. \(name.text)=17.5, or leave it out to make it missing")
             case .string(let s): columns.append(Column(name: name.text, storage: .string(codes: [0], dictionary: [s])))
             case .bool(let b): columns.append(Column(name: name.text, storage: .bool([b])))
             case .missing: columns.append(Column(name: name.text, storage: .float([.nan]), validity: Bitmap(count: 1, allValid: false)))

@@ -1,0 +1,59 @@
+import MLDiagnostics
+import MLFrame
+import MLLanguage
+import MLLearn
+import MLRender
+
+/// `compare M1 M2 … on DS`
+struct CompareCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "compare", stage: .model,
+        abstract: "Measure several models on one dataset, side by side, and mark the best",
+        parameters: [
+            Parameter("MODEL", .name, "the models", variadic: true),
+            Parameter("DS", .dataset, "the dataset to measure on", keyword: "on"),
+        ],
+        examples: [
+            Example("load \"tutorials/data/mtcars.csv\""),
+            Example("fit linear mpg ~ wt + hp on mtcars as small"),
+            Example("fit ridge mpg ~ . - model on mtcars alpha=5 as wide"),
+            Example("compare small wide on mtcars"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let d = try call.dataset(session, parameter: "DS")
+        var models: [TrainedModel] = []
+        for e in call.exprs("MODEL") {
+            guard let n = e.asName, let m = session.model(named: n.text) else {
+                let word = e.asName?.text ?? ExprPrinter.print(e)
+                throw Diagnostic(.unknownName, .error, "no model named '\(word)'", file: call.file, range: e.range,
+                                 hint: Suggest.didYouMean(word, in: session.modelNames) ?? "the models: " + session.modelNames.joined(separator: ", "))
+            }
+            models.append(m)
+        }
+        guard Set(models.map(\.task)).count == 1 else {
+            throw call.error("these models do different things (" + models.map { "\($0.name): \($0.task.rawValue)" }.joined(separator: ", ") + ")",
+                             hint: "compare models of one kind")
+        }
+        let scores = try models.map { try $0.score(on: d, session: session, call: call) }
+        let names = scores[0].metrics.map(\.0)
+        let lower = scores[0].lowerIsBetter
+        // A model scored on fewer rows (classes it never saw) is not a fair winner.
+        let fair = scores.indices.filter { scores[$0].unseen == 0 }
+        let best = (fair.isEmpty ? Array(scores.indices) : fair).min { lower ? scores[$0].primary < scores[$1].primary : scores[$0].primary > scores[$1].primary }!
+        let star = session.terminal.utf8 || session.recording ? "★" : "*"
+        var columns: [TextTable.Column] = [
+            .init(header: "model", alignment: .left, cells: models.enumerated().map { $0.offset == best ? "\($0.element.name) \(star)" : $0.element.name }),
+            .init(header: "algorithm", alignment: .left, cells: models.map(\.algorithm)),
+        ]
+        for (j, n) in names.enumerated() {
+            columns.append(.init(header: n, alignment: .right, cells: scores.map { NumberFormat.compact($0.metrics[j].1, significant: 4) }))
+        }
+        var table = TextTable(columns: columns)
+        table.footer = "on \(d.name); \(star) best by \(names[0]) (\(lower ? "lower" : "higher") is better)"
+        session.printTable(table)
+        for (m, s) in zip(models, scores) where s.unseen > 0 {
+            session.print("note: \(plural(s.unseen, "row")) of \(d.name) have a \(m.target ?? "class") \(m.name) never saw; its scores leave them out")
+        }
+    }
+}
