@@ -21,7 +21,7 @@ public enum LinearAlgebra {
 
     /// Least squares for a tall A (m ≥ n) by Householder QR, then SVD of the small R (the route dgelsd
     /// takes when m ≫ n, done by hand so that R stays): the minimum-norm solution, the rank (singular
-    /// values under ε·max(m, n)·σmax count as zero, as numpy), the residual sum of squares from Qᵀb,
+    /// values under ε·max(m, n)·σmax count as zero, as numpy), the residual sum of squares from Qᵀb (at full rank),
     /// and when A has full rank the diagonal of (AᵀA)⁻¹ = R⁻¹R⁻ᵀ for standard errors. A is consumed.
     public static func leastSquaresQR(_ a: inout [Double], rows m: Int, cols n: Int, _ b: [Double])
         throws -> (solution: [Double], rank: Int, rss: Double, inverseGramDiagonal: [Double]?) {
@@ -50,6 +50,63 @@ public enum LinearAlgebra {
             diagonal = (0..<n).map { i in (i..<n).reduce(0) { $0 + r[$1 * n + i] * r[$1 * n + i] } }
         }
         return (c, Int(rank), rss, diagonal)
+    }
+
+    /// Least squares for a tall A by the normal equations, made exact: the eigen-decomposition of AᵀA
+    /// gives a pseudo-inverse, and two steps of iterative refinement on the true residual b − Ax bring
+    /// the answer to the accuracy of QR. One pass of BLAS-3 over A instead of Householder's column by
+    /// column: 800,000 × 67 in a fraction of QR's time. Columns that are exact combinations of others
+    /// (eigenvalue under 1e-13 of the largest: a dummy-variable trap) drop out and the answer is the
+    /// minimum-norm one, as QR's. Returns nil when the spectrum is not clean (condition number over 10⁴,
+    /// where squaring it costs digits): the caller then uses QR.
+    public static func leastSquaresNormal(_ a: [Double], rows m: Int, cols n: Int, _ b: [Double])
+        -> (solution: [Double], rank: Int, rss: Double, inverseGramDiagonal: [Double]?)? {
+        var g = [Double](repeating: 0, count: n * n)
+        var c = [Double](repeating: 0, count: n)
+        a.withUnsafeBufferPointer { ap in
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(n), Int32(m), 1, ap.baseAddress, Int32(m), 0, &g, Int32(n))
+            cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(n), 1, ap.baseAddress, Int32(m), b, 1, 0, &c, 1)
+        }
+        var lambda = [Double](repeating: 0, count: n)
+        guard LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(n), &g, Int32(n), &lambda) == 0,
+              let largest = lambda.last, largest > 0 else { return nil }
+        var inverse = [Double](repeating: 0, count: n)  // 1/λ on the kept directions, 0 on the dependent ones
+        for (i, l) in lambda.enumerated() {
+            let ratio = l / largest
+            if ratio < 1e-13 { continue }
+            if ratio < 1e-8 { return nil }
+            inverse[i] = 1 / l
+        }
+        let rank = inverse.filter { $0 != 0 }.count
+        // x = V Λ⁺ Vᵀ v (V: the eigenvectors, in g's columns).
+        func pseudoSolve(_ v: [Double]) -> [Double] {
+            var t = [Double](repeating: 0, count: n), x = [Double](repeating: 0, count: n)
+            cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(n), 1, g, Int32(n), v, 1, 0, &t, 1)
+            for i in 0..<n { t[i] *= inverse[i] }
+            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(n), 1, g, Int32(n), t, 1, 0, &x, 1)
+            return x
+        }
+        var x = pseudoSolve(c)
+        var residual = b
+        for step in 0...2 {
+            residual = b
+            a.withUnsafeBufferPointer { ap in
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(n), -1, ap.baseAddress, Int32(m), x, 1, 1, &residual, 1)
+            }
+            if step == 2 { break }
+            var correction = [Double](repeating: 0, count: n)
+            a.withUnsafeBufferPointer { ap in
+                cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(n), 1, ap.baseAddress, Int32(m), residual, 1, 0, &correction, 1)
+            }
+            let delta = pseudoSolve(correction)
+            for i in 0..<n { x[i] += delta[i] }
+        }
+        let rss = residual.reduce(0) { $0 + $1 * $1 }
+        var diagonal: [Double]? = nil
+        if rank == n {
+            diagonal = (0..<n).map { i in (0..<n).reduce(0) { $0 + g[$1 * n + i] * g[$1 * n + i] * inverse[$1] } }
+        }
+        return (x, rank, rss, diagonal)
     }
 
     /// Solves S x = b for a symmetric positive definite S (Cholesky, dposv); nil when S is not.

@@ -25,7 +25,9 @@ public enum LinearModels {
         var a = x.withIntercept().data
         let m = x.rows, p = x.cols + 1
         let beta: [Double], rank: Int, rss: Double, inverseDiagonal: [Double]?
-        if m >= p {
+        if m >= 10_000 && m >= 20 * p, let normal = LinearAlgebra.leastSquaresNormal(a, rows: m, cols: p, y) {
+            (beta, rank, rss, inverseDiagonal) = normal
+        } else if m >= p {
             (beta, rank, rss, inverseDiagonal) = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: p, y)
         } else {
             (beta, rank) = try LinearAlgebra.leastSquares(Matrix(rows: m, cols: p, data: a), y)

@@ -72,6 +72,8 @@ import Testing
         let c = try load(name)
         let (x, y) = try design(c)
         let fit = try LinearModels.ols(x, y)
+        // diamonds (53,940 rows) takes the normal-equations path, mtcars (32 rows) QR: both are pinned here.
+        if x.rows >= 10_000 { #expect(LinearAlgebra.leastSquaresNormal(x.withIntercept().data, rows: x.rows, cols: x.cols + 1, y) != nil) }
         #expect(close(fit.intercept, c.intercept!, 1e-8), "intercept \(fit.intercept) vs \(c.intercept!)")
         for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
         for (a, b) in zip(try #require(fit.standardErrors), c.std_errors!) { #expect(close(a, b, 1e-6), "se \(a) vs \(b)") }
@@ -198,6 +200,32 @@ import Testing
         var labels = (0..<30).map { $0 % 3 }
         labels[29] = 5
         #expect(abs(Metrics.silhouette(rows, labels) - 0.23341773540169) < 1e-12)
+    }
+
+    /// Tall designs go through the normal equations with refinement; they must agree with QR, also
+    /// on a dummy-variable trap (both give the minimum-norm answer), and give the same standard errors.
+    @Test func normalEquationsAgreeWithQR() throws {
+        var rng = SeededRandom(seed: 11)
+        let m = 20_000
+        func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) - 0.5 }
+        var columns: [[Double]] = (0..<3).map { _ in (0..<m).map { _ in u() * 4 } }
+        let level = (0..<m).map { _ in Int(rng.next() % 4) }
+        columns += (0..<4).map { k in level.map { $0 == k ? 1 : 0 } }
+        let y = (0..<m).map { r in 1.5 + 2 * columns[0][r] - columns[1][r] + 0.5 * Double(level[r]) + u() }
+        for (cols, trap) in [(Array(columns[0..<6]), false), (columns, true)] {
+            let x = Matrix(columns: cols)
+            var a = x.withIntercept().data
+            let normal = try #require(LinearAlgebra.leastSquaresNormal(a, rows: m, cols: cols.count + 1, y))
+            let qr = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: cols.count + 1, y)
+            #expect(normal.rank == qr.rank && normal.rank == (trap ? cols.count : cols.count + 1))
+            for (p, q) in zip(normal.solution, qr.solution) { #expect(abs(p - q) <= 1e-10 * max(1, abs(q)), "\(p) vs \(q)") }
+            if !trap { #expect(abs(normal.rss - qr.rss) <= 1e-9 * qr.rss) }  // QR's rss holds at full rank only
+            if let d1 = normal.inverseGramDiagonal, let d2 = qr.inverseGramDiagonal {
+                for (p, q) in zip(d1, d2) { #expect(abs(p - q) <= 1e-8 * q) }
+            } else {
+                #expect(trap && normal.inverseGramDiagonal == nil && qr.inverseGramDiagonal == nil)
+            }
+        }
     }
 
     /// The dummy-variable trap (intercept + every dummy): rank 2 and numpy's minimum-norm answer.
