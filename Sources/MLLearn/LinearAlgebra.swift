@@ -59,13 +59,46 @@ public enum LinearAlgebra {
     /// (eigenvalue under 1e-13 of the largest: a dummy-variable trap) drop out and the answer is the
     /// minimum-norm one, as QR's. Returns nil when the spectrum is not clean (condition number over 10⁴,
     /// where squaring it costs digits): the caller then uses QR.
-    public static func leastSquaresNormal(_ a: [Double], rows m: Int, cols n: Int, _ b: [Double])
+    public static func leastSquaresNormal(_ a: [Double], rows m: Int, cols k: Int, _ b: [Double], intercept: Bool = false)
         -> (solution: [Double], rank: Int, rss: Double, inverseGramDiagonal: [Double]?)? {
+        // With intercept, A = [1 X] is never built (a second copy of a large X): its Gram matrix is
+        // [[m, 1ᵀX], [Xᵀ1, XᵀX]] and A·x = x₀ + X·x₁….
+        let o = intercept ? 1 : 0
+        let n = k + o
         var g = [Double](repeating: 0, count: n * n)
         var c = [Double](repeating: 0, count: n)
+        var xtx = [Double](repeating: 0, count: k * k), xty = [Double](repeating: 0, count: k)
         a.withUnsafeBufferPointer { ap in
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(n), Int32(m), 1, ap.baseAddress, Int32(m), 0, &g, Int32(n))
-            cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(n), 1, ap.baseAddress, Int32(m), b, 1, 0, &c, 1)
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(k), Int32(m), 1, ap.baseAddress, Int32(m), 0, &xtx, Int32(k))
+            cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), b, 1, 0, &xty, 1)
+        }
+        for j in 0..<k {
+            for i in 0...j { g[(j + o) * n + i + o] = xtx[j * k + i] }
+            c[j + o] = xty[j]
+        }
+        if intercept {
+            let ones = [Double](repeating: 1, count: m)
+            var sums = [Double](repeating: 0, count: k)
+            a.withUnsafeBufferPointer { ap in
+                cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), ones, 1, 0, &sums, 1)
+            }
+            g[0] = Double(m)
+            for j in 0..<k { g[(j + 1) * n] = sums[j] }
+            c[0] = b.reduce(0, +)
+        }
+        func times(_ x: [Double]) -> [Double] {  // A·x
+            var out = [Double](repeating: intercept ? x[0] : 0, count: m)
+            a.withUnsafeBufferPointer { ap in
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), Array(x[o...]), 1, 1, &out, 1)
+            }
+            return out
+        }
+        func transposeTimes(_ r: [Double]) -> [Double] {  // Aᵀ·r
+            var out = [Double](repeating: 0, count: k)
+            a.withUnsafeBufferPointer { ap in
+                cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), r, 1, 0, &out, 1)
+            }
+            return intercept ? [r.reduce(0, +)] + out : out
         }
         var lambda = [Double](repeating: 0, count: n)
         guard LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(n), &g, Int32(n), &lambda) == 0,
@@ -89,16 +122,10 @@ public enum LinearAlgebra {
         var x = pseudoSolve(c)
         var residual = b
         for step in 0...2 {
-            residual = b
-            a.withUnsafeBufferPointer { ap in
-                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(n), -1, ap.baseAddress, Int32(m), x, 1, 1, &residual, 1)
-            }
+            let fitted = times(x)
+            for r in 0..<m { residual[r] = b[r] - fitted[r] }
             if step == 2 { break }
-            var correction = [Double](repeating: 0, count: n)
-            a.withUnsafeBufferPointer { ap in
-                cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(n), 1, ap.baseAddress, Int32(m), residual, 1, 0, &correction, 1)
-            }
-            let delta = pseudoSolve(correction)
+            let delta = pseudoSolve(transposeTimes(residual))
             for i in 0..<n { x[i] += delta[i] }
         }
         let rss = residual.reduce(0) { $0 + $1 * $1 }

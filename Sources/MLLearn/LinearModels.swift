@@ -22,10 +22,11 @@ public enum LinearModels {
     /// Ordinary least squares with an intercept, by QR (rank-deficient designs get the minimum-norm
     /// answer and the rank says so). Standard errors from σ²(XᵀX)⁻¹, as statsmodels, when X has full rank.
     public static func ols(_ x: Matrix, _ y: [Double]) throws -> LinearFit {
-        var a = x.withIntercept().data
         let m = x.rows, p = x.cols + 1
         let beta: [Double], rank: Int, rss: Double, inverseDiagonal: [Double]?
-        if m >= 10_000 && m >= 20 * p, let normal = LinearAlgebra.leastSquaresNormal(a, rows: m, cols: p, y) {
+        let normal = m >= 10_000 && m >= 20 * p ? LinearAlgebra.leastSquaresNormal(x.data, rows: m, cols: x.cols, y, intercept: true) : nil
+        var a = normal == nil ? x.withIntercept().data : []
+        if let normal {
             (beta, rank, rss, inverseDiagonal) = normal
         } else if m >= p {
             (beta, rank, rss, inverseDiagonal) = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: p, y)

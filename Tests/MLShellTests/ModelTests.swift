@@ -73,7 +73,7 @@ import Testing
         let (x, y) = try design(c)
         let fit = try LinearModels.ols(x, y)
         // diamonds (53,940 rows) takes the normal-equations path, mtcars (32 rows) QR: both are pinned here.
-        if x.rows >= 10_000 { #expect(LinearAlgebra.leastSquaresNormal(x.withIntercept().data, rows: x.rows, cols: x.cols + 1, y) != nil) }
+        if x.rows >= 10_000 { #expect(LinearAlgebra.leastSquaresNormal(x.data, rows: x.rows, cols: x.cols, y, intercept: true) != nil) }
         #expect(close(fit.intercept, c.intercept!, 1e-8), "intercept \(fit.intercept) vs \(c.intercept!)")
         for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
         for (a, b) in zip(try #require(fit.standardErrors), c.std_errors!) { #expect(close(a, b, 1e-6), "se \(a) vs \(b)") }
@@ -215,7 +215,8 @@ import Testing
         for (cols, trap) in [(Array(columns[0..<6]), false), (columns, true)] {
             let x = Matrix(columns: cols)
             var a = x.withIntercept().data
-            let normal = try #require(LinearAlgebra.leastSquaresNormal(a, rows: m, cols: cols.count + 1, y))
+            let normal = try #require(LinearAlgebra.leastSquaresNormal(x.data, rows: m, cols: cols.count, y, intercept: true))
+            #expect(LinearAlgebra.leastSquaresNormal(a, rows: m, cols: cols.count + 1, y)?.solution.elementsEqual(normal.solution) { abs($0 - $1) <= 1e-10 * max(1, abs($1)) } ?? false)
             let qr = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: cols.count + 1, y)
             #expect(normal.rank == qr.rank && normal.rank == (trap ? cols.count : cols.count + 1))
             for (p, q) in zip(normal.solution, qr.solution) { #expect(abs(p - q) <= 1e-10 * max(1, abs(q)), "\(p) vs \(q)") }
