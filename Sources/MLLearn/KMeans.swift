@@ -38,27 +38,42 @@ public enum KMeans {
         // Row-major copy: one point's coordinates next to each other, for the distance loops.
         var points = [Double](repeating: 0, count: n * d)
         for j in 0..<d { for r in 0..<n { points[r * d + j] = x.data[j * n + r] } }
-        var best: KMeansFit? = nil
-        for _ in 0..<max(1, nInit) {
-            var centers = plusPlus(points, n, d, k, &rng)
-            var labels = [Int](repeating: -1, count: n)
-            var inertia = Double.infinity
+        // Each start runs until its centers move less than scikit-learn's tolerance (1e-4 of the mean
+        // feature variance); the best start then runs on to Lloyd's fixed point, which can only lower
+        // its inertia. Cheap starts, a converged answer.
+        var means = [Double](repeating: 0, count: d), variances = [Double](repeating: 0, count: d)
+        for r in 0..<n { for j in 0..<d { means[j] += points[r * d + j] } }
+        for j in 0..<d { means[j] /= Double(n) }
+        for r in 0..<n { for j in 0..<d { let t = points[r * d + j] - means[j]; variances[j] += t * t } }
+        let tolerance = 1e-4 * variances.reduce(0, +) / Double(n * d)
+        func run(_ start: [Double], _ labels: inout [Int], until converged: Bool) -> (centers: [Double], iterations: Int) {
+            var centers = start
             var iterations = 0
             for iteration in 1...max(1, maxIterations) {
                 iterations = iteration
                 let step = lloydStep(points, n, d, centers, k, &labels)
-                inertia = step.inertia
-                let still = step.centers == centers  // a near tie read either way cannot keep it going
+                var shift = 0.0
+                for i in 0..<(k * d) { let t = step.centers[i] - centers[i]; shift += t * t }
                 centers = step.centers
-                if step.changed == 0 || still || interrupted() { break }
+                if step.changed == 0 || shift == 0 || (!converged && shift <= tolerance) || interrupted() { break }
             }
-            // The inertia of the final centers (the step's figure belongs to the centers before the move).
-            inertia = lloydStep(points, n, d, centers, k, &labels).inertia
-            let fit = KMeansFit(centers: (0..<k).map { Array(centers[($0 * d)..<(($0 + 1) * d)]) }, inertia: inertia, iterations: iterations)
-            if best == nil || fit.inertia < best!.inertia { best = fit }
+            return (centers, iterations)
+        }
+        var best: (centers: [Double], labels: [Int], inertia: Double, iterations: Int)? = nil
+        for _ in 0..<max(1, nInit) {
+            var labels = [Int](repeating: -1, count: n)
+            let (centers, iterations) = run(plusPlus(points, n, d, k, &rng), &labels, until: false)
+            // The inertia of these centers (a step's figure belongs to the centers before its move).
+            let inertia = lloydStep(points, n, d, centers, k, &labels).inertia
+            if best == nil || inertia < best!.inertia { best = (centers, labels, inertia, iterations) }
             if interrupted() { break }
         }
-        return best!
+        var labels = best!.labels
+        let polished = interrupted() ? (best!.centers, 0) : run(best!.centers, &labels, until: true)
+        let inertia = lloydStep(points, n, d, polished.0, k, &labels).inertia
+        let centers = inertia <= best!.inertia ? polished.0 : best!.centers
+        return KMeansFit(centers: (0..<k).map { Array(centers[($0 * d)..<(($0 + 1) * d)]) }, inertia: min(inertia, best!.inertia),
+                         iterations: best!.iterations + polished.1)
     }
 
     /// Assigns every point to its nearest center (both cores), then moves each center to its points'
