@@ -127,16 +127,21 @@ def fail_reason(r, what):
     return f"{what} exit {r.rc}: {msg[:160]}"
 
 
-def run_peer(tool, data, timeout):
-    r = run_measured([sys.executable, "-c", PEER_CODE[tool], str(data)], peer_env(), timeout)
+def run_python(code, args, name, timeout):
+    """Runs a peer's Python code in a fresh process; its last output line is a JSON result."""
+    r = run_measured([sys.executable, "-c", code] + [str(a) for a in args], peer_env(), timeout)
     if r.rc != 0:
-        return None, fail_reason(r, tool)
+        return None, fail_reason(r, name)
     try:
         res = json.loads(last_line(r.out))
     except ValueError:
-        return None, f"{tool}: unreadable result line {last_line(r.out)[:80]!r}"
+        return None, f"{name}: unreadable result line {last_line(r.out)[:80]!r}"
     res.update(wall=r.wall, rss=r.maxrss_mb)
     return res, None
+
+
+def run_peer(tool, data, timeout):
+    return run_python(PEER_CODE[tool], [data], tool, timeout)
 
 
 def parse_mlsh(out):

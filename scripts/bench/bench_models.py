@@ -62,7 +62,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_data import (ANSI_RE, ROOT, TIME_RE, UNIT, fail_reason, last_line, med, mlsh_version,  # noqa: E402
-                        peer_env, rel, run_measured, secs, table)
+                        peer_env, rel, run_measured, run_python, secs, table)
 
 DATA = HERE / "data"
 BENCHES = ["ols", "logistic", "kmeans", "e2e"]
@@ -247,16 +247,7 @@ def peer_args(bench, data):
 
 
 def run_peer(bench, data, timeout):
-    name = PEER_NAME[bench]
-    r = run_measured([sys.executable, "-c", PEER_CODE[bench]] + peer_args(bench, data), peer_env(), timeout)
-    if r.rc != 0:
-        return None, fail_reason(r, name)
-    try:
-        res = json.loads(last_line(r.out))
-    except ValueError:
-        return None, f"{name}: unreadable result line {last_line(r.out)[:80]!r}"
-    res.update(wall=r.wall, rss=r.maxrss_mb)
-    return res, None
+    return run_python(PEER_CODE[bench], peer_args(bench, data), PEER_NAME[bench], timeout)
 
 
 # ----------------------------------------------------------------------------------------------
