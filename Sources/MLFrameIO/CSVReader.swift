@@ -8,7 +8,7 @@ import Glibc
 /// Reads CSV and TSV files (plain or gzip) in phases: dialect → header → types → parse.
 /// The parse streams the file in blocks and splits each block at safe newlines across cores.
 public enum CSVReader {
-    static let blockSize = 8 << 20
+    static let blockSize = 2 << 20
 
     public static func read(path: String, options: CSVOptions) throws(Diagnostic) -> (Frame, LoadReport) {
         var types: [ColumnType]? = nil
