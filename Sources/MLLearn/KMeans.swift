@@ -32,7 +32,7 @@ public enum KMeans {
     static let blocks = 8
 
     public static func fit(_ x: Matrix, k: Int, nInit: Int, seed: UInt64, maxIterations: Int = 300,
-                           interrupted: () -> Bool = { false }) -> KMeansFit {
+                           interrupted: () -> Bool = { false }, onIteration: (Int, Double) -> Void = { _, _ in }) -> KMeansFit {
         var rng = SeededRandom(seed: seed)
         let n = x.rows, d = x.cols
         // Row-major copy: one point's coordinates next to each other, for the distance loops.
@@ -46,12 +46,15 @@ public enum KMeans {
         for j in 0..<d { means[j] /= Double(n) }
         for r in 0..<n { for j in 0..<d { let t = points[r * d + j] - means[j]; variances[j] += t * t } }
         let tolerance = 1e-4 * variances.reduce(0, +) / Double(n * d)
+        var total = 0  // Lloyd steps over every start, for the progress line
         func run(_ start: [Double], _ labels: inout [Int], until converged: Bool) -> (centers: [Double], iterations: Int) {
             var centers = start
             var iterations = 0
             for iteration in 1...max(1, maxIterations) {
                 iterations = iteration
                 let step = lloydStep(points, n, d, centers, k, &labels)
+                total += 1
+                onIteration(total, step.inertia)
                 var shift = 0.0
                 for i in 0..<(k * d) { let t = step.centers[i] - centers[i]; shift += t * t }
                 centers = step.centers

@@ -62,7 +62,8 @@ public enum LinearModels {
     /// (1/2n)‖y − Xw − b‖² + α·ρ‖w‖₁ + α(1−ρ)/2·‖w‖² (ρ = 1 is the lasso).
     public static func elasticNet(_ x: Matrix, _ y: [Double], alpha: Double, l1Ratio: Double,
                                   maxIterations: Int = 100_000, tolerance: Double = 1e-12,
-                                  interrupted: () -> Bool = { false }) throws -> LinearFit {
+                                  interrupted: () -> Bool = { false },
+                                  onIteration: (Int, Double) -> Void = { _, _ in }) throws -> LinearFit {
         let (xc, means, ymean) = center(x, y)
         let n = Double(x.rows), p = x.cols
         var w = [Double](repeating: 0, count: p)
@@ -89,6 +90,9 @@ public enum LinearModels {
                 maxW = max(maxW, abs(new))
             }
             if maxW == 0 || maxChange / max(maxW, 1e-300) < tolerance { break }
+            let objective = r.reduce(0) { $0 + $1 * $1 } / (2 * n)
+                + alpha * l1Ratio * w.reduce(0) { $0 + abs($1) } + alpha * (1 - l1Ratio) / 2 * w.reduce(0) { $0 + $1 * $1 }
+            onIteration(iteration, objective)
             if interrupted() { break }
         }
         let b = ymean - zip(w, means).reduce(0) { $0 + $1.0 * $1.1 }

@@ -217,4 +217,22 @@ final class PseudoTerminal {
         t.send("\u{04}")
         #expect(t.exitStatus() == 0)
     }
+    /// A long fit on a terminal shows a live line (iteration and inertia), and Ctrl-C stops it at the
+    /// next iteration, keeps the model and says so; the prompt comes back.
+    @Test func progressLineAndCtrlCDuringAFit() throws {
+        let t = try PseudoTerminal(environment: environment)
+        #expect(t.waitFor("mlsh> "))
+        var m = t.mark
+        t.send("load \"\(packageRoot)/tutorials/data/diamonds.csv\"\r")
+        #expect(t.waitFor("loaded diamonds", after: m), "\(t.screen)")
+        m = t.mark
+        t.send("fit kmeans ~ carat + depth + table + x + y + z on diamonds k=60 n_init=500 as km\r")
+        #expect(t.waitFor("inertia ", after: m, timeout: 20), "no progress line: \(t.screen)")
+        #expect(t.waitFor("(Ctrl-C stops here, keeping the model)", after: m), "\(t.screen)")
+        t.send("\u{03}")
+        #expect(t.waitFor("stopped early by Ctrl-C", after: m, timeout: 20), "\(t.screen)")
+        #expect(t.waitFor("mlsh [diamonds", after: m))
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+    }
 }

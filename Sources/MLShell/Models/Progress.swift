@@ -1,3 +1,4 @@
+import MLRender
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,20 +8,22 @@ import Glibc
 final class Progress {
     let session: Session
     let label: String
+    let valueLabel: String
     let live: Bool
     private var last = ContinuousClock.now
     private var shown = false
 
-    init(session: Session, label: String) {
+    init(session: Session, label: String, valueLabel: String = "loss") {
         self.session = session
         self.label = label
+        self.valueLabel = valueLabel
         self.live = session.terminal.stderrIsTTY && !session.recording
     }
 
     func report(_ step: Int, _ loss: Double) {
         guard live, ContinuousClock.now - last > .milliseconds(100) else { return }
         last = ContinuousClock.now
-        session.output.writeError("\r\u{1B}[2K  \(label) \(step)  loss \(Value.formatNumber((loss * 1e6).rounded() / 1e6))  (Ctrl-C stops here, keeping the model)")
+        session.output.writeError("\r\u{1B}[2K  \(label) \(step)  \(valueLabel) \(NumberFormat.compact(loss, significant: 7))  (Ctrl-C stops here, keeping the model)")
         shown = true
     }
 

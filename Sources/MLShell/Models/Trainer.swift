@@ -72,8 +72,11 @@ struct Trainer {
             let alpha = p("alpha", 1), ratio = algorithm == "lasso" ? 1 : p("l1_ratio", 0.5)
             guard alpha >= 0, (0...1).contains(ratio) else { throw fail("alpha= must be ≥ 0 and l1_ratio= between 0 and 1") }
             shown = [("alpha", Value.formatNumber(alpha))] + (algorithm == "elasticnet" ? [("l1_ratio", Value.formatNumber(ratio))] : [])
+            let progress = Progress(session: session, label: "sweep", valueLabel: "objective")
+            defer { progress.finish() }
             estimator = .linear(try LinearModels.elasticNet(design.x, design.y, alpha: alpha, l1Ratio: ratio,
-                                                            maxIterations: Int(p("max_iter", 100_000)), interrupted: interrupted))
+                                                            maxIterations: Int(p("max_iter", 100_000)), interrupted: interrupted,
+                                                            onIteration: progress.report))
         case "logistic":
             let c = params["C"] ?? 1
             guard c > 0 else { throw fail("C= must be > 0 (C=inf for no penalty)") }
@@ -113,7 +116,10 @@ struct Trainer {
             guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
             shown = [("k", String(k)), ("n_init", String(nInit)), ("seed", String(seed))]
-            estimator = .kmeans(KMeans.fit(design.x, k: k, nInit: nInit, seed: seed, maxIterations: Int(p("max_iter", 300)), interrupted: interrupted))
+            let progress = Progress(session: session, label: "iteration", valueLabel: "inertia")
+            defer { progress.finish() }
+            estimator = .kmeans(KMeans.fit(design.x, k: k, nInit: nInit, seed: seed, maxIterations: Int(p("max_iter", 300)),
+                                           interrupted: interrupted, onIteration: progress.report))
         }
         let elapsed = ContinuousClock.now - start
         let model = TrainedModel(name: name, algorithm: algorithm, parameters: shown, formula: formula.text, target: formula.target,
