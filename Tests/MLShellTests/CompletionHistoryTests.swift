@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func columnAndDatasetNames() {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let (s, _) = recordingSession()
         _ = run("load \"tutorials/data/penguins.csv\"; load \"tutorials/data/iris.csv\"", in: s)
         #expect(complete("where penguins bill_l", session: s) == ["bill_length_mm"])
@@ -43,9 +43,9 @@ import Testing
     @Test func pathsInsideQuotes() throws {
         let dir = NSTemporaryDirectory() + "mlsh-complete-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/data.csv", contents: Data())
-        FileManager.default.createFile(atPath: dir + "/data2.csv", contents: Data())
-        FileManager.default.createFile(atPath: dir + "/.hidden", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/data.csv", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/data2.csv", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/.hidden", contents: Data())
         let line = "run \"\(dir)/"
         let c = Completer(session: recordingSession().0).complete(line: line, cursor: line.utf8.count)
         #expect(c.start == 5)
