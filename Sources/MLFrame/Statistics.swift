@@ -92,7 +92,7 @@ extension Column {
             s.missing = count - values.count
             guard !values.isEmpty else { return .numeric(s) }
             (s.mean, s.std) = Statistics.meanStd(values)
-            values = RadixSort.sorted(values)
+            RadixSort.sort(&values)
             s.min = values[0]
             s.max = values[values.count - 1]
             s.q25 = Statistics.quantile(sorted: values, 0.25)

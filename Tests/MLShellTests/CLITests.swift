@@ -116,6 +116,21 @@ import Testing
         #expect(none.status == 66)
     }
 
+    /// The README's tour, typed line by line into the binary (its SVG goes to a temporary file):
+    /// every command in it must run without an error or a warning.
+    @Test func readmeTourRuns() throws {
+        let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
+        let svg = NSTemporaryDirectory() + "mlsh-tour-\(UUID().uuidString).svg"
+        let commands = readme.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("mlsh"), let prompt = line.range(of: "> ") else { return nil }
+            return String(line[prompt.upperBound...]).replacingOccurrences(of: "\"mass.svg\"", with: "\"\(svg)\"")
+        }
+        #expect(commands.count >= 12 && commands.contains { $0.hasPrefix("fit ") })
+        let r = try runMlsh([], stdin: commands.filter { !$0.hasPrefix("prnt") }.joined(separator: "\n") + "\n")
+        #expect(r.status == 0 && !r.stderr.contains("error") && !(r.stdout + r.stderr).contains("warning"), "\(r.stdout)\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: svg))
+    }
+
     @Test func tutorialsPassThroughTheBinary() throws {
         let files = transcriptFiles().map { String($0.dropFirst(packageRoot.count + 1)) }
         let r = try runMlsh(["check"] + files)

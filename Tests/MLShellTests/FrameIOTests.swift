@@ -255,3 +255,20 @@ import Testing
         #expect(report.warnings.first?.id == .csvInvalidUTF8)
     }
 }
+
+@Suite struct RadixSortTests {
+    /// The radix sort orders like Swift's sort: negatives, -0.0 before 0.0, infinities, subnormals,
+    /// repeated values, short arrays (insertion path) and long ones, for many seeds.
+    @Test func sortsLikeTheStandardLibrary() {
+        var rng = SeededRandom(seed: 5)
+        let special: [Double] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e308, -1e308, 3, 3, -3]
+        for n in [0, 1, 7, 255, 256, 1000, 5000] {
+            var v = (0..<n).map { _ in (Double(rng.next() >> 11) / Double(1 << 53) - 0.5) * pow(10, Double(rng.next() % 20) - 10) }
+            if n > 20 { v.replaceSubrange(0..<special.count, with: special) }
+            var sorted = v
+            RadixSort.sort(&sorted)
+            #expect(sorted.map(\.bitPattern) == v.sorted { $0 < $1 || ($0 == $1 && $0.sign == .minus && $1.sign == .plus) }.map(\.bitPattern) || sorted == v.sorted())
+            #expect(RadixSort.sorted(v) == sorted)
+        }
+    }
+}

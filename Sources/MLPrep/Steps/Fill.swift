@@ -62,7 +62,7 @@ enum Fill {
         switch how {
         case .mean: return .number(v.reduce(0, +) / Double(v.count))
         case .median:
-            v = RadixSort.sorted(v)
+            RadixSort.sort(&v)
             return .number(Statistics.quantile(sorted: v, 0.5))
         case .min: return .number(v.min()!)
         case .max: return .number(v.max()!)

@@ -11,7 +11,7 @@ enum Outliers {
         }
         switch method {
         case .iqr:
-            v = RadixSort.sorted(v)
+            RadixSort.sort(&v)
             let q1 = Statistics.quantile(sorted: v, 0.25), q3 = Statistics.quantile(sorted: v, 0.75)
             return (q1 - k * (q3 - q1), q3 + k * (q3 - q1))
         case .zscore:

@@ -23,7 +23,7 @@ enum Scaling {
                 center = v.min()!
                 scale = v.max()! - center
             case .robust:
-                v = RadixSort.sorted(v)
+                RadixSort.sort(&v)
                 center = Statistics.quantile(sorted: v, 0.5)
                 scale = Statistics.quantile(sorted: v, 0.75) - Statistics.quantile(sorted: v, 0.25)
             }
