@@ -61,9 +61,11 @@ public final class Dataset {
     /// The frame as loaded, before any step.
     public var loaded: Frame { versions[0].frame }
 
-    /// A frame that no recipe step made (a summary, a sample's result kept as is).
+    /// The same rows with columns that no recipe step made (predict's answers): the recipe and the
+    /// rows' place in the source stay, so `fit` still re-fits on the right rows.
     public func push(_ frame: Frame, step: String) {
-        versions.append(Version(frame: frame, step: step, recipe: recipe, rowIDs: Array(0..<frame.rowCount)))
+        precondition(frame.rowCount == self.frame.rowCount)
+        versions.append(Version(frame: frame, step: step, recipe: recipe, rowIDs: rowIDs))
     }
 
     /// The result of a recipe step on the current frame, as the next version.

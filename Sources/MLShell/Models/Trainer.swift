@@ -36,6 +36,12 @@ struct Trainer {
             throw Diagnostic(.unknownName, .error, "no column '\(t)' to use as the target", file: call.file, range: call.command.range,
                              hint: Suggest.didYouMean(t, in: frame.columnNames) ?? "the columns: " + frame.columnNames.prefix(12).joined(separator: ", "))
         }
+        // A column the dataset shows but its recipe does not make (predict's answers) cannot be
+        // rebuilt on the training rows: say so rather than "no such column".
+        for case .column(let n, let r) in formula.terms where frame.index(of: n) == nil && d.frame.index(of: n) != nil {
+            throw Diagnostic(.unknownName, .error, "'\(n)' is in \(d.name), but no recipe step makes it (predict added it), so fit cannot rebuild it on the training rows",
+                             file: call.file, range: r, hint: "leave it out, or make it with a recipe step (derive, encode, …)")
+        }
         let features = try formula.features(in: frame, file: call.file)
         if let t = formula.target, features.contains(t) {
             throw fail("the target '\(t)' is also a feature: a model shown the answer learns nothing",
