@@ -134,7 +134,12 @@ enum ModelCommandParts {
             return Dictionary(uniqueKeysWithValues: sizes.enumerated().map { ("hidden\($0)", $1) })
         }
         guard case .number(let x) = v, !x.isNaN else {
-            throw Diagnostic(.wrongArgumentType, .error, "\(name)= takes a number, got \(v.kindName) \(v.literal)", file: call.file, range: value.range)
+            // fit … or cv … with a list: the same command as a search tries every value.
+            let text = call.command.sourceText
+            let rest = text.drop { $0 != " " }
+            let tryMany: String? = { if case .list = v { return "to try several values, use search: search" + rest }; return nil }()
+            throw Diagnostic(.wrongArgumentType, .error, "\(name)= takes a number, got \(v.kindName) \(v.literal)", file: call.file, range: value.range,
+                             hint: tryMany)
         }
         if wholeNumbers.contains(name) {
             let least = name == "seed" ? 0.0 : 1.0
