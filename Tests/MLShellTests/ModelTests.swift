@@ -229,6 +229,26 @@ import Testing
         }
     }
 
+    /// The batched neighbour search equals sorting every distance (ties: the earlier training row),
+    /// for query counts that do not divide into the worker blocks.
+    @Test func nearestNeighboursAsBySorting() {
+        var rng = SeededRandom(seed: 9)
+        let n = 150
+        let train = Matrix(columns: (0..<3).map { _ in (0..<n).map { _ in Double(rng.next() % 5) } })  // many ties
+        for m in [1, 5, 69, 130] {
+            let q = Matrix(columns: (0..<3).map { _ in (0..<m).map { _ in Double(rng.next() % 5) } })
+            for k in [1, 4, 150] {
+                let fit = KNNFit(k: k, x: train, y: (0..<n).map(Double.init), classes: nil)
+                let lists = fit.neighbourLists(q)
+                for r in 0..<m {
+                    let d = (0..<n).map { i in (0..<3).reduce(0.0) { $0 + pow(train[i, $1] - q[r, $1], 2) } }
+                    let expected = (0..<n).sorted { d[$0] != d[$1] ? d[$0] < d[$1] : $0 < $1 }.prefix(k)
+                    #expect(lists[r] == Array(expected), "m=\(m) k=\(k) row \(r)")
+                }
+            }
+        }
+    }
+
     /// The dummy-variable trap (intercept + every dummy): rank 2 and numpy's minimum-norm answer.
     @Test func olsRankDeficientIsMinimumNorm() throws {
         let x = Matrix(rows: 5, cols: 2, data: [1, 1, 0, 0, 0, 0, 0, 1, 1, 1])
