@@ -6,15 +6,28 @@ import MLRender
 enum Report {
     static func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
 
-    static func trainingLines(_ m: TrainedModel, _ d: Design) -> [String] {
+    /// Training rows a knn model is scored on at most: each of its predictions reads every training
+    /// row, so scoring them all grows with the square of the rows (200,000 rows: minutes).
+    static let knnScoredRows = 2000
+
+    static func trainingLines(_ m: TrainedModel, _ full: Design) -> [String] {
+        var d = full
+        var sampled = ""
+        if case .knn = m.estimator, d.x.rows > knnScoredRows {
+            var rng = SeededRandom(seed: 0)
+            let rows = rng.sampleIndices(d.x.rows, knnScoredRows)
+            d.x = d.x.rows(rows)
+            d.y = rows.map { full.y[$0] }
+            sampled = " (on \(knnScoredRows) sampled training rows)"
+        }
         let (values, probabilities) = m.predict(d.x)
         switch m.task {
         case .regression:
             let r = Metrics.regression(d.y, values)
-            return ["  training: RMSE \(f(r.rmse)), MAE \(f(r.mae)), R² \(f(r.r2))"]
+            return ["  training\(sampled): RMSE \(f(r.rmse)), MAE \(f(r.mae)), R² \(f(r.r2))"]
         case .classification:
             let c = Metrics.classification(d.y.map { Int($0) }, values.map { Int($0) }, classes: m.classes!, probabilities: probabilities)
-            var line = "  classes: " + m.classes!.joined(separator: ", ") + "\n  training: accuracy \(f(c.accuracy))"
+            var line = "  classes: " + m.classes!.joined(separator: ", ") + "\n  training\(sampled): accuracy \(f(c.accuracy))"
             if let l = c.logLoss { line += ", log-loss \(f(l))" }
             if case .logistic(let fit) = m.estimator { line += " (\(plural(fit.iterations, "iteration")), objective \(f(fit.objective)))" }
             if case .mlp(let fit) = m.estimator, let last = fit.lossCurve.last { line += " (\(plural(fit.lossCurve.count, "epoch")), final loss \(f(last)))" }
