@@ -32,7 +32,7 @@ import Testing
     @Test(arguments: CommandRegistry.standard.commands.flatMap { c in c.spec.examples.map { (c.spec.name, $0.command) } })
     func examplesRun(_ verb: String, _ example: String) throws {
         let dir = packageRoot
-        FileManager.default.changeCurrentDirectoryPath(dir)
+        _ = FileManager.default.changeCurrentDirectoryPath(dir)
         let (s, out) = recordingSession()
         s.interrupt = InterruptFlag()
         // Examples may build on the ones before them in the same spec (bind, then use).

@@ -82,7 +82,7 @@ enum BarPlotTestAccess {
 
     @Test(arguments: cases.map(\.0))
     func snapshot(_ name: String) throws {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let command = Self.cases.first { $0.0 == name }!.1
         let (s, out) = recordingSession()
         _ = run(Self.setup, in: s)
@@ -91,7 +91,7 @@ enum BarPlotTestAccess {
     }
 
     @Test func svgIsWellFormedAndCarriesTheTicks() throws {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let dir = NSTemporaryDirectory() + "mlsh-svg-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let (s, _) = recordingSession()
@@ -117,7 +117,7 @@ enum BarPlotTestAccess {
     }
 
     @Test func badInput() {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let (s, _) = recordingSession()
         _ = run(Self.setup + "where penguins body_mass_g > 100000 as none", in: s)
         #expect(run("plot hist penguins species", in: s).contains("error: 'species' is string, but this plot needs numbers"))
@@ -132,7 +132,7 @@ enum BarPlotTestAccess {
     }
 
     @Test func manyGroupsFoldIntoOther() {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let (s, _) = recordingSession()
         _ = run("load \"tutorials/data/mtcars.csv\"", in: s)
         let out = run("plot scatter mtcars wt mpg by=model width=60 height=6", in: s)

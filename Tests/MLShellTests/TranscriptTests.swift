@@ -80,7 +80,7 @@ import Testing
     /// The tutorials and the transcript tests, checked in-process.
     @Test(arguments: transcriptFiles())
     func transcriptPasses(_ path: String) throws {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let outcome = checker.check(path: String(path.dropFirst(packageRoot.count + 1)), text: text)
         #expect(outcome.passed, "\(outcome.report)")
@@ -125,7 +125,7 @@ func transcriptFiles() -> [String] {
 
     @Test(arguments: docs())
     func examplesInDocsPass(_ name: String) throws {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let text = try String(contentsOfFile: packageRoot + "/docs/" + name, encoding: .utf8)
         let outcome = TranscriptChecker().check(path: "docs/" + name, text: Self.script(of: text))
         #expect(outcome.passed, "\(outcome.report)")

@@ -1,3 +1,4 @@
+import Dispatch
 import MLDiagnostics
 import MLFrame
 
@@ -15,11 +16,22 @@ enum Fill {
             return try ModelFill.run(frame, columns[0])
         default: break
         }
+        // Learned on both cores, one column each (a median sorts the whole column); errors are
+        // reported for the first column in the user's order.
+        let cols = columns.map { frame.column($0)! }
+        final class Learned: @unchecked Sendable {  // each slot written by one worker
+            var results: [Result<FillValue, any Error>?]
+            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        }
+        let learned = Learned(cols.count)
+        DispatchQueue.concurrentPerform(iterations: cols.count) { i in
+            learned.results[i] = Result { try learn(cols[i], how) }
+        }
         var values: [FillValue] = []
         var notes: [String] = []
-        for name in columns {
+        for (name, result) in zip(columns, learned.results) {
             let c = frame.column(name)!
-            let value = try learn(c, how)
+            let value = try result!.get()
             values.append(value)
             let given: Bool
             switch how { case .number, .text: given = true; default: given = false }
