@@ -41,7 +41,15 @@ enum OneHot {
             let cats = categories[k]
             let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
             var hot = [Int](repeating: -1, count: c.count)
+            // A string column holds codes into its dictionary: look each distinct value up once,
+            // not once per row (a million rows made a million Strings).
+            var byCode: [Int?] = [], codes: [UInt32] = []
+            if case .string(let stored, let dictionary) = c.storage { (codes, byCode) = (stored, dictionary.map { index[$0] }) }
             for i in 0..<c.count {
+                if !codes.isEmpty, c.isValid(i), let j = byCode[Int(codes[i])] {
+                    hot[i] = j
+                    continue
+                }
                 guard let t = c.text(i) else { continue }
                 guard let j = index[t] else {
                     if unknown == .error {
@@ -53,7 +61,11 @@ enum OneHot {
                 hot[i] = j
             }
             for (j, cat) in cats.enumerated() where !(dropFirst && j == 0) {
-                result.append(Column(name: "\(c.name)_\(cat)", storage: .int(hot.map { $0 == j ? 1 : 0 })))
+                let values = [Int64](unsafeUninitializedCapacity: hot.count) { out, initialized in
+                    for (i, h) in hot.enumerated() { out[i] = h == j ? 1 : 0 }
+                    initialized = hot.count
+                }
+                result.append(Column(name: "\(c.name)_\(cat)", storage: .int(values)))
             }
         }
         return Frame(columns: result).withRowCount(frame.rowCount)
