@@ -19,7 +19,7 @@ public struct KNNFit: Codable, Sendable, Equatable {
     /// The k nearest training rows of every query row, nearest first. Row-major copies, a bounded
     /// insertion list instead of sorting every distance, and the queries shared over both cores:
     /// the training metrics of a 20,000-row fit are 4·10⁸ distances.
-    func neighbourLists(_ q: Matrix) -> [[Int]] {
+    func neighbourLists(_ q: Matrix, interrupted: @escaping @Sendable () -> Bool = { false }) -> [[Int]] {
         let n = x.rows, d = x.cols, m = q.rows, k = min(self.k, x.rows)
         var train = [Double](repeating: 0, count: n * d), query = [Double](repeating: 0, count: m * d)
         for j in 0..<d {
@@ -40,6 +40,8 @@ public struct KNNFit: Codable, Sendable, Equatable {
             trainRows.withUnsafeBufferPointer { t in
                 queryRows.withUnsafeBufferPointer { qp in
                     for r in min(m, b * size)..<min(m, (b + 1) * size) {
+                        // Ctrl-C: the rows not reached get no neighbours (their predictions are missing).
+                        if interrupted() { found.append([]); continue }
                         let point = qp.baseAddress! + r &* d
                         var count = 0
                         for i in 0..<n {
@@ -63,14 +65,14 @@ public struct KNNFit: Codable, Sendable, Equatable {
         return out.lists
     }
 
-    public func predict(_ q: Matrix) -> [Double] {
-        neighbourLists(q).map { n in n.reduce(0) { $0 + y[$1] } / Double(n.count) }
+    public func predict(_ q: Matrix, interrupted: @escaping @Sendable () -> Bool = { false }) -> [Double] {
+        neighbourLists(q, interrupted: interrupted).map { n in n.reduce(0) { $0 + y[$1] } / Double(n.count) }
     }
 
     /// The share of each class among the k nearest training rows.
-    public func probabilities(_ q: Matrix) -> [[Double]] {
+    public func probabilities(_ q: Matrix, interrupted: @escaping @Sendable () -> Bool = { false }) -> [[Double]] {
         let c = classes?.count ?? 0
-        return neighbourLists(q).map { n in
+        return neighbourLists(q, interrupted: interrupted).map { n in
             var counts = [Double](repeating: 0, count: c)
             for i in n { counts[Int(y[i])] += 1 }
             return counts.map { $0 / Double(n.count) }

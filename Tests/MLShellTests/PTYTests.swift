@@ -232,6 +232,16 @@ final class PseudoTerminal {
         t.send("\u{03}")
         #expect(t.waitFor("stopped early by Ctrl-C", after: m, timeout: 20), "\(t.screen)")
         #expect(t.waitFor("mlsh [diamonds", after: m))
+        // Ctrl-C also reaches inside a long prediction (knn reads every training row for each row).
+        t.send("fit knn price ~ carat + depth + table + x + y + z on diamonds as near\r")
+        #expect(t.waitFor("fitted near", after: m, timeout: 30), "\(t.screen)")
+        m = t.mark
+        t.send("evaluate near on diamonds\r")
+        #expect(t.waitFor("evaluate near on diamonds", after: m))
+        Thread.sleep(forTimeInterval: 0.5)
+        t.send("\u{03}")
+        #expect(t.waitFor("error: interrupted", after: m, timeout: 20), "\(t.screen)")
+        #expect(t.waitFor("mlsh [diamonds", after: m))
         t.send("\u{04}")
         #expect(t.exitStatus() == 0)
     }

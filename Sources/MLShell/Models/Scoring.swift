@@ -17,7 +17,8 @@ extension TrainedModel {
     func score(on d: Dataset, session: Session, call: CommandCall) throws -> Score {
         let (design, _) = try self.design(for: d, session: session, call: call, needTarget: task != .clustering)
         guard design.x.rows > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
-        let (values, probabilities) = predict(design.x)
+        let (values, probabilities) = predict(design.x, interrupt: session.interrupt)
+        try session.interrupt.check()
         switch task {
         case .regression:
             let r = Metrics.regression(design.y, values)

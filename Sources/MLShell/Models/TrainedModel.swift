@@ -56,7 +56,10 @@ public final class TrainedModel {
 
     /// Predictions for a design matrix: values (regression), class indices (classification) or
     /// cluster numbers; and class probabilities where the model gives them.
-    func predict(_ x: Matrix) -> (values: [Double], probabilities: [[Double]]?) {
+    /// Predictions for the rows of x. `interrupt` reaches inside the one slow prediction (knn reads
+    /// every training row per row); the caller checks it afterwards.
+    func predict(_ x: Matrix, interrupt: InterruptFlag? = nil) -> (values: [Double], probabilities: [[Double]]?) {
+        let stop: @Sendable () -> Bool = { interrupt?.isSet ?? false }
         switch estimator {
         case .linear(let fit): return (fit.predict(x), nil)
         case .logistic(let fit):
@@ -64,10 +67,10 @@ public final class TrainedModel {
             return (p.map { Double(argmax($0)) }, p)
         case .knn(let fit):
             if classes != nil {
-                let p = fit.probabilities(x)
+                let p = fit.probabilities(x, interrupted: stop)
                 return (p.map { Double(argmax($0)) }, p)
             }
-            return (fit.predict(x), nil)
+            return (fit.predict(x, interrupted: stop), nil)
         case .kmeans(let fit): return (fit.assign(x).map(Double.init), nil)
         case .tree(let fit):
             if classes != nil {

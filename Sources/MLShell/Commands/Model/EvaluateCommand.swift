@@ -73,7 +73,8 @@ struct EvaluateCommand: ShellCommand {
             let unseen = design.y.filter { $0 < 0 }.count
             throw call.error("\(plural(unseen, "row")) of \(d.name) have a \(m.target!) the model never saw", hint: "the classes it knows: " + (m.classes ?? []).joined(separator: ", "))
         }
-        let (values, probabilities) = m.predict(design.x)
+        let (values, probabilities) = m.predict(design.x, interrupt: session.interrupt)
+        try session.interrupt.check()
         var header = "\(m.name) on \(d.name): \(plural(design.x.rows, "row"))"
         if design.dropped > 0 { header += " (\(design.dropped) left out: missing values)" }
         session.print(header)

@@ -36,7 +36,8 @@ struct PredictCommand: ShellCommand {
         }
         let d = try call.dataset(session, parameter: "DS")
         let (design, _) = try m.design(for: d, session: session, call: call, needTarget: false)
-        let (values, probabilities) = m.predict(design.x)
+        let (values, probabilities) = m.predict(design.x, interrupt: session.interrupt)
+        try session.interrupt.check()
         var frame = d.frame
         let n = frame.rowCount
         // Rows left out (a missing feature) get a missing prediction.
@@ -116,7 +117,8 @@ struct PredictCommand: ShellCommand {
             throw call.error("no prediction: after the recipe, this row has no value for " + absent.joined(separator: ", "),
                              hint: "give the raw values it comes from, e.g. " + absent.prefix(3).map { "\($0)=…" }.joined(separator: " "), id: .missingArgument)
         }
-        let (values, probabilities) = m.predict(design.x)
+        let (values, probabilities) = m.predict(design.x, interrupt: session.interrupt)
+        try session.interrupt.check()
         if let classes = m.classes, let p = probabilities?.first {
             session.print("\(classes[Int(values[0])])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
         } else if m.task == .clustering {
