@@ -382,13 +382,21 @@ def run_mlsh(binary, bench, data, tmp, timeout):
         tab = csv_table(fit, "term")
         res["coef_table"] = [num(list(x.values())[1]) for x in tab] if tab else None
         res["positive"] = tab and list(tab[0].keys())[1].removeprefix("log-odds of ")
-        res.update(logistic_quality(tmp / "logistic-pred.csv", res["coef_table"]))
+        res.update(in_child(logistic_quality, tmp / "logistic-pred.csv", res["coef_table"]))
     elif bench == "kmeans":
         m = INERTIA_RE.search(text)
         if m:
             res.update(inertia_printed=num(m.group(1)), iterations=int(m.group(2)))
-        res["inertia"] = inertia_from_labels(tmp / "kmeans-pred.csv")
+        res["inertia"] = in_child(inertia_from_labels, tmp / "kmeans-pred.csv")
     return res, None
+
+
+def in_child(func, *args):
+    """Runs func in a forked child: reading a 200k-row prediction file would grow this driver, and a
+    tool started after that reports the driver's size as its own peak RSS (see run_measured)."""
+    import multiprocessing
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(func, args)
 
 
 def write_design(tmp):
