@@ -16,7 +16,8 @@ extension TextTable {
         let columns = frame.columns.map { c in
             TextTable.Column(header: c.name, typeLabel: c.type.rawValue,
                              alignment: c.type.isNumeric ? .right : .left,
-                             cells: indices.map { TextTable.displayText(c, $0) })
+                             cells: indices.map { TextTable.displayText(c, $0) },
+                             exactCells: c.type == .float64 ? indices.map { c.isValid($0) ? c.text($0) : nil } : nil)
         }
         self.init(columns: columns, totalRows: n, gapAfter: gap)
     }

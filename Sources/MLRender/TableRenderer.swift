@@ -203,7 +203,7 @@ public struct TableRenderer: Sendable {
         }
         var out = table.columns.map { field($0.header) }.joined(separator: ",") + "\n"
         for r in 0..<table.shownRows {
-            out += table.columns.map { field($0.cells[r]) }.joined(separator: ",") + "\n"
+            out += table.columns.map { field($0.machineCells[r]) }.joined(separator: ",") + "\n"
         }
         return out
     }
@@ -213,7 +213,7 @@ public struct TableRenderer: Sendable {
         for r in 0..<table.shownRows {
             let fields = table.columns.map { c -> String in
                 let value: String
-                if let v = c.cells[r] {
+                if let v = c.machineCells[r] {
                     value = c.alignment == .right && Double(v) != nil && !v.contains("inf") && !v.contains("NaN") ? v : jsonString(v)
                 } else {
                     value = "null"

@@ -7,12 +7,19 @@ public struct TextTable: Sendable {
         public var typeLabel: String?
         public var alignment: Alignment
         public var cells: [String?]
-        public init(header: String, typeLabel: String? = nil, alignment: Alignment, cells: [String?]) {
+        /// The values in full (every digit of a number), for the csv and json modes, which are read by
+        /// programs; nil when the cells are already exact.
+        public var exactCells: [String?]?
+        public init(header: String, typeLabel: String? = nil, alignment: Alignment, cells: [String?], exactCells: [String?]? = nil) {
             self.header = header
             self.typeLabel = typeLabel
             self.alignment = alignment
             self.cells = cells
+            self.exactCells = exactCells
         }
+
+        /// What csv and json write.
+        var machineCells: [String?] { exactCells ?? cells }
     }
 
     public var columns: [Column]

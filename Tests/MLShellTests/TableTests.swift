@@ -31,6 +31,14 @@ import Testing
         #expect(!text.contains("e-…") && text.contains("e-0"))
     }
 
+    /// csv and json are read by programs: they carry every digit, where the box shows seven.
+    @Test func machineModesKeepEveryDigit() {
+        let f = Frame(columns: [Column(name: "x", storage: .float([0.123456789123, 1e-12]))])
+        #expect(render(f, mode: .csv) == "x\n0.123456789123\n1e-12\n")
+        #expect(render(f, mode: .json) == "{\"x\":0.123456789123}\n{\"x\":1e-12}\n")
+        #expect(render(f).contains("0.1234568"))
+    }
+
     @Test func narrow() throws { try assertSnapshot(render(frame(rows: 3)), named: "table-narrow") }
     @Test func long() throws { try assertSnapshot(render(frame(rows: 100), maxRows: 6), named: "table-long") }
     @Test func wide() throws { try assertSnapshot(render(frame(rows: 4, columns: 14)), named: "table-wide") }

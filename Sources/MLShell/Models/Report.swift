@@ -5,6 +5,9 @@ import MLRender
 /// Text for models: training metrics, coefficient tables, evaluation tables.
 enum Report {
     static func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
+    /// Coefficients as shown (7 digits) and in full, which the csv and json table modes write.
+    static func numbers(_ v: [Double]) -> [String?] { v.map { NumberFormat.cell($0) } }
+    static func exact(_ v: [Double]) -> [String?] { v.map { formatDouble($0) } }
 
     /// Training rows a knn model is scored on at most: each of its predictions reads every training
     /// row, so scoring them all grows with the square of the rows (200,000 rows: minutes).
@@ -49,9 +52,9 @@ enum Report {
         var columns: [TextTable.Column] = [.init(header: "term", alignment: .left, cells: terms)]
         switch m.estimator {
         case .linear(let fit):
-            columns.append(.init(header: "estimate", alignment: .right, cells: ([fit.intercept] + fit.coefficients).map { NumberFormat.cell($0) }))
+            columns.append(.init(header: "estimate", alignment: .right, cells: numbers([fit.intercept] + fit.coefficients), exactCells: exact([fit.intercept] + fit.coefficients)))
             if let se = fit.standardErrors, let p = fit.pValues {
-                columns.append(.init(header: "std error", alignment: .right, cells: se.map { NumberFormat.cell($0) }))
+                columns.append(.init(header: "std error", alignment: .right, cells: numbers(se), exactCells: exact(se)))
                 columns.append(.init(header: "p-value", alignment: .right, cells: p.map { $0 < 1e-4 ? "<0.0001" : NumberFormat.compact($0, significant: 3) }))
             } else if m.algorithm == "linear" {
                 return ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors;",
@@ -62,10 +65,10 @@ enum Report {
         case .logistic(let fit):
             if fit.weights.count == 1 {
                 columns.append(.init(header: "log-odds of \(fit.classes[1])", alignment: .right,
-                                     cells: ([fit.intercepts[0]] + fit.weights[0]).map { NumberFormat.cell($0) }))
+                                     cells: numbers([fit.intercepts[0]] + fit.weights[0]), exactCells: exact([fit.intercepts[0]] + fit.weights[0])))
             } else {
                 for (k, c) in fit.classes.enumerated() {
-                    columns.append(.init(header: c, alignment: .right, cells: ([fit.intercepts[k]] + fit.weights[k]).map { NumberFormat.cell($0) }))
+                    columns.append(.init(header: c, alignment: .right, cells: numbers([fit.intercepts[k]] + fit.weights[k]), exactCells: exact([fit.intercepts[k]] + fit.weights[k])))
                 }
             }
         case .tree(let fit):
