@@ -13,11 +13,11 @@ See scripts/expected/README.md for the exact rules.
 """
 import json
 import math
-import os
-import subprocess
 import sys
-import venv
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pinned_venv  # noqa: E402
 
 PANDAS = "2.3.3"  # latest 2.x on PyPI when the files were made
 NUMPY = "2.3.5"   # pinned too: pandas' std/quantile run on numpy
@@ -39,22 +39,7 @@ TOP_N = 5
 
 
 def ensure_venv():
-    """Re-executes this script inside scripts/expected/.venv with the pinned packages."""
-    py = VENV / "bin" / "python"
-    if Path(sys.prefix).resolve() == VENV.resolve():
-        return
-    if not py.exists():
-        print(f"creating {VENV.relative_to(ROOT)}", file=sys.stderr)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    want = f"{PANDAS} {NUMPY}"
-    have = subprocess.run(
-        [str(py), "-c", "import pandas, numpy; print(pandas.__version__, numpy.__version__)"],
-        capture_output=True, text=True).stdout.strip()
-    if have != want:
-        print(f"installing pandas=={PANDAS} numpy=={NUMPY}", file=sys.stderr)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        f"pandas=={PANDAS}", f"numpy=={NUMPY}"], check=True)
-    os.execv(str(py), [str(py), str(Path(__file__).resolve())] + sys.argv[1:])
+    pinned_venv.ensure_venv(VENV, {"pandas": ("pandas", PANDAS), "numpy": ("numpy", NUMPY)}, __file__)
 
 
 def num(x):

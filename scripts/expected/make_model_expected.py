@@ -22,13 +22,13 @@ reimplementation must follow to match.
 """
 import json
 import math
-import os
-import subprocess
 import sys
-import venv
 import warnings
 from fractions import Fraction
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pinned_venv  # noqa: E402
 
 # Same pins as make_prep_expected.py (latest releases installable on Python 3.11 when the files were made),
 # plus statsmodels (latest then) and patsy, which statsmodels.api imports.
@@ -52,26 +52,8 @@ IRIS = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
 
 
 def ensure_venv():
-    """Re-executes this script inside scripts/expected/.venv-sklearn with the pinned packages."""
-    py = VENV / "bin" / "python"
-    if Path(sys.prefix).resolve() == VENV.resolve():
-        return
-    if not py.exists():
-        print(f"creating {VENV.relative_to(ROOT)}", file=sys.stderr)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    want = f"{SKLEARN} {PANDAS} {NUMPY} {SCIPY} {STATSMODELS} {PATSY}"
-    have = subprocess.run(
-        [str(py), "-c", "import sklearn, pandas, numpy, scipy, statsmodels, patsy; "
-         "print(sklearn.__version__, pandas.__version__, numpy.__version__, scipy.__version__, "
-         "statsmodels.__version__, patsy.__version__)"],
-        capture_output=True, text=True).stdout.strip()
-    if have != want:
-        pins = [f"scikit-learn=={SKLEARN}", f"pandas=={PANDAS}", f"numpy=={NUMPY}", f"scipy=={SCIPY}",
-                f"statsmodels=={STATSMODELS}", f"patsy=={PATSY}"]
-        print("installing " + " ".join(pins), file=sys.stderr)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"] + pins,
-                       check=True)
-    os.execv(str(py), [str(py), str(Path(__file__).resolve())] + sys.argv[1:])
+    pinned_venv.ensure_venv(VENV, {"scikit-learn": ("sklearn", SKLEARN), "pandas": ("pandas", PANDAS), "numpy": ("numpy", NUMPY),
+                         "scipy": ("scipy", SCIPY), "statsmodels": ("statsmodels", STATSMODELS), "patsy": ("patsy", PATSY)}, __file__)
 
 
 # ---------------------------------------------------------------- JSON helpers

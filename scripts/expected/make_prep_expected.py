@@ -13,12 +13,12 @@ format and the conventions a reimplementation must follow to match.
 """
 import json
 import math
-import os
-import subprocess
 import sys
-import venv
 from fractions import Fraction
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pinned_venv  # noqa: E402
 
 # Latest releases installable on Python 3.11 when the files were made
 # (numpy 2.5 needs a newer Python; pip picks 2.4.x here).
@@ -68,25 +68,7 @@ CASES = [
 
 
 def ensure_venv():
-    """Re-executes this script inside scripts/expected/.venv-sklearn with the pinned packages."""
-    py = VENV / "bin" / "python"
-    if Path(sys.prefix).resolve() == VENV.resolve():
-        return
-    if not py.exists():
-        print(f"creating {VENV.relative_to(ROOT)}", file=sys.stderr)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    want = f"{SKLEARN} {PANDAS} {NUMPY} {SCIPY}"
-    have = subprocess.run(
-        [str(py), "-c", "import sklearn, pandas, numpy, scipy; "
-         "print(sklearn.__version__, pandas.__version__, numpy.__version__, scipy.__version__)"],
-        capture_output=True, text=True).stdout.strip()
-    if have != want:
-        print(f"installing scikit-learn=={SKLEARN} pandas=={PANDAS} numpy=={NUMPY} scipy=={SCIPY}",
-              file=sys.stderr)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        f"scikit-learn=={SKLEARN}", f"pandas=={PANDAS}", f"numpy=={NUMPY}",
-                        f"scipy=={SCIPY}"], check=True)
-    os.execv(str(py), [str(py), str(Path(__file__).resolve())] + sys.argv[1:])
+    pinned_venv.ensure_venv(VENV, {"scikit-learn": ("sklearn", SKLEARN), "pandas": ("pandas", PANDAS), "numpy": ("numpy", NUMPY), "scipy": ("scipy", SCIPY)}, __file__)
 
 
 def jval(v):
