@@ -20,19 +20,28 @@ enum FieldParsing {
     @inline(__always)
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 }
 
-    /// A whole number, optionally signed, with optional surrounding spaces.
+    /// The field without its surrounding spaces, as [start, end); nil when nothing is left.
     @inline(__always)
-    static func int(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    static func trimmed(_ p: UnsafePointer<UInt8>, _ n: Int) -> (Int, Int)? {
         var i = 0, end = n
         while i < end && isSpace(p[i]) { i += 1 }
         while end > i && isSpace(p[end - 1]) { end -= 1 }
+        return i < end ? (i, end) : nil
+    }
+
+    /// A leading + or −: whether it was −, and where the digits start.
+    @inline(__always)
+    static func sign(_ p: UnsafePointer<UInt8>, _ i: Int) -> (negative: Bool, next: Int) {
+        p[i] == UInt8(ascii: "-") ? (true, i + 1) : p[i] == UInt8(ascii: "+") ? (false, i + 1) : (false, i)
+    }
+
+    /// A whole number, optionally signed, with optional surrounding spaces.
+    @inline(__always)
+    static func int(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+        guard let (start, end) = trimmed(p, n) else { return nil }
+        let (negative, digitsStart) = sign(p, start)
+        var i = digitsStart
         guard i < end else { return nil }
-        var negative = false
-        if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
-            negative = p[i] == UInt8(ascii: "-")
-            i += 1
-            guard i < end else { return nil }
-        }
         var value: Int64 = 0
         while i < end {
             let d = p[i] &- 48
@@ -50,16 +59,9 @@ enum FieldParsing {
     /// exponents, otherwise the C library's correctly rounded strtod.
     @inline(__always)
     static func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
-        var i = 0, end = n
-        while i < end && isSpace(p[i]) { i += 1 }
-        while end > i && isSpace(p[end - 1]) { end -= 1 }
-        guard i < end else { return nil }
-        let start = i
-        var negative = false
-        if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
-            negative = p[i] == UInt8(ascii: "-")
-            i += 1
-        }
+        guard let (start, end) = trimmed(p, n) else { return nil }
+        let (negative, digitsStart) = sign(p, start)
+        var i = digitsStart
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
