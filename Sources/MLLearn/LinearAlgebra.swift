@@ -145,16 +145,6 @@ public enum LinearAlgebra {
         return info == 0 ? x : nil
     }
 
-    /// The inverse of a symmetric positive definite matrix; nil when it is singular.
-    public static func inverseSPD(_ s: Matrix) -> Matrix? {
-        var a = s.data
-        let n = s.rows
-        guard LAPACKE_dpotrf(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &a, Int32(n)) == 0,
-              LAPACKE_dpotri(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &a, Int32(n)) == 0 else { return nil }
-        var m = Matrix(rows: n, cols: n, data: a)
-        for i in 0..<n { for j in 0..<i { m[i, j] = m[j, i] } }
-        return m
-    }
 }
 
 extension Diagnostic.ID {

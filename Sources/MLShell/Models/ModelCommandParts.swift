@@ -1,0 +1,74 @@
+import MLDiagnostics
+import MLFrame
+import MLLanguage
+import MLLearn
+import MLRender
+
+/// The algorithm, formula and numeric parameters of fit, cv and search.
+enum ModelCommandParts {
+    static func read(_ call: CommandCall, _ session: Session, extra: [String], lists: Bool = false) throws -> (String, Formula, [String: Double]) {
+        var algoExpr = call.expr("ALGO")!
+        var formulaExpr = call.expr("FORMULA")
+        if formulaExpr == nil, case .formula(let lhs?, let rhs) = algoExpr.kind, let n = lhs.asName, FitCommand.algorithms.contains(where: { $0.name == n.text }) {
+            formulaExpr = Expr(.formula(lhs: nil, rhs: rhs), SourceRange(rhs.range.start - 1, rhs.range.end))
+            algoExpr = lhs
+        }
+        guard let algoName = algoExpr.asName?.text, let algorithm = FitCommand.algorithms.first(where: { $0.name == algoName }) else {
+            let word = algoExpr.asName?.text ?? ExprPrinter.print(algoExpr)
+            throw Diagnostic(.unknownName, .error, "unknown algorithm '\(word)'", file: call.file, range: algoExpr.range,
+                             hint: Suggest.didYouMean(word, in: FitCommand.algorithms.map(\.name)) ?? "the algorithms: " + FitCommand.algorithms.map(\.name).joined(separator: ", "))
+        }
+        guard let formulaExpr else { throw call.error("a formula must follow the algorithm: \(algoName) y ~ a + b", id: .missingArgument) }
+        var text = call.text(of: formulaExpr)
+        if case .formula(nil, let rhs) = formulaExpr.kind { text = "~ " + call.text(of: rhs) }
+        let formula = try Formula.read(formulaExpr, text: text, file: call.file)
+        var params: [String: Double] = [:]
+        let valid = algorithm.parameters.map(\.0) + extra
+        for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }()) {
+            guard valid.contains(name.text) else {
+                throw Diagnostic(.unknownOption, .error, "'\(algoName)' has no parameter '\(name.text)'", file: call.file, range: name.range,
+                                 hint: (Suggest.didYouMean(name.text, in: valid).map { $0 + " " } ?? "")
+                                     + (valid.isEmpty ? "\(algoName) takes no parameters" : "its parameters: " + valid.joined(separator: ", ")))
+            }
+            for (key, x) in try parameter(name.text, value, call, session) { params[key] = x }
+        }
+        return (algoName, formula, params)
+    }
+
+    /// Parameters counted in whole numbers; all but seed start at 1.
+    static let wholeNumbers: Set<String> = ["k", "n_init", "max_iter", "max_depth", "min_samples_leaf", "epochs", "batch", "seed", "folds", "random"]
+
+    /// One PARAM=VALUE read as numbers: `C=inf`, whole-number parameters checked, and `hidden=[64, 32]`
+    /// kept as hidden0, hidden1, … (one layer size each).
+    static func parameter(_ name: String, _ value: Expr, _ call: CommandCall, _ session: Session) throws -> [String: Double] {
+        if value.asName?.text == "inf" { return [name: .infinity] }
+        let v = try Evaluator(session: session, file: call.file).evaluate(value)
+        if name == "hidden" {
+            let sizes: [Double]
+            switch v {
+            case .number(let x): sizes = [x]
+            case .list(let items): sizes = items.compactMap { if case .number(let x) = $0 { return x }; return nil }
+            default: sizes = []
+            }
+            guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 && $0 <= 4096 && $0 == $0.rounded() }) else {
+                throw Diagnostic(.wrongArgumentType, .error, "hidden= takes layer sizes, e.g. hidden=[32] or hidden=[64, 32]", file: call.file, range: value.range)
+            }
+            return Dictionary(uniqueKeysWithValues: sizes.enumerated().map { ("hidden\($0)", $1) })
+        }
+        guard case .number(let x) = v, !x.isNaN else {
+            // fit … or cv … with a list: the same command as a search tries every value.
+            let text = call.command.sourceText
+            let rest = text.drop { $0 != " " }
+            let tryMany: String? = { if case .list = v { return "to try several values, use search: search" + rest }; return nil }()
+            throw Diagnostic(.wrongArgumentType, .error, "\(name)= takes a number, got \(v.kindName) \(v.literal)", file: call.file, range: value.range,
+                             hint: tryMany)
+        }
+        if wholeNumbers.contains(name) {
+            let least = name == "seed" ? 0.0 : 1.0
+            guard x == x.rounded(), x >= least, x < 1e15 else {
+                throw Diagnostic(.badArgument, .error, "\(name)= takes a whole number from \(Int(least)), got \(Value.formatNumber(x))", file: call.file, range: value.range)
+            }
+        }
+        return [name: x]
+    }
+}
