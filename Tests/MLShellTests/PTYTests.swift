@@ -89,6 +89,16 @@ final class PseudoTerminal {
 
     var mark: String.Index { screen.endIndex }
 
+    /// Waits for `text`, then for the prompt drawn after it, then lets the editor settle: keys sent
+    /// before the editor reads again are flushed when it takes the terminal back.
+    @discardableResult
+    func waitForPrompt(after text: String, from: String.Index, timeout: Double = 20) -> Bool {
+        guard waitFor(text, after: from, timeout: timeout), let r = screen[from...].range(of: text) else { return false }
+        let found = waitFor("mlsh", after: r.upperBound, timeout: timeout)
+        settle()
+        return found
+    }
+
     /// Lets the program read what was typed and redraw, as a person's pause between keys does.
     func settle() {
         _ = waitFor("\u{0}", timeout: 0.25)
@@ -230,20 +240,20 @@ final class PseudoTerminal {
         #expect(t.waitFor("inertia ", after: m, timeout: 20), "no progress line: \(t.screen)")
         #expect(t.waitFor("(Ctrl-C stops here, keeping the model)", after: m), "\(t.screen)")
         t.send("\u{03}")
-        #expect(t.waitFor("stopped early by Ctrl-C", after: m, timeout: 20), "\(t.screen)")
+        #expect(t.waitForPrompt(after: "stopped early by Ctrl-C", from: m), "\(t.screen)")
         // Ctrl-C also reaches inside a long prediction (knn reads every training row for each row).
         t.send("fit knn price ~ carat + depth + table + x + y + z on diamonds as near\r")
-        #expect(t.waitFor("fitted near", after: m, timeout: 30), "\(t.screen)")
+        #expect(t.waitForPrompt(after: "fitted near", from: m, timeout: 30), "\(t.screen)")
         m = t.mark
         t.send("evaluate near on diamonds\r")
         #expect(t.waitFor("evaluate near on diamonds", after: m))
         Thread.sleep(forTimeInterval: 0.5)
         t.send("\u{03}")
-        #expect(t.waitFor("error: interrupted", after: m, timeout: 20), "\(t.screen)")
-        // The shell reads again: a command typed now runs (its answer proves the prompt is back).
+        #expect(t.waitForPrompt(after: "error: interrupted", from: m), "\(t.screen)")
+        // The shell reads again: a command typed now runs.
         m = t.mark
         t.send("print 6 * 7\r")
-        #expect(t.waitFor("42\r\n", after: m, timeout: 20), "\(t.screen)")
+        #expect(t.waitForPrompt(after: "42\r\n", from: m), "\(t.screen)")
         t.send("\u{04}")
         #expect(t.exitStatus() == 0)
     }
