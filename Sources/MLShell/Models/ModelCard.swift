@@ -23,6 +23,8 @@ enum ModelCard {
             session.printTable(t)
         }
         for line in m.metricLines { session.print(line) }
+        // Drawn now, in the current table mode (set table csv gives every digit).
+        for line in Report.coefficients(m, session) { session.print(line) }
     }
 
     /// `  label: a, b, c` wrapped to the terminal, continuation lines under the first item.

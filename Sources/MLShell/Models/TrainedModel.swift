@@ -35,7 +35,7 @@ public final class TrainedModel {
     /// The raw columns the model takes (the loaded file's): its recipe starts from these.
     public var inputs: [(name: String, type: ColumnType)] = []
     public var trainingSummary: [String] = []
-    /// The training metrics and coefficient table, for `show MODEL`.
+    /// The training metrics, for `show MODEL` (which draws the coefficient table in the current mode).
     public var metricLines: [String] = []
 
     init(name: String, algorithm: String, parameters: [(String, String)], formula: String, target: String?, features: [String],

@@ -151,7 +151,7 @@ struct Trainer {
             lines.append("  note: the numeric target '\(formula.target!)' makes \(classes.count) classes; to predict a number use linear, ridge, knn or tree")
         }
         let training = Report.trainingLines(model, design), coefficients = Report.coefficients(model, session)
-        model.metricLines = training.map { $0.replacingFirstLine() } + coefficients
+        model.metricLines = training.map { $0.replacingFirstLine() }
         model.trainingSummary = lines + training + coefficients
         return model
     }
