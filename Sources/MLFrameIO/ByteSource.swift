@@ -50,21 +50,26 @@ final class ByteSource {
         if let gz { gzclose(gz) }
     }
 
-    /// One block's worth of bytes, reused for every read (no allocation per block).
-    private var chunk: [UInt8] = []
-
     /// Appends up to `count` bytes to `buffer`; returns how many were read (0 at the end).
     func read(into buffer: inout [UInt8], count: Int) throws(Diagnostic) -> Int {
-        if chunk.count < count { chunk = [UInt8](repeating: 0, count: count) }
+        let block = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, count))
+        defer { block.deallocate() }
+        let got = try read(to: block, count: count)
+        buffer.append(contentsOf: UnsafeBufferPointer(start: block, count: got))
+        return got
+    }
+
+    /// Reads up to `count` bytes to `out`, straight from the file (or zlib); returns how many were
+    /// (not named `read(into:)`: `&array` would convert to this pointer and overrun the array)
+    /// read (0 at the end).
+    func read(to out: UnsafeMutablePointer<UInt8>, count: Int) throws(Diagnostic) -> Int {
         var failed = false
         var got = 0
-        chunk.withUnsafeMutableBufferPointer { out in
-            if let file {
-                got = fread(out.baseAddress, 1, count, file)
-            } else if let gz {
-                let n = gzread(gz, out.baseAddress, UInt32(count))
-                if n < 0 { failed = true } else { got = Int(n) }
-            }
+        if let file {
+            got = fread(out, 1, count, file)
+        } else if let gz {
+            let n = gzread(gz, out, UInt32(count))
+            if n < 0 { failed = true } else { got = Int(n) }
         }
         if let gz {
             var errnum: Int32 = 0
@@ -76,7 +81,58 @@ final class ByteSource {
                                  hint: "check that the file is complete; 'gzip -t \(path)' tests it")
             }
         }
-        buffer.append(contentsOf: chunk[0..<got])
         return got
+    }
+}
+
+/// Bytes of the file in memory, read straight into raw memory (no copy in between) and kept from
+/// one block to the next only as the unparsed tail.
+final class ReadBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 4096)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Reads up to `n` more bytes from `source` after the ones held; returns how many came.
+    func read(from source: ByteSource, count n: Int) throws(Diagnostic) -> Int {
+        if count + n > capacity {
+            var newCapacity = capacity * 2
+            while count + n > newCapacity { newCapacity *= 2 }
+            let b = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            b.update(from: base, count: count)
+            base.deallocate()
+            base = b
+            capacity = newCapacity
+        }
+        let got = try source.read(to: base + count, count: n)
+        count += got
+        return got
+    }
+
+    /// Drops the first `n` bytes.
+    func removeFirst(_ n: Int) {
+        guard n > 0 else { return }
+        memmove(base, base + n, count - n)
+        count -= n
+    }
+
+    /// Holds exactly these bytes (the tail of another buffer).
+    func replace(with bytes: UnsafeBufferPointer<UInt8>) {
+        count = 0
+        if bytes.count > capacity {
+            base.deallocate()
+            capacity = bytes.count
+            base = .allocate(capacity: capacity)
+        }
+        if let start = bytes.baseAddress, bytes.count > 0 { base.update(from: start, count: bytes.count) }
+        count = bytes.count
     }
 }

@@ -6,13 +6,16 @@ import Glibc
 /// How a chunk's parse ended.
 enum ChunkOutcome {
     case done(rows: Int, skipped: Int, firstSkipped: (offset: Int, fields: Int)?)
+    /// More rows than the chunk was given room for (lines ended by a lone CR): parse the block again
+    /// as one chunk with room for every possible row.
+    case overflow
     /// A cell did not fit its column's type: read again with `type` for that column.
     case retype(column: Int, type: ColumnType, offset: Int)
     case ragged(offset: Int, fields: Int)
     case unterminatedQuote(offset: Int)
 }
 
-/// Parses whole rows of one chunk into column builders: the hot loop of `load`.
+/// Parses whole rows of one chunk straight into the final columns: the hot loop of `load`.
 struct ChunkParser {
     let delimiter: UInt8
     let columns: Int
@@ -34,7 +37,11 @@ struct ChunkParser {
         self.longestToken = missing.map(\.count).max() ?? 0
     }
 
-    func parse(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, into sinks: UnsafeMutablePointer<ColumnSink>, rowLimit: Int) -> ChunkOutcome {
+    /// Parses the rows in [start, end) into `sinks`, at most `room` of them (the rows the chunk's
+    /// place in the columns holds). With `stopWhenFull`, a full chunk ends the parse (a row limit)
+    /// instead of reporting an overflow.
+    func parse(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, into sinks: UnsafeMutablePointer<ChunkColumn>,
+               room: Int, stopWhenFull: Bool) -> ChunkOutcome {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let delim = delimiter
         var pos = start
@@ -46,29 +53,34 @@ struct ChunkParser {
         for c in 0..<columns {
             kinds[c] = types[c] == .float64 ? 0 : types[c] == .int64 ? 1 : 2
         }
+        let powers = FieldParsing.powersOfTen
         var scratch = [UInt8]()
         let hasEmptyToken = missing.contains { $0.isEmpty }
-        while pos < end && rows < rowLimit {
+        while pos < end {
             let rowStart = pos
             // Blank lines are skipped, as pandas and polars do.
             if base[pos] == lf || base[pos] == cr {
                 pos += 1
                 continue
             }
+            if rows == room {
+                if stopWhenFull { break }
+                return .overflow
+            }
             var field = 0
             while true {
                 // Fast path: an unquoted number is scanned and converted in one pass over its bytes.
                 if field < columns && pos < end && base[pos] != quote {
                     let kind = kinds[field]
-                    if kind == 0, let (v, next) = FieldParsing.scanDouble(base, pos, end, delim) {
-                        sinks[field].appendDouble(v)
+                    if kind == 0, let (v, next) = FieldParsing.scanDouble(base, pos, end, delim, powers) {
+                        sinks[field].storeDouble(v, rows)
                         pos = next
                         field += 1
                         if pos < end && base[pos] == delim { pos += 1; continue }
                         break
                     }
                     if kind == 1, let (v, next) = FieldParsing.scanInt(base, pos, end, delim) {
-                        sinks[field].appendInt(v)
+                        sinks[field].storeInt(v, rows)
                         pos = next
                         field += 1
                         if pos < end && base[pos] == delim { pos += 1; continue }
@@ -120,11 +132,11 @@ struct ChunkParser {
                         }
                         for j in junkStart..<junkEnd { scratch.append(base[j]) }
                         problem = scratch.withUnsafeBufferPointer { b in
-                            cell(b.baseAddress ?? base, b.count, field, &sinks[field], rowStart, false, false, quoted: true)
+                            cell(b.baseAddress ?? base, b.count, field, &sinks[field], rows, rowStart, false, false, quoted: true)
                         }
                     } else {
                         // A quoted field is text as written: "" is the empty text and "NA" is not missing.
-                        problem = cell(base + fs, fe - fs, field, &sinks[field], rowStart,
+                        problem = cell(base + fs, fe - fs, field, &sinks[field], rows, rowStart,
                                        hasEmptyToken && !wasQuoted, !wasQuoted, quoted: wasQuoted)
                     }
                     if let problem { return problem }
@@ -153,17 +165,17 @@ struct ChunkParser {
 
     /// Appends one cell; returns why the parse must stop, if it must.
     @inline(__always)
-    private func cell(_ p: UnsafePointer<UInt8>, _ n: Int, _ c: Int, _ sink: inout ColumnSink, _ rowStart: Int,
+    private func cell(_ p: UnsafePointer<UInt8>, _ n: Int, _ c: Int, _ sink: inout ChunkColumn, _ row: Int, _ rowStart: Int,
                       _ hasEmptyToken: Bool, _ checkTokens: Bool, quoted: Bool) -> ChunkOutcome? {
         if n == 0 {
-            if hasEmptyToken { sink.appendMissing(); return nil }
+            if hasEmptyToken { sink.storeMissing(row); return nil }
             // An empty quoted field in a number column is still missing: there is no empty number.
-            if quoted && sink.type != .string { sink.appendMissing(); return nil }
+            if quoted && sink.type != .string { sink.storeMissing(row); return nil }
         } else if checkTokens && n <= longestToken && isToken(p, n) {
-            sink.appendMissing()
+            sink.storeMissing(row)
             return nil
         }
-        if sink.append(p, n) { return nil }
+        if sink.store(p, n, row) { return nil }
         return .retype(column: c, type: forced[c] ? types[c] : widen(types[c], p, n), offset: rowStart)
     }
 

@@ -4,142 +4,91 @@ import MLFrame
 import Glibc
 #endif
 
-/// Collects one column's cells while parsing, in the type chosen for it. The storage is raw
-/// memory grown by doubling: the parse loop touches no reference counts and no array checks.
-/// A cell that does not fit the type reports it, and the reader re-reads with a wider type.
-struct ColumnSink {
+/// One chunk's view of one column while it parses: where the chunk's rows go in the column's
+/// final storage, and what it learns on the way (its missing rows; for text, its own dictionary).
+/// Values are written straight into the final column at the chunk's row offset, so a load copies
+/// no column data after parsing. The parse loop touches no reference counts and no array checks.
+struct ChunkColumn {
     let type: ColumnType
-    let width: Int                 // bytes per value
-    private(set) var values: UnsafeMutableRawPointer
-    private(set) var validity: UnsafeMutablePointer<UInt64>
-    private(set) var capacity: Int
-    private(set) var count = 0
-    private(set) var missing = 0
-    /// Text columns intern their values here (nil for other types).
+    /// Row 0 of this chunk in the column's storage.
+    var values: UnsafeMutableRawPointer
+    /// This chunk's rows with no value, in order.
+    private(set) var missing: [Int] = []
+    /// Text columns intern their values here (nil for other types); codes are the chunk's own.
     let interner: ByteInterner?
 
-    init(type: ColumnType, capacity: Int) {
+    init(type: ColumnType) {
         self.type = type
-        switch type {
-        case .float64, .int64: width = 8
-        case .bool: width = 1
-        case .date, .string: width = 4
-        }
-        self.capacity = max(64, capacity)
-        values = UnsafeMutableRawPointer.allocate(byteCount: self.capacity * width, alignment: 8)
-        validity = UnsafeMutablePointer<UInt64>.allocate(capacity: self.capacity / 64 + 1)
+        values = UnsafeMutableRawPointer(bitPattern: 8)!  // set before each parse
         interner = type == .string ? ByteInterner() : nil
     }
 
-    /// Frees the memory; call once, after its values were copied out.
-    func deallocate() {
-        values.deallocate()
-        validity.deallocate()
-    }
-
-    /// Empties the sink for the next block, keeping its memory.
-    mutating func reset() {
-        count = 0
-        missing = 0
+    /// Empties the chunk's findings for the next block, keeping their memory.
+    mutating func reset(values: UnsafeMutableRawPointer) {
+        self.values = values
+        missing.removeAll(keepingCapacity: true)
         interner?.reset()
     }
 
-    private mutating func grow() {
-        let newCapacity = capacity * 2
-        let v = UnsafeMutableRawPointer.allocate(byteCount: newCapacity * width, alignment: 8)
-        v.copyMemory(from: values, byteCount: count * width)
-        values.deallocate()
-        values = v
-        let b = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity / 64 + 1)
-        b.update(from: validity, count: count / 64 + 1)
-        validity.deallocate()
-        validity = b
-        capacity = newCapacity
-    }
-
     @inline(__always)
-    private mutating func mark(_ valid: Bool) {
-        let word = count >> 6, bit = UInt64(1) << UInt64(count & 63)
-        if count & 63 == 0 { validity[word] = 0 }
-        if valid { validity[word] |= bit } else { missing += 1 }
-        count += 1
-    }
-
-    @inline(__always)
-    mutating func appendMissing() {
-        if count == capacity { grow() }
+    mutating func storeMissing(_ row: Int) {
         switch type {
-        case .float64: values.storeBytes(of: Double.nan, toByteOffset: count * 8, as: Double.self)
-        case .int64: values.storeBytes(of: Int64(0), toByteOffset: count * 8, as: Int64.self)
-        case .bool: values.storeBytes(of: false, toByteOffset: count, as: Bool.self)
-        case .date: values.storeBytes(of: Int32(0), toByteOffset: count * 4, as: Int32.self)
-        case .string: values.storeBytes(of: UInt32(0), toByteOffset: count * 4, as: UInt32.self)
+        case .float64: values.storeBytes(of: Double.nan, toByteOffset: row &* 8, as: Double.self)
+        case .int64: values.storeBytes(of: Int64(0), toByteOffset: row &* 8, as: Int64.self)
+        case .bool: values.storeBytes(of: false, toByteOffset: row, as: Bool.self)
+        case .date: values.storeBytes(of: Int32(0), toByteOffset: row &* 4, as: Int32.self)
+        case .string: values.storeBytes(of: UInt32(0), toByteOffset: row &* 4, as: UInt32.self)
         }
-        mark(false)
+        missing.append(row)
     }
 
-    /// Appends a field's value; false when the bytes are not of this column's type.
+    /// Stores a field's value; false when the bytes are not of this column's type.
     @inline(__always)
-    mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        if count == capacity { grow() }
+    func store(_ p: UnsafePointer<UInt8>, _ n: Int, _ row: Int) -> Bool {
         switch type {
         case .float64:
             guard let v = FieldParsing.double(p, n) else { return false }
-            values.storeBytes(of: v, toByteOffset: count * 8, as: Double.self)
+            values.storeBytes(of: v, toByteOffset: row &* 8, as: Double.self)
         case .int64:
             guard let v = FieldParsing.int(p, n) else { return false }
-            values.storeBytes(of: v, toByteOffset: count * 8, as: Int64.self)
+            values.storeBytes(of: v, toByteOffset: row &* 8, as: Int64.self)
         case .bool:
             guard let v = FieldParsing.bool(p, n) else { return false }
-            values.storeBytes(of: v, toByteOffset: count, as: Bool.self)
+            values.storeBytes(of: v, toByteOffset: row, as: Bool.self)
         case .date:
             guard let v = FieldParsing.date(p, n) else { return false }
-            values.storeBytes(of: v, toByteOffset: count * 4, as: Int32.self)
+            values.storeBytes(of: v, toByteOffset: row &* 4, as: Int32.self)
         case .string:
             let code = interner.unsafelyUnwrapped.intern(p, n)
-            values.storeBytes(of: code, toByteOffset: count * 4, as: UInt32.self)
+            values.storeBytes(of: code, toByteOffset: row &* 4, as: UInt32.self)
         }
-        mark(true)
         return true
     }
 
     @inline(__always)
-    mutating func appendDouble(_ v: Double) {
-        if count == capacity { grow() }
-        values.storeBytes(of: v, toByteOffset: count * 8, as: Double.self)
-        mark(true)
+    func storeDouble(_ v: Double, _ row: Int) {
+        values.storeBytes(of: v, toByteOffset: row &* 8, as: Double.self)
     }
 
     @inline(__always)
-    mutating func appendInt(_ v: Int64) {
-        if count == capacity { grow() }
-        values.storeBytes(of: v, toByteOffset: count * 8, as: Int64.self)
-        mark(true)
+    func storeInt(_ v: Int64, _ row: Int) {
+        values.storeBytes(of: v, toByteOffset: row &* 8, as: Int64.self)
     }
 
-    /// Drops the cells after the first `n` (a skipped bad row).
-    mutating func truncate(to n: Int) {
-        guard n < count else { return }
-        for i in n..<count where !isValid(i) { missing -= 1 }
-        count = n
-        if n & 63 != 0 { validity[n >> 6] &= (UInt64(1) << UInt64(n & 63)) - 1 }
-    }
-
-    @inline(__always)
-    func isValid(_ i: Int) -> Bool { validity[i >> 6] & (1 << UInt64(i & 63)) != 0 }
-
-    func copyValues<T>(as: T.Type, into out: inout [T]) {
-        let typed = values.assumingMemoryBound(to: T.self)
-        out.append(contentsOf: UnsafeBufferPointer(start: typed, count: count))
+    /// Forgets what was learned from rows at or after `row` (a skipped bad row).
+    mutating func truncate(to row: Int) {
+        while let last = missing.last, last >= row { missing.removeLast() }
     }
 }
 
-/// A whole column built block by block: each block's chunk sinks are appended in order and
-/// emptied for the next block, so the parse holds one block of sinks at a time, never a second copy of the data.
-/// Text columns get one dictionary, strings in order of first appearance.
-final class ColumnAccumulator: @unchecked Sendable {  // one worker at a time appends to it
+/// A whole column being read: its final storage, grown only when the file holds more rows than the
+/// first sample suggested. Chunks write into it in place; after each block `absorb` records their
+/// missing rows and, for text, maps each chunk's codes into one dictionary (strings in order of first
+/// appearance).
+final class ColumnStore: @unchecked Sendable {  // one worker at a time changes it
     let name: String
     let type: ColumnType
+    let width: Int  // bytes per value
     private var doubles: [Double] = []
     private var ints: [Int64] = []
     private var bools: [Bool] = []
@@ -148,73 +97,129 @@ final class ColumnAccumulator: @unchecked Sendable {  // one worker at a time ap
     private var dictionary: [String] = []
     private var index: [String: UInt32] = [:]
     private var missingRows: [Int] = []
-    private var count = 0
+    private(set) var capacity = 0
     private(set) var invalidUTF8 = false
 
-    init(name: String, type: ColumnType, expectedRows: Int) {
+    init(name: String, type: ColumnType, capacity: Int) {
         self.name = name
         self.type = type
         switch type {
-        case .float64: doubles.reserveCapacity(expectedRows)
-        case .int64: ints.reserveCapacity(expectedRows)
-        case .bool: bools.reserveCapacity(expectedRows)
-        case .date: dates.reserveCapacity(expectedRows)
-        case .string: codes.reserveCapacity(expectedRows)
+        case .float64, .int64: width = 8
+        case .bool: width = 1
+        case .date, .string: width = 4
+        }
+        reserve(capacity, keeping: 0)
+    }
+
+    /// An array of `n` values left unwritten: its pages are only touched when rows land in them.
+    private static func unwritten<T>(_ n: Int, keeping old: [T], _ used: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { buffer, count in
+            if used > 0 {
+                old.withUnsafeBufferPointer { buffer.baseAddress!.initialize(from: $0.baseAddress!, count: used) }
+            }
+            count = n
         }
     }
 
-    /// Appends the sinks' cells in order, then frees the sinks.
-    func append(_ parts: [ColumnSink]) {
-        for p in parts {
-            if p.missing > 0 {
-                for i in 0..<p.count where !p.isValid(i) { missingRows.append(count + i) }
-            }
-            switch type {
-            case .float64: p.copyValues(as: Double.self, into: &doubles)
-            case .int64: p.copyValues(as: Int64.self, into: &ints)
-            case .bool: p.copyValues(as: Bool.self, into: &bools)
-            case .date: p.copyValues(as: Int32.self, into: &dates)
-            case .string:
-                let interner = p.interner!
-                var remap = [UInt32](repeating: 0, count: interner.count)
-                for code in 0..<interner.count {
-                    let bytes = interner.bytes(code)
-                    if !invalidUTF8, bytes.contains(where: { $0 >= 0x80 }), TextDecoding.firstInvalidUTF8(Array(bytes)) != nil {
-                        invalidUTF8 = true
-                    }
-                    let s = String(decoding: bytes, as: UTF8.self)
-                    if let existing = index[s] {
-                        remap[code] = existing
-                    } else {
-                        let new = UInt32(dictionary.count)
-                        dictionary.append(s)
-                        index[s] = new
-                        remap[code] = new
-                    }
-                }
-                let local = p.values.assumingMemoryBound(to: UInt32.self)
-                remap.withUnsafeBufferPointer { r in
-                    for i in 0..<p.count { codes.append(p.isValid(i) ? r[Int(local[i])] : 0) }
-                }
-            }
-            count += p.count
+    /// Makes room for `rows` rows, keeping the first `used`.
+    func reserve(_ rows: Int, keeping used: Int) {
+        guard rows > capacity else { return }
+        let n = max(rows, 64)
+        switch type {
+        case .float64: doubles = Self.unwritten(n, keeping: doubles, used)
+        case .int64: ints = Self.unwritten(n, keeping: ints, used)
+        case .bool: bools = Self.unwritten(n, keeping: bools, used)
+        case .date: dates = Self.unwritten(n, keeping: dates, used)
+        case .string: codes = Self.unwritten(n, keeping: codes, used)
+        }
+        capacity = n
+    }
+
+    /// Runs `body` with the address of row 0.
+    func withValues<R>(_ body: (UnsafeMutableRawPointer) -> R) -> R {
+        switch type {
+        case .float64: return doubles.withUnsafeMutableBytes { body($0.baseAddress!) }
+        case .int64: return ints.withUnsafeMutableBytes { body($0.baseAddress!) }
+        case .bool: return bools.withUnsafeMutableBytes { body($0.baseAddress!) }
+        case .date: return dates.withUnsafeMutableBytes { body($0.baseAddress!) }
+        case .string: return codes.withUnsafeMutableBytes { body($0.baseAddress!) }
         }
     }
 
-    func finish() -> Column {
+    /// Whether `absorb` has anything to do for this chunk column.
+    func needsAbsorb(_ part: ChunkColumn, moved: Bool) -> Bool {
+        moved || !part.missing.isEmpty || type == .string
+    }
+
+    /// Takes in one chunk's `rows` rows, written at row `from`, which belong at row `to` (≤ from:
+    /// earlier chunks held fewer rows than their lines, so the rows move down).
+    func absorb(_ part: ChunkColumn, rows: Int, from: Int, to: Int) {
+        for r in part.missing { missingRows.append(to + r) }
+        withValues { base in
+            if to != from, rows > 0 {
+                memmove(base + to * width, base + from * width, rows * width)
+            }
+            guard type == .string, let interner = part.interner else { return }
+            var remap = [UInt32](repeating: 0, count: interner.count)
+            for code in 0..<interner.count {
+                let bytes = interner.bytes(code)
+                if !invalidUTF8, bytes.contains(where: { $0 >= 0x80 }), TextDecoding.firstInvalidUTF8(Array(bytes)) != nil {
+                    invalidUTF8 = true
+                }
+                let s = String(decoding: bytes, as: UTF8.self)
+                if let existing = index[s] {
+                    remap[code] = existing
+                } else {
+                    let new = UInt32(dictionary.count)
+                    dictionary.append(s)
+                    index[s] = new
+                    remap[code] = new
+                }
+            }
+            let local = (base + to * 4).assumingMemoryBound(to: UInt32.self)
+            remap.withUnsafeBufferPointer { r in
+                // A missing row's code is 0 in every dictionary; the validity bitmap hides it.
+                for i in 0..<rows { local[i] = r.isEmpty ? 0 : r[Int(local[i])] }
+            }
+            for r in part.missing { local[r] = 0 }
+        }
+    }
+
+    /// The column of the first `rows` rows.
+    func finish(rows: Int) -> Column {
         var validity: Bitmap? = nil
         if !missingRows.isEmpty {
-            var bits = Bitmap(count: count, allValid: true)
-            for r in missingRows { bits[r] = false }
+            var bits = Bitmap(count: rows, allValid: true)
+            for r in missingRows where r < rows { bits[r] = false }
             validity = bits
         }
-        switch type {
-        case .float64: return Column(name: name, storage: .float(doubles), validity: validity)
-        case .int64: return Column(name: name, storage: .int(ints), validity: validity)
-        case .bool: return Column(name: name, storage: .bool(bools), validity: validity)
-        case .date: return Column(name: name, storage: .date(dates), validity: validity)
-        case .string:
-            return Column(name: name, storage: .string(codes: codes, dictionary: dictionary.isEmpty ? [""] : dictionary), validity: validity)
+        func cut<T>(_ a: inout [T]) -> [T] {
+            if a.count > rows { a.removeLast(a.count - rows) }
+            return a
         }
+        switch type {
+        case .float64: return Column(name: name, storage: .float(cut(&doubles)), validity: validity)
+        case .int64: return Column(name: name, storage: .int(cut(&ints)), validity: validity)
+        case .bool: return Column(name: name, storage: .bool(cut(&bools)), validity: validity)
+        case .date: return Column(name: name, storage: .date(cut(&dates)), validity: validity)
+        case .string:
+            return Column(name: name, storage: .string(codes: cut(&codes), dictionary: dictionary.isEmpty ? [""] : dictionary),
+                          validity: validity)
+        }
+    }
+
+    /// Runs `body` with the address of row 0 of every column at once (nested accesses, one per
+    /// column, so that every address stays valid while `body` runs).
+    static func withValues<R>(of stores: [ColumnStore], _ body: (UnsafeMutablePointer<UnsafeMutableRawPointer>) -> R) -> R {
+        let addresses = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: max(1, stores.count))
+        defer { addresses.deallocate() }
+        func nest(_ c: Int) -> R {
+            if c == stores.count { return body(addresses) }
+            return stores[c].withValues { base in
+                addresses[c] = base
+                return nest(c + 1)
+            }
+        }
+        return nest(0)
     }
 }

@@ -106,58 +106,157 @@ enum FieldParsing {
         return slow(p + start, end - start)
     }
 
-    /// A number that ends at a delimiter, a line end or the chunk's end, read in one pass; nil
-    /// when the field is anything else (empty, quoted, too many digits, text), so that the
-    /// general path looks at it.
+    /// 10^n for 0 ≤ n ≤ 8, as an integer: the scale of one run of up to eight digits.
     @inline(__always)
-    static func scanDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ delim: UInt8) -> (Double, Int)? {
-        var i = start
-        var negative = false
-        if p[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if p[i] == UInt8(ascii: "+") { i += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0, significant = 0, exponent = 0
+    static func integerPowerOf10(_ n: Int) -> UInt64 {
+        switch n {
+        case 0: return 1; case 1: return 10; case 2: return 100; case 3: return 1000; case 4: return 10_000
+        case 5: return 100_000; case 6: return 1_000_000; case 7: return 10_000_000; default: return 100_000_000
+        }
+    }
+
+    /// The ASCII digits at p[i...] (not past `end`) appended to `value`: the new value and how many
+    /// digits there were. Reads eight bytes at a time: finds where the digits stop with a few bit
+    /// operations and converts up to eight digits with three multiplications, instead of a branch
+    /// per byte. The value wraps past 19 digits; callers check the digit count.
+    @inline(__always)
+    static func digitRun(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ value: UInt64) -> (UInt64, Int) {
+        var i = start, value = value
+        while i &+ 8 <= end {
+            // Little-endian: the first character is the lowest byte.
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let n = nonDigits(v).trailingZeroBitCount >> 3
+            if n == 0 { return (value, i - start) }
+            value = value &* integerPowerOf10(n) &+ eightDigits(v, n)
+            i &+= n
+            if n < 8 { return (value, i - start) }
+        }
         while i < end {
             let d = p[i] &- 48
             if d >= 10 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            if mantissa != 0 { significant += 1 }
+            value = value &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        return (value, i - start)
+    }
+
+    /// 10^0 … 10^22 (all exact doubles) in raw memory: the parse loop reads it without the
+    /// initialisation check of a global array. Made once, never freed.
+    nonisolated(unsafe) static let powersOfTen: UnsafePointer<Double> = {
+        let table = UnsafeMutablePointer<Double>.allocate(capacity: 23)
+        for e in 0...22 { table[e] = powerOf10(e) }
+        return UnsafePointer(table)
+    }()
+
+    /// A number that ends at a delimiter, a line end or the chunk's end, read in one pass; nil
+    /// when the field is anything else (empty, quoted, too many digits, text), so that the
+    /// general path looks at it. `powers` is `powersOfTen`, read once by the caller.
+    ///
+    /// The common shape, `[-]digits.digits` with at most 8 digits in all, takes a branch-light path:
+    /// two 8-byte loads find the integer and fraction digits, the point is squeezed out, and one
+    /// SWAR conversion reads all the digits. Everything else goes to `scanDoubleGeneral`.
+    @inline(__always)
+    static func scanDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ delim: UInt8,
+                           _ powers: UnsafePointer<Double>) -> (Double, Int)? {
+        let negative = p[start] == UInt8(ascii: "-")
+        let i = start &+ (negative ? 1 : 0)
+        if i &+ 17 <= end {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let a = nonDigits(w).trailingZeroBitCount >> 3  // integer digits
+            // A point ('.' is 0x2E, 0x1E once 0x30 is taken away) right after 1…7 digits.
+            if a > 0 && a < 8 && (w >> UInt64(8 * a)) & 0xFF == 0x1E {
+                let f = UnsafeRawPointer(p + i + a + 1).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+                let b = nonDigits(f).trailingZeroBitCount >> 3  // fraction digits
+                let next = i &+ a &+ 1 &+ b
+                let c = p[next]
+                if a + b <= 8 && (c == delim || c == 10 || c == 13) {
+                    // The integer digits, then the fraction digits, as one run of a + b digits.
+                    let digits = (w & ((1 << UInt64(8 * a)) &- 1)) | (f << UInt64(8 * a))
+                    var v = Double(eightDigits(digits, a + b))
+                    v /= powers[b]
+                    return (negative ? -v : v, next)
+                }
+            }
+        }
+        return scanDoubleGeneral(p, start, end, delim, powers)
+    }
+
+    /// The bytes of `v` (digits minus 0x30) that are not 0…9, as their top bits.
+    @inline(__always)
+    static func nonDigits(_ v: UInt64) -> UInt64 {
+        // Adding 0x76 sets a byte's top bit unless it is 0…9. A carry out of a non-digit byte can
+        // only spoil the bytes after it, which are not used.
+        ((v &+ 0x7676_7676_7676_7676) | v) & 0x8080_8080_8080_8080
+    }
+
+    /// The number written by the first n (1…8) bytes of `v` (digits minus 0x30, first digit lowest).
+    @inline(__always)
+    static func eightDigits(_ v: UInt64, _ n: Int) -> UInt64 {
+        // Keep the n digits as the low end of an eight-digit number with leading zeros, then add
+        // pairs, quads and halves with three multiplications.
+        var d = v << UInt64(64 - 8 * n)
+        d = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
+        d = (d &* 100 &+ (d >> 16)) & 0x0000_FFFF_0000_FFFF
+        d = (d &* 10_000 &+ (d >> 32)) & 0xFFFF_FFFF
+        return d
+    }
+
+    /// `scanDouble` for every other shape of number: signs, no fraction, long digit runs, exponents.
+    @inline(never)
+    static func scanDoubleGeneral(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ delim: UInt8,
+                           _ powers: UnsafePointer<Double>) -> (Double, Int)? {
+        var i = start
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative || p[i] == UInt8(ascii: "+") { i += 1 }
+        var (mantissa, digits) = digitRun(p, i, end, 0)
+        i += digits
+        var exponent = 0
+        if i < end && p[i] == UInt8(ascii: ".") {
+            let (m, fraction) = digitRun(p, i + 1, end, mantissa)
+            mantissa = m
+            digits += fraction
+            exponent = -fraction
+            i += 1 + fraction
+        }
+        // Up to 19 digits the mantissa has not wrapped; it is exact below 2^53 (checked below).
+        guard digits > 0, digits <= 19 else { return nil }
+        if i < end {
+            let c = p[i]
+            if c != delim && c != 10 && c != 13 {
+                guard let (e, next) = scanExponent(p, i, end, delim) else { return nil }
+                exponent += e
+                i = next
+            }
+        }
+        // Clinger's fast path: an exact mantissa and an exact power of ten give a correctly rounded
+        // result in one multiplication or division.
+        guard mantissa <= 1 << 53, exponent >= -22 && exponent <= 22 else { return nil }
+        var v = Double(mantissa)
+        if exponent < 0 { v /= powers[-exponent] } else if exponent > 0 { v *= powers[exponent] }
+        return (negative ? -v : v, i)
+    }
+
+    /// The exponent part of a number (`e-5`, `E+07`) up to the field's end; nil if the field
+    /// holds anything else. Out of line: rare, and it keeps `scanDouble` small enough to inline.
+    @inline(never)
+    static func scanExponent(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ delim: UInt8) -> (Int, Int)? {
+        var i = start
+        guard (p[i] | 0x20) == UInt8(ascii: "e") else { return nil }
+        i += 1
+        var negative = false
+        if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { negative = p[i] == UInt8(ascii: "-"); i += 1 }
+        var e = 0, digits = 0
+        while i < end {
+            let d = p[i] &- 48
+            if d >= 10 { break }
+            e = e * 10 + Int(d)
             digits += 1
             i += 1
+            if digits > 4 { return nil }
         }
-        if i < end && p[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < end {
-                let d = p[i] &- 48
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                if mantissa != 0 { significant += 1 }
-                digits += 1
-                exponent -= 1
-                i += 1
-            }
-        }
-        guard digits > 0, significant <= 15 else { return nil }
-        if i < end && (p[i] | 0x20) == UInt8(ascii: "e") {
-            i += 1
-            var expNegative = false
-            if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { expNegative = p[i] == UInt8(ascii: "-"); i += 1 }
-            var e = 0, expDigits = 0
-            while i < end {
-                let d = p[i] &- 48
-                if d >= 10 { break }
-                e = e * 10 + Int(d)
-                expDigits += 1
-                i += 1
-                if expDigits > 4 { return nil }
-            }
-            guard expDigits > 0 else { return nil }
-            exponent += expNegative ? -e : e
-        }
+        guard digits > 0 else { return nil }
         guard i == end || p[i] == delim || p[i] == 10 || p[i] == 13 else { return nil }
-        guard exponent >= -22 && exponent <= 22 else { return nil }
-        var v = Double(mantissa)
-        if exponent < 0 { v /= powerOf10(-exponent) } else if exponent > 0 { v *= powerOf10(exponent) }
-        return (negative ? -v : v, i)
+        return (negative ? -e : e, i)
     }
 
     /// A whole number that ends at a delimiter or line end, in one pass; nil for anything else.
@@ -166,18 +265,11 @@ enum FieldParsing {
         var i = start
         var negative = false
         if p[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if p[i] == UInt8(ascii: "+") { i += 1 }
-        var value: Int64 = 0
-        let first = i
-        while i < end {
-            let d = p[i] &- 48
-            if d >= 10 { break }
-            value = value &* 10 &+ Int64(d)
-            i += 1
-        }
-        let n = i - first
+        let (value, n) = digitRun(p, i, end, 0)
+        i += n
         guard n > 0, n <= 18 else { return nil }
         guard i == end || p[i] == delim || p[i] == 10 || p[i] == 13 else { return nil }
-        return (negative ? -value : value, i)
+        return (negative ? -Int64(value) : Int64(value), i)
     }
 
     /// strtod on a NUL-terminated copy; also reads inf and nan.
