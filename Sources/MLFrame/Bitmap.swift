@@ -52,6 +52,21 @@ public struct Bitmap: Sendable, Equatable {
     }
 
     /// How many rows hold a value.
+    /// Calls `body` with each unset (missing) position, in order: a word at a time, so a column
+    /// with few missing cells costs a pass over its bits, not a lookup per row.
+    @inline(__always)
+    public func forEachUnset(_ body: (Int) -> Void) {
+        for (w, word) in words.enumerated() {
+            var unset = ~word
+            while unset != 0 {
+                let i = w << 6 | unset.trailingZeroBitCount
+                if i >= count { return }
+                body(i)
+                unset &= unset &- 1
+            }
+        }
+    }
+
     public var validCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     public var allValid: Bool { validCount == count }

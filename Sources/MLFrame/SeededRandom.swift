@@ -20,6 +20,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
             let j = i + Int(next() % UInt64(n - i))
             pool.swapAt(i, j)
         }
-        return pool[0..<k].sorted()
+        // In order: marked, then read off (a million-row split sorted 800,000 numbers before).
+        var chosen = [Bool](repeating: false, count: n)
+        for i in 0..<k { chosen[pool[i]] = true }
+        var out: [Int] = []
+        out.reserveCapacity(k)
+        for i in 0..<n where chosen[i] { out.append(i) }
+        return out
     }
 }

@@ -16,6 +16,43 @@ public enum Statistics {
         return lerp(v[lo], v[hi], pos - Double(lo))
     }
 
+    /// The median, as `quantile(sorted:, 0.5)` gives it, without sorting every value: one pass
+    /// counts the values by the top 16 bits of their order-keeping bit pattern, and only the values
+    /// in the bucket (or two) holding the middle are sorted. Reorders nothing; NaN-free values only
+    /// take this path (NaN has no order), others are sorted whole.
+    public static func median(_ v: inout [Double]) -> Double {
+        let n = v.count
+        guard n > 0 else { return .nan }
+        if n < 4096 || v.contains(where: { $0.isNaN }) {
+            RadixSort.sort(&v)
+            return quantile(sorted: v, 0.5)
+        }
+        @inline(__always) func key(_ x: Double) -> UInt64 {
+            let b = x.bitPattern
+            return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
+        }
+        let lo = (n - 1) / 2, hi = n % 2 == 0 ? lo + 1 : lo
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        counts.withUnsafeMutableBufferPointer { c in
+            for x in v { c[Int(truncatingIfNeeded: key(x) >> 48)] += 1 }
+        }
+        // The buckets holding ranks lo and hi, and how many values come before the first of them.
+        var before = 0, bucket = 0
+        while before + counts[bucket] <= lo { before += counts[bucket]; bucket += 1 }
+        var last = bucket, upTo = before + counts[bucket]
+        while upTo <= hi { last += 1; upTo += counts[last] }
+        var middle: [Double] = []
+        middle.reserveCapacity(upTo - before)
+        let first = UInt64(bucket), final = UInt64(last)
+        for x in v {
+            let b = key(x) >> 48
+            if b >= first && b <= final { middle.append(x) }
+        }
+        RadixSort.sort(&middle)
+        let a = middle[lo - before], b = middle[hi - before]
+        return lo == hi ? a : lerp(a, b, 0.5)
+    }
+
     /// Mean and sample standard deviation (two passes, as pandas).
     public static func meanStd(_ v: [Double]) -> (mean: Double, std: Double) {
         guard !v.isEmpty else { return (.nan, .nan) }

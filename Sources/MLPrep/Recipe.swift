@@ -60,7 +60,12 @@ public struct Recipe: Codable, Sendable {
     /// The steps that learned from any of these source rows: applied before a split that puts
     /// those rows on the test side, they leak what the test rows hold into training.
     public func leaks(into testRows: Set<Int>) -> [Entry] {
-        entries.filter { e in e.step.learnsFromRows && !e.step.isRowStep && (e.fittedOn?.contains { testRows.contains($0) } ?? false) }
+        leaks { testRows.contains($0) }
+    }
+
+    /// The same, with the test side as a test on a source row's number.
+    public func leaks(where isTestRow: (Int) -> Bool) -> [Entry] {
+        entries.filter { e in e.step.learnsFromRows && !e.step.isRowStep && (e.fittedOn?.contains(where: isTestRow) ?? false) }
     }
 
     /// A short description of a fitted state, for `recipe`.

@@ -74,8 +74,7 @@ enum Fill {
         switch how {
         case .mean: return .number(v.reduce(0, +) / Double(v.count))
         case .median:
-            RadixSort.sort(&v)
-            return .number(Statistics.quantile(sorted: v, 0.5))
+            return .number(Statistics.median(&v))
         case .min: return .number(v.min()!)
         case .max: return .number(v.max()!)
         default:
@@ -100,6 +99,9 @@ enum Fill {
                 f.setColumn(Column(name: name, storage: .string(codes: filled, dictionary: dictionary)))
             case (.int(let v), .number(let d)) where d == d.rounded() && abs(d) < 9e18:
                 f.setColumn(Column(name: name, storage: .int((0..<c.count).map { c.isValid($0) ? v[$0] : Int64(d) })))
+            case (.float(var v), .number(let d)):
+                c.validity?.forEachUnset { v[$0] = d }
+                f.setColumn(Column(name: name, storage: .float(v)))
             case (_, .number(let d)) where c.type.isNumeric || c.type == .bool:
                 f.setColumn(Column(name: name, storage: .float((0..<c.count).map { c.double($0) ?? d })))
             default:

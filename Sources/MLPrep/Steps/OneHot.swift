@@ -1,9 +1,11 @@
 import MLDiagnostics
 import MLFrame
 
-/// `encode onehot`: one 0/1 column per category (named COL_category), in place of the column.
+/// `encode onehot`: one true/false column per category (named COL_category), in place of the
+/// column, as pandas' get_dummies makes them: a byte a row, where 0/1 numbers took eight (a
+/// 50-level column on a million rows is 50 MB, not 400); models read true as 1.
 /// Categories are learned from the fitted rows and sorted, as scikit-learn's OneHotEncoder; a
-/// missing value is all zeros; an unseen category is all zeros (unknown=ignore) or an error.
+/// missing value is all false; an unseen category is all false (unknown=ignore) or an error.
 enum OneHot {
     static func run(_ frame: Frame, _ columns: [String], dropFirst: Bool, unknown: UnknownPolicy, maxLevels: Int) throws -> StepResult {
         try Columns.require(columns, in: frame)
@@ -11,7 +13,14 @@ enum OneHot {
         for name in columns {
             let c = frame.column(name)!
             var seen = Set<String>()
-            for i in 0..<c.count { if let t = c.text(i) { seen.insert(t) } }
+            if case .string(let codes, let dictionary) = c.storage {
+                // The values in use, by their codes: no String made per row.
+                var used = [Bool](repeating: false, count: dictionary.count)
+                for i in 0..<c.count where c.isValid(i) { used[Int(codes[i])] = true }
+                for (code, value) in dictionary.enumerated() where used[code] { seen.insert(value) }
+            } else {
+                for i in 0..<c.count { if let t = c.text(i) { seen.insert(t) } }
+            }
             guard seen.count <= maxLevels else {
                 throw Diagnostic(.prepError, .error, "'\(name)' has \(seen.count) distinct values, more than the \(maxLevels) one-hot columns allowed",
                                  hint: "raise the limit with max_levels=\(seen.count) if you mean it, or use encode ordinal")
@@ -40,32 +49,32 @@ enum OneHot {
             guard let k = columns.firstIndex(of: c.name) else { result.append(c); continue }
             let cats = categories[k]
             let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
-            var hot = [Int](repeating: -1, count: c.count)
+            var hot = [Int32](repeating: -1, count: c.count)
             // A string column holds codes into its dictionary: look each distinct value up once,
             // not once per row (a million rows made a million Strings).
             var byCode: [Int?] = [], codes: [UInt32] = []
             if case .string(let stored, let dictionary) = c.storage { (codes, byCode) = (stored, dictionary.map { index[$0] }) }
             for i in 0..<c.count {
                 if !codes.isEmpty, c.isValid(i), let j = byCode[Int(codes[i])] {
-                    hot[i] = j
+                    hot[i] = Int32(j)
                     continue
                 }
                 guard let t = c.text(i) else { continue }
                 guard let j = index[t] else {
                     if unknown == .error {
                         throw Diagnostic(.prepError, .error, "'\(c.name)' has the value \(jsonString(t)) in row \(i + 1), which it did not have when fitted",
-                                         hint: "the known values: " + cats.prefix(10).joined(separator: ", ") + "; encode with unknown=ignore to make it all zeros")
+                                         hint: "the known values: " + cats.prefix(10).joined(separator: ", ") + "; encode with unknown=ignore to make it all false")
                     }
                     continue
                 }
-                hot[i] = j
+                hot[i] = Int32(j)
             }
             for (j, cat) in cats.enumerated() where !(dropFirst && j == 0) {
-                let values = [Int64](unsafeUninitializedCapacity: hot.count) { out, initialized in
-                    for (i, h) in hot.enumerated() { out[i] = h == j ? 1 : 0 }
+                let values = [Bool](unsafeUninitializedCapacity: hot.count) { out, initialized in
+                    for (i, h) in hot.enumerated() { out[i] = h == Int32(j) }
                     initialized = hot.count
                 }
-                result.append(Column(name: "\(c.name)_\(cat)", storage: .int(values)))
+                result.append(Column(name: "\(c.name)_\(cat)", storage: .bool(values)))
             }
         }
         return Frame(columns: result).withRowCount(frame.rowCount)

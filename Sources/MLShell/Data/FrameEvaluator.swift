@@ -116,7 +116,15 @@ struct FrameEvaluator {
                 let wanted = Set(items.compactMap { if case .number(let d) = $0 { return d }; return nil })
                 return .bool(x.map { wanted.contains($0) != negated }, valid)
             case .bool(let x, let valid):
-                let wanted = Set(items.compactMap { if case .bool(let b) = $0 { return b }; return nil })
+                // As in comparisons, true is 1 and false is 0: a one-hot column is `in [0, 1]`.
+                let wanted = Set(items.compactMap { item -> Bool? in
+                    switch item {
+                    case .bool(let b): return b
+                    case .number(1): return true
+                    case .number(0): return false
+                    default: return nil
+                    }
+                })
                 return .bool(x.map { wanted.contains($0) != negated }, valid)
             case .scalar:
                 return .scalar(try Evaluator(session: session, file: file).evaluate(e))

@@ -56,8 +56,9 @@ struct SplitCommand: ShellCommand {
         } else {
             train = rng.sampleIndices(n, Int((Double(n) * fraction).rounded()))
         }
-        let inTrain = Set(train)
-        let test = (0..<n).filter { !inTrain.contains($0) }
+        var inTrain = [Bool](repeating: false, count: n)
+        for r in train { inTrain[r] = true }
+        let test = (0..<n).filter { !inTrain[$0] }
         guard !train.isEmpty, !test.isEmpty else {
             throw call.error(at: "FRACTION", "a share of \(Value.formatNumber(fraction)) of \(plural(n, "row")) leaves one side empty")
         }
@@ -73,8 +74,10 @@ struct SplitCommand: ShellCommand {
 
     /// Says once which fitted steps learned from rows that are now test rows.
     static func warnAboutLeakage(_ d: Dataset, testRows: [Int], session: Session) {
-        let ids = Set(testRows.map { d.rowIDs[$0] })
-        let leaks = d.recipe.leaks(into: ids)
+        let ids = d.rowIDs
+        var isTest = [Bool](repeating: false, count: (ids.max() ?? -1) + 1)
+        for r in testRows { isTest[ids[r]] = true }
+        let leaks = d.recipe.leaks { $0 < isTest.count && isTest[$0] }
         guard !leaks.isEmpty, !d.leakageWarned else { return }
         d.leakageWarned = true
         let steps = leaks.map { "'\($0.command)'" }.joined(separator: ", ")
