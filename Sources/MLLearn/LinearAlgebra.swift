@@ -61,44 +61,44 @@ public enum LinearAlgebra {
     /// where squaring it costs digits): the caller then uses QR.
     public static func leastSquaresNormal(_ a: [Double], rows m: Int, cols k: Int, _ b: [Double], intercept: Bool = false)
         -> (solution: [Double], rank: Int, rss: Double, inverseGramDiagonal: [Double]?)? {
-        // With intercept, A = [1 X] is never built (a second copy of a large X): its Gram matrix is
-        // [[m, 1ᵀX], [Xᵀ1, XᵀX]] and A·x = x₀ + X·x₁….
+        leastSquaresNormal(RowBlocks(Matrix(rows: m, cols: k, data: a)), b, intercept: intercept)
+            .map { ($0.solution, $0.rank, $0.rss, $0.inverseGramDiagonal) }
+    }
+
+    /// The same, reading A a block of rows at a time (each step is one pass over the rows), and
+    /// also giving the fitted values A·x.
+    public static func leastSquaresNormal(_ a: RowBlocks, _ b: [Double], intercept: Bool = false)
+        -> (solution: [Double], rank: Int, rss: Double, inverseGramDiagonal: [Double]?, fitted: [Double])? {
+        // With intercept, A = [1 X] is never built: its Gram matrix is [[m, 1ᵀX], [Xᵀ1, XᵀX]] and
+        // A·x = x₀ + X·x₁….
+        let m = a.rows, k = a.cols
         let o = intercept ? 1 : 0
         let n = k + o
+        guard m > 0, n > 0 else { return nil }
         var g = [Double](repeating: 0, count: n * n)
         var c = [Double](repeating: 0, count: n)
         var xtx = [Double](repeating: 0, count: k * k), xty = [Double](repeating: 0, count: k)
-        a.withUnsafeBufferPointer { ap in
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(k), Int32(m), 1, ap.baseAddress, Int32(m), 0, &xtx, Int32(k))
-            cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), b, 1, 0, &xty, 1)
+        var sums = [Double](repeating: 0, count: k)
+        let ones = [Double](repeating: 1, count: a.blockRows)
+        if k > 0 {
+            b.withUnsafeBufferPointer { bp in
+                a.forEach { start, count, block, ld in
+                    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(k), Int32(count), 1, block, Int32(ld), 1, &xtx, Int32(k))
+                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(count), Int32(k), 1, block, Int32(ld), bp.baseAddress! + start, 1, 1, &xty, 1)
+                    if intercept {
+                        cblas_dgemv(CblasColMajor, CblasTrans, Int32(count), Int32(k), 1, block, Int32(ld), ones, 1, 1, &sums, 1)
+                    }
+                }
+            }
         }
         for j in 0..<k {
             for i in 0...j { g[(j + o) * n + i + o] = xtx[j * k + i] }
             c[j + o] = xty[j]
         }
         if intercept {
-            let ones = [Double](repeating: 1, count: m)
-            var sums = [Double](repeating: 0, count: k)
-            a.withUnsafeBufferPointer { ap in
-                cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), ones, 1, 0, &sums, 1)
-            }
             g[0] = Double(m)
             for j in 0..<k { g[(j + 1) * n] = sums[j] }
             c[0] = b.reduce(0, +)
-        }
-        func times(_ x: [Double]) -> [Double] {  // A·x
-            var out = [Double](repeating: intercept ? x[0] : 0, count: m)
-            a.withUnsafeBufferPointer { ap in
-                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), Array(x[o...]), 1, 1, &out, 1)
-            }
-            return out
-        }
-        func transposeTimes(_ r: [Double]) -> [Double] {  // Aᵀ·r
-            var out = [Double](repeating: 0, count: k)
-            a.withUnsafeBufferPointer { ap in
-                cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(k), 1, ap.baseAddress, Int32(m), r, 1, 0, &out, 1)
-            }
-            return intercept ? [r.reduce(0, +)] + out : out
         }
         var lambda = [Double](repeating: 0, count: n)
         guard LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(n), &g, Int32(n), &lambda) == 0,
@@ -119,21 +119,44 @@ public enum LinearAlgebra {
             cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(n), 1, g, Int32(n), t, 1, 0, &x, 1)
             return x
         }
+        // Two rounds of iterative refinement: each is one pass computing the residual r = b − A·x
+        // and Aᵀr block by block, then x += pseudo-solve(Aᵀr).
         var x = pseudoSolve(c)
-        var residual = b
+        var fitted = [Double](repeating: 0, count: m)
+        var rss = 0.0
         for step in 0...2 {
-            let fitted = times(x)
-            for r in 0..<m { residual[r] = b[r] - fitted[r] }
+            let w = Array(x[o...]), x0 = intercept ? x[0] : 0
+            var atr = [Double](repeating: 0, count: k)
+            var residualSum = 0.0
+            rss = 0
+            fitted.withUnsafeMutableBufferPointer { f in
+                b.withUnsafeBufferPointer { bp in
+                    a.forEach { start, count, block, ld in
+                        let out = f.baseAddress! + start
+                        for r in 0..<count { out[r] = x0 }
+                        if k > 0 { cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(count), Int32(k), 1, block, Int32(ld), w, 1, 1, out, 1) }
+                        var residual = [Double](repeating: 0, count: count)
+                        for r in 0..<count {
+                            let e = bp[start + r] - out[r]
+                            residual[r] = e
+                            residualSum += e
+                            rss += e * e
+                        }
+                        if step < 2 && k > 0 {
+                            cblas_dgemv(CblasColMajor, CblasTrans, Int32(count), Int32(k), 1, block, Int32(ld), residual, 1, 1, &atr, 1)
+                        }
+                    }
+                }
+            }
             if step == 2 { break }
-            let delta = pseudoSolve(transposeTimes(residual))
+            let delta = pseudoSolve(intercept ? [residualSum] + atr : atr)
             for i in 0..<n { x[i] += delta[i] }
         }
-        let rss = residual.reduce(0) { $0 + $1 * $1 }
         var diagonal: [Double]? = nil
         if rank == n {
             diagonal = (0..<n).map { i in (0..<n).reduce(0) { $0 + g[$1 * n + i] * g[$1 * n + i] * inverse[$1] } }
         }
-        return (x, rank, rss, diagonal)
+        return (x, rank, rss, diagonal, fitted)
     }
 
     /// Solves S x = b for a symmetric positive definite S (Cholesky, dposv); nil when S is not.

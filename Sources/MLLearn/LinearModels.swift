@@ -23,17 +23,32 @@ public enum LinearModels {
     /// answer and the rank says so). Standard errors from σ²(XᵀX)⁻¹, as statsmodels, when X has full rank.
     public static func ols(_ x: Matrix, _ y: [Double]) throws -> LinearFit {
         let m = x.rows, p = x.cols + 1
-        let beta: [Double], rank: Int, rss: Double, inverseDiagonal: [Double]?
-        let normal = m >= 10_000 && m >= 20 * p ? LinearAlgebra.leastSquaresNormal(x.data, rows: m, cols: x.cols, y, intercept: true) : nil
-        var a = normal == nil ? x.withIntercept().data : []
-        if let normal {
-            (beta, rank, rss, inverseDiagonal) = normal
-        } else if m >= p {
-            (beta, rank, rss, inverseDiagonal) = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: p, y)
-        } else {
-            (beta, rank) = try LinearAlgebra.leastSquares(Matrix(rows: m, cols: p, data: a), y)
-            (rss, inverseDiagonal) = (0, nil)
+        if usesNormalEquations(rows: m, features: x.cols), let fit = ols(RowBlocks(x), y) { return fit.fit }
+        var a = x.withIntercept().data
+        if m >= p {
+            let (beta, rank, rss, inverseDiagonal) = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: p, y)
+            return linearFit(beta, rank: rank, rss: rss, inverseDiagonal: inverseDiagonal, rows: m)
         }
+        let (beta, rank) = try LinearAlgebra.leastSquares(Matrix(rows: m, cols: p, data: a), y)
+        return linearFit(beta, rank: rank, rss: 0, inverseDiagonal: nil, rows: m)
+    }
+
+    /// Whether `ols` solves by the normal equations: tall enough that one pass of BLAS-3 beats QR.
+    public static func usesNormalEquations(rows m: Int, features k: Int) -> Bool {
+        m >= 10_000 && m >= 20 * (k + 1)
+    }
+
+    /// OLS by the normal equations on a design read a block of rows at a time, with the fitted
+    /// values; nil when the Gram matrix's spectrum is not clean enough (the caller then builds the
+    /// matrix and solves by QR).
+    public static func ols(_ x: RowBlocks, _ y: [Double]) -> (fit: LinearFit, fitted: [Double])? {
+        guard let s = LinearAlgebra.leastSquaresNormal(x, y, intercept: true) else { return nil }
+        return (linearFit(s.solution, rank: s.rank, rss: s.rss, inverseDiagonal: s.inverseGramDiagonal, rows: x.rows), s.fitted)
+    }
+
+    /// Coefficients with statsmodels' standard errors and p-values (from σ²(XᵀX)⁻¹) when the design has full rank.
+    static func linearFit(_ beta: [Double], rank: Int, rss: Double, inverseDiagonal: [Double]?, rows m: Int) -> LinearFit {
+        let p = beta.count
         var fit = LinearFit(intercept: beta[0], coefficients: Array(beta.dropFirst()), rank: rank)
         if let inverseDiagonal, m > p {
             let sigma2 = rss / Double(m - p)

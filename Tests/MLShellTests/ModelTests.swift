@@ -229,6 +229,31 @@ import Testing
         }
     }
 
+    /// A design read from its columns a block at a time (through a subset of rows, as fit reads it
+    /// past rows with missing values) gives the whole matrix's answer, and its fitted values.
+    @Test func olsInBlocksEqualsTheMatrix() throws {
+        var rng = SeededRandom(seed: 5)
+        let n = 30_000, k = 5
+        func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) - 0.5 }
+        let columns = (0..<k).map { _ in (0..<n).map { _ in u() * 3 } }
+        let y = (0..<n).map { r in 0.7 - columns[0][r] + 3 * columns[3][r] + u() }
+        let rows = (0..<n).filter { $0 % 7 != 3 }
+        let x = Matrix(columns: columns.map { c in rows.map { c[$0] } })
+        let ys = rows.map { y[$0] }
+        let blocks = RowBlocks(rows: rows.count, cols: k, blockRows: 1000) { start, count, out in
+            for j in 0..<k { for r in 0..<count { out[j * count + r] = columns[j][rows[start + r]] } }
+        }
+        let whole = try LinearModels.ols(x, ys)
+        let inBlocks = try #require(LinearModels.ols(blocks, ys))
+        for (p, q) in zip([inBlocks.fit.intercept] + inBlocks.fit.coefficients, [whole.intercept] + whole.coefficients) {
+            #expect(abs(p - q) <= 1e-12 * max(1, abs(q)))
+        }
+        for (p, q) in zip(inBlocks.fit.standardErrors ?? [], whole.standardErrors ?? [0]) { #expect(abs(p - q) <= 1e-10 * q) }
+        let predicted = whole.predict(x)
+        #expect(zip(inBlocks.fitted, predicted).allSatisfy { abs($0 - $1) <= 1e-12 })
+        #expect(zip(blocks.times(whole.coefficients, plus: whole.intercept), predicted).allSatisfy { abs($0 - $1) <= 1e-12 })
+    }
+
     /// The batched neighbour search equals sorting every distance (ties: the earlier training row),
     /// for query counts that do not divide into the worker blocks.
     @Test func nearestNeighboursAsBySorting() {

@@ -65,15 +65,20 @@ struct Formula {
 
 /// The numbers a model is fitted on: features as a matrix, the target, and which rows made it.
 struct Design {
+    /// The features as a matrix; empty (0 × 0) when the design is read in blocks instead.
     var x: Matrix
+    /// The features read from the columns a block of rows at a time (linear fits and predictions
+    /// take one pass at a time and need no whole matrix); nil when `x` holds them.
+    var blocks: RowBlocks?
     var y: [Double]
     var classes: [String]?
     var rows: [Int]
     var dropped: Int
+    var rowCount: Int { rows.count }
 
     /// Builds X (and y) from a frame; rows with a missing value in a used column are left out.
     static func build(_ frame: Frame, features: [String], target: String?, classes known: [String]? = nil,
-                      classification: Bool, file: SourceFile, range: SourceRange) throws -> Design {
+                      classification: Bool, inBlocks: Bool = false, file: SourceFile, range: SourceRange) throws -> Design {
         for f in features {
             let c = frame.column(f)!
             guard c.type.isNumeric || c.type == .bool else {
@@ -84,7 +89,11 @@ struct Design {
         let cols = features.map { frame.column($0)! }
         let t = target.flatMap { frame.column($0) }
         let rows = usableRows(cols, target: t, count: frame.rowCount)
-        let x = matrix(cols, rows: rows, all: rows.count == frame.rowCount)
+        let all = rows.count == frame.rowCount
+        let x = inBlocks ? Matrix(rows: 0, cols: 0, data: []) : matrix(cols, rows: rows, all: all)
+        let blocks = inBlocks ? RowBlocks(rows: rows.count, cols: cols.count) { start, count, out in
+            fill(out, cols, rows: rows, all: all, from: start, count: count)
+        } : nil
         var y: [Double] = []
         var classes = known
         if let t {
@@ -101,7 +110,7 @@ struct Design {
                 y = rows.map { t.double($0)! }
             }
         }
-        return Design(x: x, y: y, classes: classes, rows: rows, dropped: frame.rowCount - rows.count)
+        return Design(x: x, blocks: blocks, y: y, classes: classes, rows: rows, dropped: frame.rowCount - rows.count)
     }
 
     /// The rows where every feature is a finite number and the target is present. One pass per
@@ -121,21 +130,32 @@ struct Design {
     static func matrix(_ cols: [Column], rows: [Int], all: Bool) -> Matrix {
         let m = rows.count
         let data = [Double](unsafeUninitializedCapacity: m * cols.count) { buffer, initialized in
-            for (j, c) in cols.enumerated() {
-                let out = buffer.baseAddress! + j * m
-                func copy<T>(_ v: [T], _ convert: (T) -> Double) {
-                    if all { for r in 0..<m { out[r] = convert(v[r]) } } else { for (k, r) in rows.enumerated() { out[k] = convert(v[r]) } }
-                }
-                switch c.storage {
-                case .float(let v): copy(v) { $0 }
-                case .int(let v): copy(v) { Double($0) }
-                case .bool(let v): copy(v) { $0 ? 1 : 0 }
-                case .date(let v): copy(v) { Double($0) }
-                case .string: for k in 0..<m { out[k] = .nan }  // refused before: features are numeric
-                }
-            }
+            if let base = buffer.baseAddress { fill(base, cols, rows: rows, all: all, from: 0, count: m) }
             initialized = m * cols.count
         }
         return Matrix(rows: m, cols: cols.count, data: data)
+    }
+
+    /// Design rows start..<start+count (of `rows`, or of all rows when `all`), column j at out + j * count.
+    static func fill(_ out: UnsafeMutablePointer<Double>, _ cols: [Column], rows: [Int], all: Bool, from start: Int, count: Int) {
+        for (j, c) in cols.enumerated() {
+            let o = out + j * count
+            func copy<T>(_ v: [T], _ convert: (T) -> Double) {
+                v.withUnsafeBufferPointer { p in
+                    if all {
+                        for k in 0..<count { o[k] = convert(p[start + k]) }
+                    } else {
+                        rows.withUnsafeBufferPointer { r in for k in 0..<count { o[k] = convert(p[r[start + k]]) } }
+                    }
+                }
+            }
+            switch c.storage {
+            case .float(let v): copy(v) { $0 }
+            case .int(let v): copy(v) { Double($0) }
+            case .bool(let v): copy(v) { $0 ? 1 : 0 }
+            case .date(let v): copy(v) { Double($0) }
+            case .string: for k in 0..<count { o[k] = .nan }  // refused before: features are numeric
+            }
+        }
     }
 }

@@ -13,7 +13,8 @@ enum Report {
     /// row, so scoring them all grows with the square of the rows (200,000 rows: minutes).
     static let knnScoredRows = 2000
 
-    static func trainingLines(_ m: TrainedModel, _ full: Design) -> [String] {
+    /// `predictions`: the model's values on the design's rows when the fit already made them.
+    static func trainingLines(_ m: TrainedModel, _ full: Design, predictions: [Double]? = nil) -> [String] {
         var d = full
         var sampled = ""
         if case .knn = m.estimator, d.x.rows > knnScoredRows {
@@ -23,7 +24,7 @@ enum Report {
             d.y = rows.map { full.y[$0] }
             sampled = " (on \(knnScoredRows) sampled training rows)"
         }
-        let (values, probabilities) = m.predict(d.x)
+        let (values, probabilities) = predictions.map { ($0, nil) } ?? m.predict(d.x)
         switch m.task {
         case .regression:
             let r = Metrics.regression(d.y, values)

@@ -15,9 +15,9 @@ struct Score {
 extension TrainedModel {
     /// The model's metrics on a dataset (its raw rows through the model's recipe).
     func score(on d: Dataset, session: Session, call: CommandCall) throws -> Score {
-        let (design, _) = try self.design(for: d, session: session, call: call, needTarget: task != .clustering)
-        guard design.x.rows > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
-        let (values, probabilities) = predict(design.x, interrupt: session.interrupt)
+        let (design, _) = try self.design(for: d, session: session, call: call, needTarget: task != .clustering, inBlocks: true)
+        guard design.rowCount > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
+        let (values, probabilities) = predict(design, interrupt: session.interrupt)
         try session.interrupt.check()
         switch task {
         case .regression:

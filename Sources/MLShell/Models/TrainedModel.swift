@@ -58,6 +58,20 @@ public final class TrainedModel {
     /// cluster numbers; and class probabilities where the model gives them.
     /// Predictions for the rows of x. `interrupt` reaches inside the one slow prediction (knn reads
     /// every training row per row); the caller checks it afterwards.
+    /// Whether the model is a linear function of its features (linear, ridge, lasso, elasticnet).
+    var isLinear: Bool {
+        if case .linear = estimator { return true }
+        return false
+    }
+
+    /// The model's answers on a design, read in blocks when the design is (linear models).
+    func predict(_ design: Design, interrupt: InterruptFlag? = nil) -> (values: [Double], probabilities: [[Double]]?) {
+        if case .linear(let fit) = estimator, let blocks = design.blocks {
+            return (blocks.times(fit.coefficients, plus: fit.intercept), nil)
+        }
+        return predict(design.x, interrupt: interrupt)
+    }
+
     func predict(_ x: Matrix, interrupt: InterruptFlag? = nil) -> (values: [Double], probabilities: [[Double]]?) {
         let stop: @Sendable () -> Bool = { interrupt?.isSet ?? false }
         switch estimator {

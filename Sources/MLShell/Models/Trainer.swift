@@ -52,11 +52,13 @@ struct Trainer {
         let classification = algorithm == "logistic" || algorithm == "bayes"
             || (["knn", "tree", "mlp"].contains(algorithm) && targetColumn.map { !$0.type.isNumeric } ?? false)
         let task: ModelTask = algorithm == "kmeans" ? .clustering : (classification ? .classification : .regression)
-        let design = try Design.build(frame, features: features, target: formula.target, classification: classification,
-                                      file: call.file, range: call.command.range)
-        guard design.x.rows > 0 else { throw fail("no row has values in every model column", hint: "fill or clean the missing values first") }
-        if task != .clustering && design.x.rows <= features.count && ["linear"].contains(algorithm) {
-            throw fail("\(plural(design.x.rows, "row")) for \(plural(features.count, "feature")) plus an intercept: too few rows to fit \(features.count + 1) coefficients",
+        // A tall linear fit reads its design from the columns a block of rows at a time.
+        let inBlocks = algorithm == "linear" && LinearModels.usesNormalEquations(rows: frame.rowCount, features: features.count)
+        var design = try Design.build(frame, features: features, target: formula.target, classification: classification,
+                                      inBlocks: inBlocks, file: call.file, range: call.command.range)
+        guard design.rowCount > 0 else { throw fail("no row has values in every model column", hint: "fill or clean the missing values first") }
+        if task != .clustering && design.rowCount <= features.count && ["linear"].contains(algorithm) {
+            throw fail("\(plural(design.rowCount, "row")) for \(plural(features.count, "feature")) plus an intercept: too few rows to fit \(features.count + 1) coefficients",
                        hint: "use fewer features, or ridge (which handles it)")
         }
         if let classes = design.classes, classes.count < 2 {
@@ -66,9 +68,21 @@ struct Trainer {
         let start = ContinuousClock.now
         let estimator: FittedEstimator
         var shown: [(String, String)] = []
+        var trainingPredictions: [Double]? = nil
         switch algorithm {
         case "linear":
-            estimator = .linear(try LinearModels.ols(design.x, design.y))
+            if let blocks = design.blocks, LinearModels.usesNormalEquations(rows: design.rowCount, features: features.count),
+               let (fit, fitted) = LinearModels.ols(blocks, design.y) {
+                estimator = .linear(fit)
+                trainingPredictions = fitted
+            } else {
+                // Short, or too ill-conditioned for the normal equations: QR on the whole matrix.
+                if design.blocks != nil {
+                    design = try Design.build(frame, features: features, target: formula.target, classification: classification,
+                                              file: call.file, range: call.command.range)
+                }
+                estimator = .linear(try LinearModels.ols(design.x, design.y))
+            }
         case "ridge":
             let alpha = p("alpha", 1)
             guard alpha >= 0 else { throw fail("alpha= must be ≥ 0") }
@@ -93,7 +107,7 @@ struct Trainer {
                                                    maxIterations: Int(p("max_iter", 1000)), interrupted: interrupted, onIteration: progress.report))
         case "knn":
             let k = Int(p("k", 5))
-            guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }
+            guard k >= 1, k <= design.rowCount else { throw fail("k= must be from 1 to the number of rows (\(design.rowCount))") }
             shown = [("k", String(k))]
             estimator = .knn(KNNFit(k: k, x: design.x, y: design.y, classes: design.classes))
         case "tree":
@@ -119,7 +133,7 @@ struct Trainer {
             estimator = .bayes(NaiveBayes.fit(design.x, design.y.map { Int($0) }, classes: design.classes!))
         default:  // kmeans
             let k = Int(p("k", 8)), nInit = Int(p("n_init", 10))
-            guard k >= 1, k <= design.x.rows else { throw fail("k= must be from 1 to the number of rows (\(design.x.rows))") }
+            guard k >= 1, k <= design.rowCount else { throw fail("k= must be from 1 to the number of rows (\(design.rowCount))") }
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
             shown = [("k", String(k)), ("n_init", String(nInit)), ("seed", String(seed))]
             let progress = Progress(session: session, label: "iteration", valueLabel: "inertia")
@@ -130,9 +144,9 @@ struct Trainer {
         let elapsed = ContinuousClock.now - start
         let model = TrainedModel(name: name, algorithm: algorithm, parameters: shown, formula: formula.text, target: formula.target,
                                  features: features, task: task, classes: design.classes, recipe: recipe, estimator: estimator,
-                                 trainedOn: d.name, trainingRows: design.x.rows)
+                                 trainedOn: d.name, trainingRows: design.rowCount)
         model.inputs = d.loaded.columns.map { ($0.name, $0.type) }
-        var lines = ["fitted \(name): \(algorithm) \(formula.text) on \(d.name) (\(plural(design.x.rows, "row")), \(plural(features.count, "feature")))"
+        var lines = ["fitted \(name): \(algorithm) \(formula.text) on \(d.name) (\(plural(design.rowCount, "row")), \(plural(features.count, "feature")))"
             + (session.recording ? "" : " in " + Runner.formatElapsed(elapsed))]
         if !shown.isEmpty { lines.append("  " + shown.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
         if design.dropped > 0 { lines.append("  left out \(plural(design.dropped, "row")) with a missing value in the model's columns") }
@@ -150,7 +164,7 @@ struct Trainer {
         if let classes = design.classes, classes.count > 20, targetColumn?.type.isNumeric == true {
             lines.append("  note: the numeric target '\(formula.target!)' makes \(classes.count) classes; to predict a number use linear, ridge, knn or tree")
         }
-        let training = Report.trainingLines(model, design), coefficients = Report.coefficients(model, session)
+        let training = Report.trainingLines(model, design, predictions: trainingPredictions), coefficients = Report.coefficients(model, session)
         model.metricLines = training.map { $0.replacingFirstLine() }
         model.trainingSummary = lines + training + coefficients
         return model

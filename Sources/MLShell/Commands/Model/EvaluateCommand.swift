@@ -17,7 +17,8 @@ extension CommandCall {
 
 extension TrainedModel {
     /// A dataset's raw rows through this model's own fitted recipe, then its design.
-    func design(for d: Dataset, session: Session, call: CommandCall, needTarget: Bool) throws -> (Design, Frame) {
+    /// `inBlocks`: a linear model's design is read from the columns a block at a time (see `values(on:)`).
+    func design(for d: Dataset, session: Session, call: CommandCall, needTarget: Bool, inBlocks: Bool = false) throws -> (Design, Frame) {
         let raw = d.loaded.take(d.rowIDs)
         let engine = SessionExpressionEngine(session: session, datasetName: d.name)
         let frame: Frame
@@ -34,7 +35,8 @@ extension TrainedModel {
             throw call.error("\(d.name) has no column '\(t)', the target \(name) predicts", hint: "evaluate needs the true values")
         }
         let design = try Design.build(frame, features: features, target: needTarget ? target : nil, classes: classes,
-                                      classification: task == .classification, file: call.file, range: call.command.range)
+                                      classification: task == .classification, inBlocks: inBlocks && isLinear,
+                                      file: call.file, range: call.command.range)
         return (design, frame)
     }
 }
@@ -67,15 +69,15 @@ struct EvaluateCommand: ShellCommand {
             throw call.error("\(d.name) has no column '\(t)', the target \(m.name) predicts: there is nothing to score against",
                              hint: "evaluate on rows that hold the true \(t) (predict only adds predictions and needs no target)")
         }
-        let (design, _) = try m.design(for: d, session: session, call: call, needTarget: m.task != .clustering)
-        guard design.x.rows > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
+        let (design, _) = try m.design(for: d, session: session, call: call, needTarget: m.task != .clustering, inBlocks: true)
+        guard design.rowCount > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
         if design.y.contains(-1) {
             let unseen = design.y.filter { $0 < 0 }.count
             throw call.error("\(plural(unseen, "row")) of \(d.name) have a \(m.target!) the model never saw", hint: "the classes it knows: " + (m.classes ?? []).joined(separator: ", "))
         }
-        let (values, probabilities) = m.predict(design.x, interrupt: session.interrupt)
+        let (values, probabilities) = m.predict(design, interrupt: session.interrupt)
         try session.interrupt.check()
-        var header = "\(m.name) on \(d.name): \(plural(design.x.rows, "row"))"
+        var header = "\(m.name) on \(d.name): \(plural(design.rowCount, "row"))"
         if design.dropped > 0 { header += " (\(design.dropped) left out: missing values)" }
         session.print(header)
         func f(_ x: Double?) -> String? { x.map { NumberFormat.compact($0, significant: 4) } }
@@ -102,19 +104,19 @@ struct EvaluateCommand: ShellCommand {
                 .init(header: "precision", alignment: .right, cells: (c.precision + [c.macro.precision, c.weighted.precision]).map { f($0) }),
                 .init(header: "recall", alignment: .right, cells: (c.recall + [c.macro.recall, c.weighted.recall]).map { f($0) }),
                 .init(header: "f1", alignment: .right, cells: (c.f1 + [c.macro.f1, c.weighted.f1]).map { f($0) }),
-                .init(header: "support", alignment: .right, cells: (c.support.map(String.init) + [String(design.x.rows), String(design.x.rows)])),
+                .init(header: "support", alignment: .right, cells: (c.support.map(String.init) + [String(design.rowCount), String(design.rowCount)])),
             ])
             perClass.footer = k == 1 ? "1 class" : "\(k) classes"
             session.printTable(perClass)
             session.print("confusion matrix (rows: true class, columns: predicted):")
             var confusion = TextTable(columns: [.init(header: "", alignment: .left, cells: c.classes)]
                 + (0..<k).map { j in .init(header: c.classes[j], alignment: .right, cells: (0..<k).map { String(c.confusion[$0][j]) }) })
-            confusion.footer = "\(design.x.rows) rows"
+            confusion.footer = "\(design.rowCount) rows"
             session.printTable(confusion)
         case .clustering:
             guard case .kmeans(let fit) = m.estimator else { return }
             let labels = fit.assign(design.x)
-            let rows = (0..<design.x.rows).map { design.x.row($0) }
+            let rows = (0..<design.rowCount).map { design.x.row($0) }
             let inertia = zip(rows, labels).reduce(0.0) { s, p in s + zip(p.0, fit.centers[p.1]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
             var t = TextTable(columns: [
                 .init(header: "metric", alignment: .left, cells: ["inertia", "silhouette"]),
