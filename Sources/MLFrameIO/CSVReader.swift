@@ -9,7 +9,7 @@ import Glibc
 /// The parse streams the file in blocks and splits each block at safe newlines across cores.
 public enum CSVReader {
     /// Bytes read per block: the parse holds two blocks (one parsing, one being read).
-    static let blockSize = 4 << 20
+    static let blockSize = 2 << 20
     /// Chunks per core in each block: a few, so that a core that finishes early takes another.
     static let piecesPerThread = 4
 
