@@ -17,6 +17,16 @@ public struct CSVOptions: Sendable {
     public var onBadRows: BadRows = .error
     /// Worker threads for the parse; 0 uses every core.
     public var threads = 0
+    /// Asked between blocks: true stops the read (Ctrl-C) with an "interrupted" error, and
+    /// nothing is loaded.
+    public var shouldStop: (@Sendable () -> Bool)? = nil
+
+    /// Throws the interruption when `shouldStop` says so.
+    func checkStop() throws(Diagnostic) {
+        if shouldStop?() == true {
+            throw Diagnostic(Diagnostic.ID("interrupted"), .error, "interrupted: nothing was loaded")
+        }
+    }
 
     public init() {}
 }

@@ -112,6 +112,7 @@ public enum CSVReader {
         var linesBefore = 0  // newlines in the blocks before this one
         var blockStart = header ? endOfFirstRow(current.bytes) : 0  // where this block's data rows start
         while true {
+            try options.checkStop()
             let base = UnsafePointer(current.base)
             // Rows end at the last newline outside quotes; the rest waits for the next block.
             var blockEnd = current.count

@@ -11,7 +11,7 @@ public enum JSONLinesReader {
     public static func read(path: String, options: CSVOptions) throws(Diagnostic) -> (Frame, LoadReport) {
         let source = try ByteSource(path: path)
         var bytes: [UInt8] = []
-        while try source.read(into: &bytes, count: 16 << 20) > 0 {}
+        while try source.read(into: &bytes, count: 16 << 20) > 0 { try options.checkStop() }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var report = LoadReport()
         report.format = "jsonl"
@@ -26,6 +26,7 @@ public enum JSONLinesReader {
         var start = 0
         let limit = options.rowLimit ?? Int.max
         while start < bytes.count && rows < limit {
+            if line & 0xFFFF == 0 { try options.checkStop() }
             var end = start
             while end < bytes.count && bytes[end] != 10 { end += 1 }
             var parser = JSONParser(bytes: bytes, pos: start, end: end, line: line, lineStart: start, path: path)

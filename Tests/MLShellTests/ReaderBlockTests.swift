@@ -1,4 +1,5 @@
 import Foundation
+import MLDiagnostics
 import MLFrame
 import MLFrameIO
 import Testing
@@ -105,5 +106,14 @@ import Testing
         #expect(frame.columns[1].missingCount == 200_000 - (200_000 + 12) / 13)
         #expect(frame.columns[0].double(13) == nil && frame.columns[0].double(14) == 14)
         #expect(frame.columns[1].text(13 * 5) == "x2" && frame.columns[1].text(1) == nil)
+    }
+
+    @Test func ctrlCStopsTheReadAndLoadsNothing() throws {
+        #expect(throws: Diagnostic.self) { try Self.load(Self.file(rows: 200_000)) { $0.shouldStop = { true } } }
+        do {
+            _ = try Self.load(Self.file(rows: 1_000)) { $0.shouldStop = { true } }
+        } catch let d as Diagnostic {
+            #expect(d.message == "interrupted: nothing was loaded")
+        }
     }
 }

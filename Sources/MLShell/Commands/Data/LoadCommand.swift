@@ -33,7 +33,9 @@ struct LoadCommand: ShellCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let path = try call.string("FILE")!
-        let options = try csvOptions(call)
+        var options = try csvOptions(call)
+        let interrupt = session.interrupt
+        options.shouldStop = { interrupt.isSet }
         let name = call.binding.first?.text ?? datasetName(forPath: path)
         if let b = call.binding.first { try session.checkBindable(b, in: call.file) }
         let start = ContinuousClock.now
