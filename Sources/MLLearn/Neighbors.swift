@@ -1,7 +1,8 @@
 import Dispatch
 
-/// k nearest neighbours by Euclidean distance over the training rows (brute force); ties in
-/// distance go to the earlier training row, as scikit-learn's brute-force search.
+/// k nearest neighbours by Euclidean distance over the training rows; ties in distance go to the
+/// earlier training row. In up to 16 dimensions a k-d tree finds them (as scikit-learn's default
+/// does there); in more, or over few rows, every distance is compared. Both give the same lists.
 public struct KNNFit: Codable, Sendable, Equatable {
     public var k: Int
     public var x: Matrix
@@ -31,6 +32,7 @@ public struct KNNFit: Codable, Sendable, Equatable {
             init(_ m: Int) { lists = Array(repeating: [], count: m) }
         }
         let out = Lists(m)
+        let tree = d <= 16 && n >= 512 ? KDTree(rowMajor: train, n: n, d: d) : nil
         let blocks = max(1, min(m, 64))
         let size = (m + blocks - 1) / blocks
         let (trainRows, queryRows) = (train, query)
@@ -39,10 +41,15 @@ public struct KNNFit: Codable, Sendable, Equatable {
             var found: [[Int]] = []
             trainRows.withUnsafeBufferPointer { t in
                 queryRows.withUnsafeBufferPointer { qp in
+                    var offsets = [Double](repeating: 0, count: d)
                     for r in min(m, b * size)..<min(m, (b + 1) * size) {
                         // Ctrl-C: the rows not reached get no neighbours (their predictions are missing).
                         if interrupted() { found.append([]); continue }
                         let point = qp.baseAddress! + r &* d
+                        if let tree {
+                            found.append(tree.nearest(point, k: k, offsets: &offsets))
+                            continue
+                        }
                         var count = 0
                         for i in 0..<n {
                             let row = t.baseAddress! + i &* d

@@ -274,6 +274,32 @@ import Testing
         }
     }
 
+    /// The k-d tree (512 rows or more, up to 16 dimensions) gives the lists of comparing every
+    /// distance, ties included: on integer grids (many equal distances, repeated points), and on
+    /// real values, in 1, 2, 5 and 12 dimensions.
+    @Test(arguments: [1, 2, 5, 12])
+    func kdTreeEqualsComparingEveryDistance(_ dims: Int) {
+        var rng = SeededRandom(seed: UInt64(dims))
+        let n = 2_000, m = 200, ks = [1, 7, 40]
+        for grid in [true, false] {
+            func value() -> Double { grid ? Double(rng.next() % 4) : Double(rng.next() >> 11) / Double(1 << 53) * 10 - 5 }
+            let train = Matrix(columns: (0..<dims).map { _ in (0..<n).map { _ in value() } })
+            let q = Matrix(columns: (0..<dims).map { _ in (0..<m).map { _ in value() } })
+            let lists = ks.map { KNNFit(k: $0, x: train, y: (0..<n).map(Double.init), classes: nil).neighbourLists(q) }
+            var wrong = 0
+            for r in 0..<m {
+                let d = (0..<n).map { i in
+                    var s = 0.0
+                    for j in 0..<dims { let v = train[i, j] - q[r, j]; s += v * v }
+                    return s
+                }
+                let expected = (0..<n).sorted { d[$0] != d[$1] ? d[$0] < d[$1] : $0 < $1 }.prefix(ks.last!)
+                for (c, k) in ks.enumerated() where lists[c][r] != Array(expected.prefix(k)) { wrong += 1 }
+            }
+            #expect(wrong == 0, "dims \(dims) grid \(grid)")
+        }
+    }
+
     /// The dummy-variable trap (intercept + every dummy): rank 2 and numpy's minimum-norm answer.
     @Test func olsRankDeficientIsMinimumNorm() throws {
         let x = Matrix(rows: 5, cols: 2, data: [1, 1, 0, 0, 0, 0, 0, 1, 1, 1])
