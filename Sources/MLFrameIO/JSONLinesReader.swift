@@ -74,8 +74,13 @@ public enum JSONLinesReader {
         var type: ColumnType = .float64
         if let forced { type = forced }
         else if present.allSatisfy({ if case .bool = $0 { return true }; return false }) && !present.isEmpty { type = .bool }
-        else if present.allSatisfy({ if case .number(let d, let lit) = $0 { return d == d.rounded() && !lit.contains(".") && !lit.contains("e") && !lit.contains("E") && abs(d) < 9e18 }; return false }) && !present.isEmpty { type = .int64 }
-        else if present.allSatisfy({ if case .number = $0 { return true }; return false }) { type = .float64 }
+        else if present.allSatisfy({ if case .number(_, let lit) = $0 { return Int64(lit) != nil }; return false }) && !present.isEmpty { type = .int64 }
+        // NaN and ±inf have no JSON number: write (and other tools) put them in strings.
+        else if present.allSatisfy({ c in
+            if case .number = c { return true }
+            if case .text(let t) = c, let d = Double(t) { return !d.isFinite }
+            return false
+        }) && present.contains(where: { if case .number = $0 { return true }; return false }) { type = .float64 }
         else if present.allSatisfy({ if case .text(let s) = $0 { return isDate(s) }; return false }) { type = .date }
         else { type = .string }
         func text(_ c: Cell) -> String {
@@ -87,7 +92,24 @@ public enum JSONLinesReader {
             }
         }
         switch type {
-        case .float64, .int64:
+        case .int64:
+            var out = [Int64](repeating: 0, count: cells.count)
+            for (i, c) in cells.enumerated() where valid[i] {
+                let whole: Int64?
+                switch c {
+                case .number(let d, let lit): whole = Int64(lit) ?? (d == d.rounded() && abs(d) < 9.2e18 ? Int64(d) : nil)
+                case .bool(let b): whole = b ? 1 : 0
+                case .text(let t): whole = Int64(t)
+                case .null: whole = 0
+                }
+                guard let whole else {
+                    throw Diagnostic(.csvBadValue, .error, "column '\(name)' was set to int64, but row \(i + 1) holds \(text(c)), which is not a whole number that fits",
+                                     externalLocation: "\(path):\(i + 1)", hint: "read it as a number: types={\(name): float}")
+                }
+                out[i] = whole
+            }
+            return Column(name: name, storage: .int(out), validity: Bitmap(valid))
+        case .float64:
             var out = [Double](repeating: .nan, count: cells.count)
             for (i, c) in cells.enumerated() where valid[i] {
                 switch c {
@@ -101,9 +123,6 @@ public enum JSONLinesReader {
                     out[i] = d
                 case .null: valid[i] = false
                 }
-            }
-            if type == .int64 {
-                return Column(name: name, storage: .int(out.map { $0.isNaN ? 0 : Int64($0) }), validity: Bitmap(valid))
             }
             return Column(name: name, storage: .float(out), validity: Bitmap(valid))
         case .bool:

@@ -100,24 +100,39 @@ public enum LinearAlgebra {
             for j in 0..<k { g[(j + 1) * n] = sums[j] }
             c[0] = b.reduce(0, +)
         }
+        // Rank and conditioning are judged on the Gram matrix of unit-length columns, where a
+        // column's units (seconds since 1970 beside a ratio) do not look like collinearity.
+        // Rounding-level eigenvalues (under 1e-13 of the largest) are exact dependencies (a
+        // dummy-variable trap); anything between that and 1e-8 is too ill-conditioned for the
+        // normal equations, which square the condition number: the caller uses QR.
+        var scale = (0..<n).map { i -> Double in let d = g[i * n + i]; return d > 0 ? d.squareRoot() : 1 }
+        var vectors = g
+        for j in 0..<n { for i in 0...j { vectors[j * n + i] /= scale[i] * scale[j] } }
         var lambda = [Double](repeating: 0, count: n)
-        guard LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(n), &g, Int32(n), &lambda) == 0,
+        guard LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(n), &vectors, Int32(n), &lambda) == 0,
               let largest = lambda.last, largest > 0 else { return nil }
-        var inverse = [Double](repeating: 0, count: n)  // 1/λ on the kept directions, 0 on the dependent ones
-        for (i, l) in lambda.enumerated() {
-            let ratio = l / largest
-            if ratio < 1e-13 { continue }
-            if ratio < 1e-8 { return nil }
-            inverse[i] = 1 / l
+        let dependent = lambda.filter { $0 / largest < 1e-13 }.count
+        guard !lambda.contains(where: { $0 / largest >= 1e-13 && $0 / largest < 1e-8 }) else { return nil }
+        var inverse = lambda.map { $0 / largest < 1e-13 ? 0 : 1 / $0 }
+        if dependent > 0 {
+            // numpy's answer to a rank-deficient design is the minimum-norm one in the columns' own
+            // units: drop the same number of directions from the unscaled spectrum, whose kept part
+            // must stand clear of rounding.
+            vectors = g
+            scale = [Double](repeating: 1, count: n)
+            guard LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(n), &vectors, Int32(n), &lambda) == 0,
+                  let top = lambda.last, top > 0, lambda[dependent] / top >= 1e-11 else { return nil }
+            inverse = lambda.enumerated().map { $0.offset < dependent ? 0 : 1 / $0.element }
         }
-        let rank = inverse.filter { $0 != 0 }.count
-        // x = V Λ⁺ Vᵀ v (V: the eigenvectors, in g's columns).
+        let rank = n - dependent
+        // x = S⁻¹ V Λ⁺ Vᵀ S⁻¹ v (V: the eigenvectors, in `vectors`' columns; S: the column scales).
         func pseudoSolve(_ v: [Double]) -> [Double] {
             var t = [Double](repeating: 0, count: n), x = [Double](repeating: 0, count: n)
-            cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(n), 1, g, Int32(n), v, 1, 0, &t, 1)
+            let scaled = (0..<n).map { v[$0] / scale[$0] }
+            cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(n), 1, vectors, Int32(n), scaled, 1, 0, &t, 1)
             for i in 0..<n { t[i] *= inverse[i] }
-            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(n), 1, g, Int32(n), t, 1, 0, &x, 1)
-            return x
+            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(n), 1, vectors, Int32(n), t, 1, 0, &x, 1)
+            return (0..<n).map { x[$0] / scale[$0] }
         }
         // Two rounds of iterative refinement: each is one pass computing the residual r = b − A·x
         // and Aᵀr block by block, then x += pseudo-solve(Aᵀr).
@@ -154,7 +169,7 @@ public enum LinearAlgebra {
         }
         var diagonal: [Double]? = nil
         if rank == n {
-            diagonal = (0..<n).map { i in (0..<n).reduce(0) { $0 + g[$1 * n + i] * g[$1 * n + i] * inverse[$1] } }
+            diagonal = (0..<n).map { i in (0..<n).reduce(0) { $0 + vectors[$1 * n + i] * vectors[$1 * n + i] * inverse[$1] } / (scale[i] * scale[i]) }
         }
         return (x, rank, rss, diagonal, fitted)
     }

@@ -229,6 +229,23 @@ import Testing
         }
     }
 
+    /// A column in large units (Unix seconds) beside an intercept is ill-conditioned, not
+    /// dependent: a tall design with one must keep every coefficient (QR's answer), not drop one.
+    @Test func largeOffsetColumnIsNotDropped() throws {
+        var rng = SeededRandom(seed: 3)
+        let m = 12_000
+        func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        let x = (0..<m).map { _ in u() * 4 - 2 }
+        let ts = (0..<m).map { _ in 1.6e9 + (u() * 3e8).rounded() }  // ten years of seconds
+        let y = (0..<m).map { r in -170 + 2 * x[r] + 1e-7 * ts[r] + (u() - 0.5) * 0.3 }
+        let design = Matrix(columns: [x, ts])
+        let fit = try LinearModels.ols(design, y)
+        var a = design.withIntercept().data
+        let qr = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: 3, y)
+        #expect(fit.rank == 3 && qr.rank == 3)
+        for (p, q) in zip([fit.intercept] + fit.coefficients, qr.solution) { #expect(abs(p - q) <= 1e-6 * abs(q), "\(p) vs \(q)") }
+    }
+
     /// A design read from its columns a block at a time (through a subset of rows, as fit reads it
     /// past rows with missing values) gives the whole matrix's answer, and its fitted values.
     @Test func olsInBlocksEqualsTheMatrix() throws {

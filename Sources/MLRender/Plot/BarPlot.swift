@@ -31,7 +31,7 @@ public struct BarPlot: Sendable {
     public var scale: Scale { Scale(covering: bars.map(\.value), includeZero: true) }
 
     func valueText(_ v: Double) -> String {
-        integerValues ? String(Int64(v)) : NumberFormat.compact(v)
+        integerValues && abs(v) < 9e18 ? String(Int64(v)) : NumberFormat.compact(v)
     }
 
     public func text(_ o: PlotOptions) -> String {

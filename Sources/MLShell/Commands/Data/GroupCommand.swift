@@ -119,7 +119,8 @@ struct GroupCommand: ShellCommand {
                 out.append(v ?? .nan)
                 valid.append(v != nil && !(v!.isNaN))
             }
-            if c.type == .int64 && ["sum", "min", "max"].contains(fn) {
+            // Whole results stay whole, unless a sum outgrew Int64 (then it is a float).
+            if c.type == .int64 && ["sum", "min", "max"].contains(fn) && out.allSatisfy({ $0.isNaN || abs($0) < 9.2e18 }) {
                 return Column(name: name, storage: .int(out.map { $0.isNaN ? 0 : Int64($0) }), validity: Bitmap(valid))
             }
             return Column(name: name, storage: .float(out), validity: Bitmap(valid))

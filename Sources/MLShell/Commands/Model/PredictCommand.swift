@@ -77,7 +77,7 @@ struct PredictCommand: ShellCommand {
             let input = m.inputs.first { $0.name == name.text }
             let v = try Evaluator(session: session, file: call.file).evaluate(e)
             switch v {
-            case .number(let d) where input?.type == .int64 && d == d.rounded(): columns.append(Column(name: name.text, storage: .int([Int64(d)])))
+            case .number(let d) where input?.type == .int64 && d == d.rounded() && abs(d) < 9e18: columns.append(Column(name: name.text, storage: .int([Int64(d)])))
             case .number(let d): columns.append(Column(name: name.text, storage: .float([d])))
             case .string(let s) where input.map({ $0.type.isNumeric }) ?? false:
                 throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number: \(m.name) learned it from \(input!.type.rawValue) values, not text like \"\(s)\"",
