@@ -10,8 +10,10 @@ final class ByteSource {
     private var gz: gzFile?
     let path: String
     let compressed: Bool
-    /// The file's size on disk.
+    /// The file's size on disk (0 for a pipe).
     let size: Int
+    /// Bytes read so far (after gzip): the size of a pipe's contents, once read.
+    private(set) var totalRead = 0
 
     init(path: String) throws(Diagnostic) {
         self.path = path
@@ -25,6 +27,19 @@ final class ByteSource {
                              hint: "name a file inside it; 'load \"\(path)/' and Tab lists them")
         }
         size = Int(st.st_size)
+        if (st.st_mode & S_IFMT) != S_IFREG {
+            // A pipe or a device (/dev/stdin, <(…)): bytes read cannot be put back, so zlib reads
+            // it, looking at the first bytes itself: gzip is inflated, anything else passes through.
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0, let g = gzdopen(fd, "rb") else {
+                throw Diagnostic(.fileUnreadable, .error, "cannot read '\(path)': \(String(cString: strerror(errno)))",
+                                 hint: "check that it can be read")
+            }
+            gzbuffer(g, 1 << 17)
+            gz = g
+            compressed = gzdirect(g) == 0
+            return
+        }
         guard let f = fopen(path, "rb") else {
             throw Diagnostic(.fileUnreadable, .error, "cannot read '\(path)': \(String(cString: strerror(errno)))",
                              hint: "check the file's permissions")
@@ -71,6 +86,7 @@ final class ByteSource {
             let n = gzread(gz, out, UInt32(count))
             if n < 0 { failed = true } else { got = Int(n) }
         }
+        totalRead += got
         if let gz {
             var errnum: Int32 = 0
             var reason = String(cString: gzerror(gz, &errnum))

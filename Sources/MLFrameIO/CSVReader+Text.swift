@@ -31,15 +31,28 @@ extension CSVReader {
         return nil
     }
 
-    /// The 1-based line of a byte offset within the current block.
-    static func lineNumber(in buffer: UnsafeBufferPointer<UInt8>, offset: Int) -> Int {
-        countNewlines(buffer, 0, min(offset, buffer.count)) + 1
+    /// Line ends in [from, to): LF, CR LF (one), and a lone CR (old Mac files).
+    static func countLineEnds(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        var n = countNewlines(base, from, to), p = from
+        while p < to, let q = memchrPointer(base + p, UInt8(ascii: "\r"), to - p) {
+            let i = q - base
+            if i + 1 >= to || base[i + 1] != UInt8(ascii: "\n") { n += 1 }
+            p = i + 1
+        }
+        return n
     }
 
+    /// The 1-based line of a byte offset within the current block.
+    static func lineNumber(in buffer: UnsafeBufferPointer<UInt8>, offset: Int) -> Int {
+        guard let base = buffer.baseAddress else { return 1 }
+        return countLineEnds(base, 0, min(offset, buffer.count)) + 1
+    }
+
+    /// The 1-based character column of a byte offset within its line.
     static func columnNumber(in buffer: UnsafeBufferPointer<UInt8>, offset: Int) -> Int {
-        var p = offset
-        while p > 0 && buffer[p - 1] != UInt8(ascii: "\n") { p -= 1 }
-        return String(decoding: buffer[p..<offset], as: UTF8.self).count + 1
+        var p = min(offset, buffer.count)
+        while p > 0 && buffer[p - 1] != UInt8(ascii: "\n") && buffer[p - 1] != UInt8(ascii: "\r") { p -= 1 }
+        return String(decoding: buffer[p..<min(offset, buffer.count)], as: UTF8.self).count + 1
     }
 
     /// Reads the quoting of [from, to) as the parser does: returns the first row start at or after
@@ -83,6 +96,7 @@ extension CSVReader {
 
     /// Just past the header row (quote-aware).
     static func endOfFirstRow(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        // (Blank lines before the header were dropped when the file was opened.)
         var inQuotes = false
         for (i, c) in buffer.enumerated() {
             if c == UInt8(ascii: "\"") { inQuotes.toggle() }
@@ -95,21 +109,26 @@ extension CSVReader {
         return buffer.count
     }
 
-    /// The character column where field `field` of the row starting at `rowStart` begins.
-    static func fieldColumn(_ buffer: UnsafeBufferPointer<UInt8>, rowStart: Int, field: Int, delimiter: UInt8) -> Int {
+    /// Where field `field` of the row starting at `rowStart` begins, read with the quoting as the
+    /// parser reads it (a quoted field may hold delimiters and line breaks).
+    static func fieldOffset(_ buffer: UnsafeBufferPointer<UInt8>, rowStart: Int, field: Int, delimiter: UInt8) -> Int {
         var p = rowStart, k = 0, inQuotes = false
-        while p < buffer.count && k < field && buffer[p] != UInt8(ascii: "\n") {
-            if buffer[p] == UInt8(ascii: "\"") { inQuotes.toggle() } else if buffer[p] == delimiter && !inQuotes { k += 1 }
+        while p < buffer.count && k < field {
+            let c = buffer[p]
+            if c == UInt8(ascii: "\"") { inQuotes.toggle() }
+            else if !inQuotes && (c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r")) { break }
+            else if c == delimiter && !inQuotes { k += 1 }
             p += 1
         }
-        return String(decoding: buffer[rowStart..<p], as: UTF8.self).count + 1
+        return p
     }
 
+    /// The text of field `column` in the row starting at `rowStart` (cut at 40 characters).
     static func cellText(_ buffer: UnsafeBufferPointer<UInt8>, rowStart: Int, column: Int, delimiter: UInt8) -> String {
-        var end = rowStart
-        while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-        let line = CSVSniffer.rows(Array(buffer[rowStart..<end])[...], delimiter: delimiter, maxRows: 1, complete: true)
-        guard let row = line.first, column < row.count else { return "" }
+        // Enough of the file for any row an error points at; a quoted field may span lines.
+        let end = min(buffer.count, rowStart + (4 << 20))
+        let rows = CSVSniffer.rows(Array(buffer[rowStart..<end])[...], delimiter: delimiter, maxRows: 1, complete: true)
+        guard let row = rows.first, column < row.count else { return "" }
         let text = String(decoding: row[column], as: UTF8.self)
         return text.count > 40 ? String(text.prefix(40)) + "…" : text
     }
@@ -142,9 +161,11 @@ extension CSVReader {
     /// A cell that does not parse as the type the user forced on its column.
     static func forcedTypeError(_ buffer: UnsafeBufferPointer<UInt8>, offset: Int, linesBefore: Int, column: Int, name: String,
                                 type: ColumnType, delimiter: UInt8, path: String) -> Diagnostic {
-        let line = linesBefore + lineNumber(in: buffer, offset: offset)
+        // The line and column of the cell itself: a quoted line break before it moves it down.
+        let start = fieldOffset(buffer, rowStart: offset, field: column, delimiter: delimiter)
+        let line = linesBefore + lineNumber(in: buffer, offset: start)
         let cell = cellText(buffer, rowStart: offset, column: column, delimiter: delimiter)
-        let at = fieldColumn(buffer, rowStart: offset, field: column, delimiter: delimiter)
+        let at = columnNumber(in: buffer, offset: start)
         let typeName = ["float64": "a number", "int64": "a whole number", "bool": "true or false", "date": "a date (YYYY-MM-DD)"][type.rawValue] ?? type.rawValue
         let wider = type == .int64 && Double(cell) != nil ? "float" : "string"
         return Diagnostic(.csvBadValue, .error,

@@ -45,6 +45,15 @@ public enum CSVReader {
         var eof = try current.read(from: source, count: blockSize) == 0
         if !eof && current.count < blockSize { eof = try current.read(from: source, count: blockSize) == 0 }
         if current.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { current.removeFirst(3) }
+        // Blank lines before the header are skipped, as pandas skips them (and counted, for line numbers).
+        var linesBefore = 0  // line ends before the current block
+        while true {
+            let blank = current.bytes.prefix { $0 == 10 || $0 == 13 }.count
+            guard blank > 0 else { break }
+            linesBefore += countLineEnds(current.base, 0, blank)
+            current.removeFirst(blank)
+            if current.count == 0 && !eof { eof = try current.read(from: source, count: blockSize) == 0 } else { break }
+        }
         if current.bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
             throw Diagnostic(.csvEmpty, .error, "'\(path)' is empty: it has no header and no rows",
                              hint: "check that this is the file you meant (\(source.size) bytes)")
@@ -108,8 +117,8 @@ public enum CSVReader {
         var capacity = stores.first?.capacity ?? 0
         let pool = ChunkPool(types: types)
         var rows = 0  // rows stored so far
+        var firstSkippedAt: (line: Int, fields: Int)? = nil
         var rowsLeft = options.rowLimit ?? Int.max
-        var linesBefore = 0  // newlines in the blocks before this one
         var blockStart = header ? endOfFirstRow(current.bytes) : 0  // where this block's data rows start
         while true {
             try options.checkStop()
@@ -204,21 +213,28 @@ public enum CSVReader {
             rows += blockRows
             rowsLeft -= blockRows
             report.skippedRows += skipped
-            if let (offset, fields) = firstSkipped, report.skippedRows == skipped {
-                let line = linesBefore + lineNumber(in: current.bytes, offset: offset)
-                report.warnings.append(Diagnostic(.csvRagged, .warning,
-                    "skipped \(skipped) row\(skipped == 1 ? "" : "s") with the wrong number of fields (the first at line \(line) has \(fields), expected \(width))",
-                    externalLocation: "\(path):\(line)"))
+            if firstSkippedAt == nil, let (offset, fields) = firstSkipped {
+                firstSkippedAt = (linesBefore + lineNumber(in: current.bytes, offset: offset), fields)
             }
             if eof || rowsLeft <= 0 { break }
             // The next block: this block's unread tail and the bytes read while it parsed.
-            linesBefore += countNewlines(base, 0, bounds[0]) + lines.values.prefix(chunks).reduce(0, +)
+            // Line ends: the newlines counted, unless the block holds a CR (then lone CRs count too).
+            linesBefore += memchrPointer(base, UInt8(ascii: "\r"), blockEnd) == nil
+                ? countNewlines(base, 0, bounds[0]) + lines.values.prefix(chunks).reduce(0, +)
+                : countLineEnds(base, 0, blockEnd)
             swap(&current, &next)
             blockStart = 0
             eof = readResult.got == 0
             if current.count == 0 { break }
         }
 
+        if let (line, fields) = firstSkippedAt {
+            let skipped = report.skippedRows
+            report.warnings.append(Diagnostic(.csvRagged, .warning,
+                "skipped \(skipped) row\(skipped == 1 ? "" : "s") with the wrong number of fields (the first at line \(line) has \(fields), expected \(width))",
+                externalLocation: "\(path):\(line)"))
+        }
+        if report.bytes == 0 { report.bytes = source.totalRead }  // a pipe: what came through it
         let columns = stores.map { $0.finish(rows: rows) }
         if stores.contains(where: { $0.invalidUTF8 }) {
             report.warnings.append(Diagnostic(.csvInvalidUTF8, .warning,

@@ -42,17 +42,18 @@ enum FieldParsing {
         let (negative, digitsStart) = sign(p, start)
         var i = digitsStart
         guard i < end else { return nil }
+        // Accumulated on the sign's side, so that −2⁶³ (which has no positive twin) reads too.
         var value: Int64 = 0
         while i < end {
             let d = p[i] &- 48
             guard d < 10 else { return nil }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(Int64(d))
+            let (a, o2) = negative ? m.subtractingReportingOverflow(Int64(d)) : m.addingReportingOverflow(Int64(d))
             if o1 || o2 { return nil }
             value = a
             i += 1
         }
-        return negative ? -value : value
+        return value
     }
 
     /// A decimal number: exact fast path (Clinger) for up to 15 significant digits and small

@@ -15,7 +15,7 @@ public enum JSONLinesReader {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var report = LoadReport()
         report.format = "jsonl"
-        report.bytes = source.size
+        report.bytes = source.size > 0 ? source.size : source.totalRead
         report.compressed = source.compressed
         report.missing = options.missing
         var names: [String] = []

@@ -9,6 +9,15 @@ import Testing
         return dir
     }
 
+    /// A pipe cannot be rewound after the first bytes are looked at: they must not be lost,
+    /// and gzip through a pipe is inflated.
+    @Test func loadFromAPipe() throws {
+        let plain = try runMlsh(["-c", "load \"/dev/stdin\" as p; schema p"], stdin: "ab,cd\n1,2\n3,4\n")
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("loaded p: 2 rows × 2 columns from /dev/stdin (14 B)"))
+        #expect(plain.stdout.contains("types={ab: int, cd: int}"))
+    }
+
     @Test func dashC() throws {
         let r = try runMlsh(["-c", "print 2 + 3 * 4; print \"ok\""])
         #expect(r.status == 0)

@@ -58,10 +58,17 @@ enum Report {
                 columns.append(.init(header: "std error", alignment: .right, cells: numbers(se), exactCells: exact(se)))
                 columns.append(.init(header: "p-value", alignment: .right, cells: p.map { $0 < 1e-4 ? "<0.0001" : NumberFormat.compact($0, significant: 3) }))
             } else if m.algorithm == "linear" {
-                return ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors;",
-                        "        the estimates are the minimum-norm answer. One-hot columns of one variable add up to the",
-                        "        intercept: `encode … onehot … drop=first` removes that dependence"]
-                    + table(columns, session)
+                var note = ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors;",
+                            "        the estimates are the minimum-norm answer"]
+                // The usual cause, when the recipe one-hot encodes without dropping a column.
+                if m.recipe.entries.contains(where: { if case .oneHot(_, false, _, _) = $0.step { return true }; return false }) {
+                    note[1] += ". One-hot columns of one variable add up to the"
+                    note.append("        intercept: `encode … onehot … drop=first` removes that dependence")
+                } else {
+                    note[1] += ". A constant column, or one"
+                    note.append("        that is a multiple or a sum of others, does this")
+                }
+                return note + table(columns, session)
             }
         case .logistic(let fit):
             if fit.weights.count == 1 {

@@ -57,8 +57,9 @@ struct Trainer {
         var design = try Design.build(frame, features: features, target: formula.target, classification: classification,
                                       inBlocks: inBlocks, file: call.file, range: call.command.range)
         guard design.rowCount > 0 else { throw fail("no row has values in every model column", hint: "fill or clean the missing values first") }
-        if task != .clustering && design.rowCount <= features.count && ["linear"].contains(algorithm) {
-            throw fail("\(plural(design.rowCount, "row")) for \(plural(features.count, "feature")) plus an intercept: too few rows to fit \(features.count + 1) coefficients",
+        // As many rows as coefficients fit exactly and leave nothing to estimate the error from.
+        if task != .clustering && design.rowCount <= features.count + 1 && ["linear"].contains(algorithm) {
+            throw fail("\(plural(design.rowCount, "row")) for \(plural(features.count, "feature")) plus an intercept: linear needs more rows than its \(features.count + 1) coefficients",
                        hint: "use fewer features, or ridge (which handles it)")
         }
         if let classes = design.classes, classes.count < 2 {

@@ -43,7 +43,8 @@ struct LoadCommand: ShellCommand {
         let report: LoadReport
         do {
             if isJSONLines(path) {
-                for name in ["sep", "header", "on_bad_rows"] where call.has(name) {
+                // In JSON only null is missing: "" and "NA" are texts as written.
+                for name in ["sep", "header", "on_bad_rows", "missing"] where call.has(name) {
                     session.report(call.error(at: name, "\(name)= does not apply to JSON Lines; it is ignored").asWarning)
                 }
                 (frame, report) = try JSONLinesReader.read(path: path, options: options)
@@ -69,10 +70,10 @@ struct LoadCommand: ShellCommand {
         if report.format == "csv" {
             chosen.append("sep=\(delimiterName(report.delimiter))")
             chosen.append("header=\(report.header)")
+            chosen.append("missing=[" + report.missing.map { jsonString($0) }.joined(separator: ", ") + "]")
         }
-        chosen.append("missing=[" + report.missing.map { jsonString($0) }.joined(separator: ", ") + "]")
         if report.skippedRows > 0 { chosen.append("on_bad_rows=skip") }
-        session.print("  " + chosen.joined(separator: " "))
+        if !chosen.isEmpty { session.print("  " + chosen.joined(separator: " ")) }
         let types = frame.columns.map { "\(ExprPrinter.print(Expr(.name(Name($0.name, range: SourceRange(0, 0))), SourceRange(0, 0)))): \(shortType($0.type))" }
         for (k, chunk) in wrapList(types, width: session.width - 10).enumerated() {
             session.print((k == 0 ? "  types={" : "         ") + chunk + (k == wrapList(types, width: session.width - 10).count - 1 ? "}" : ","))

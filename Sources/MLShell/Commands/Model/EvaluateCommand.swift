@@ -20,6 +20,16 @@ extension TrainedModel {
     /// `inBlocks`: a linear model's design is read from the columns a block at a time (see `values(on:)`).
     func design(for d: Dataset, session: Session, call: CommandCall, needTarget: Bool, inBlocks: Bool = false) throws -> (Design, Frame) {
         let raw = d.loaded.take(d.rowIDs)
+        // The dataset's own column steps that the model does not have are not applied: say so,
+        // rather than let an edit (derive x = 0, a what-if) look as if it changed the answers.
+        let own = Set(recipe.entries.map(\.command))
+        let skipped = d.recipe.entries.filter { !$0.step.isRowStep && !own.contains($0.command) }.map(\.command)
+        if !skipped.isEmpty {
+            session.report(Diagnostic(.learnError, .note,
+                "\(name) reads \(d.name)'s rows as loaded and applies its own recipe; \(d.name)'s " + (skipped.count == 1 ? "step " : "steps ")
+                    + skipped.map { "'\($0)'" }.joined(separator: ", ") + " \(skipped.count == 1 ? "is" : "are") not part of \(name) and not applied",
+                hint: "to change the inputs, make the change a step before fitting, or type one row: predict \(name) col=value …"))
+        }
         let engine = SessionExpressionEngine(session: session, datasetName: d.name)
         let frame: Frame
         do {
