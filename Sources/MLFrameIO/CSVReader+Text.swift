@@ -138,15 +138,19 @@ extension CSVReader {
         var seen = Set<String>()
         let given = Set(names)
         var out: [String] = []
+        var times: [String: Int] = [:]
         for (i, raw) in names.enumerated() {
             var name = raw.isEmpty ? "column_\(i + 1)" : raw
             if raw.isEmpty, given.contains(name) { name = "column_\(i + 1)_" }
+            times[name, default: 0] += 1
             if seen.contains(name) {
                 var k = 2
                 // The new name must not take the name of a later column either.
                 while seen.contains("\(name)_\(k)") || given.contains("\(name)_\(k)") { k += 1 }
+                let nth = ["", "first", "second", "third", "fourth", "fifth"]
+                let which = times[name]! < nth.count ? "the \(nth[times[name]!])" : "number \(times[name]!)"
                 report.warnings.append(Diagnostic(.csvDuplicateColumn, .warning,
-                    "the header names '\(name)' twice; the second (column \(i + 1)) is now '\(name)_\(k)'",
+                    "the header names '\(name)' more than once; \(which) (column \(i + 1)) is now '\(name)_\(k)'",
                     externalLocation: "\(path):1"))
                 name = "\(name)_\(k)"
             }

@@ -66,9 +66,21 @@ public enum CSVReader {
         }
 
         // Phase 1: dialect.
+        // The first MiB, and at least 100 rows when the first rows are long (a huge text field):
+        // more is read for that, up to 64 MiB.
+        let sampleRowsWanted = 100
+        while !eof && current.count < (64 << 20) && countNewlines(current.bytes, 0, current.count) < sampleRowsWanted {
+            eof = try current.read(from: source, count: blockSize) == 0
+        }
         var sampleEnd = min(current.count, 1 << 20)
-        // A sample holding less than two whole rows (a very long field) is widened to the block.
-        if sampleEnd < current.count && countNewlines(current.bytes, 0, sampleEnd) < 2 { sampleEnd = current.count }
+        if sampleEnd < current.count && countNewlines(current.bytes, 0, sampleEnd) < sampleRowsWanted {
+            var seen = 0
+            sampleEnd = current.count
+            for (i, c) in current.bytes.enumerated() where c == 10 {
+                seen += 1
+                if seen == sampleRowsWanted { sampleEnd = i + 1; break }
+            }
+        }
         let sample = Array(current.bytes[0..<sampleEnd])[...]
         let complete = eof && sampleEnd == current.count
         let delimiter = options.delimiter ?? CSVSniffer.delimiter(sample, complete: complete, pathHint: path)
@@ -194,19 +206,19 @@ public enum CSVReader {
                     preconditionFailure("a single chunk has room for every row")
                 case .retype(let column, let type, let offset):
                     if forced[column] {
-                        throw forcedTypeError(current.bytes, offset: offset, linesBefore: linesBefore, column: column, name: names[column],
-                                              type: type, delimiter: delimiter, path: path)
+                        throw try checkedAgainstGzip(source, forcedTypeError(current.bytes, offset: offset, linesBefore: linesBefore, column: column, name: names[column],
+                                              type: type, delimiter: delimiter, path: path))
                     }
                     var newTypes = types
                     newTypes[column] = type
                     return .retype(newTypes)
                 case .ragged(let offset, let fields):
                     let line = linesBefore + lineNumber(in: current.bytes, offset: offset)
-                    throw Diagnostic(.csvRagged, .error, "line \(line) has \(fields) field\(fields == 1 ? "" : "s"), but the header has \(width)",
+                    throw try checkedAgainstGzip(source, Diagnostic(.csvRagged, .error, "line \(line) has \(fields) field\(fields == 1 ? "" : "s"), but the header has \(width)",
                                      externalLocation: "\(path):\(line)",
-                                     hint: "fix the line, or skip such rows with on_bad_rows=skip (the count of skipped rows is reported)")
+                                     hint: "fix the line, or skip such rows with on_bad_rows=skip (the count of skipped rows is reported)"))
                 case .unterminatedQuote(let offset):
-                    throw unterminatedQuoteError(current.bytes, offset: offset, linesBefore: linesBefore, path: path)
+                    throw try checkedAgainstGzip(source, unterminatedQuoteError(current.bytes, offset: offset, linesBefore: linesBefore, path: path))
                 }
             }
             absorb(stores, pool: pool, parsed: parsed, rooms: rooms, rowsBefore: rows)
@@ -242,5 +254,14 @@ public enum CSVReader {
                 hint: "re-save the file as UTF-8 (iconv -f LATIN1 -t UTF-8 converts Latin-1)"))
         }
         return .finished(Frame(columns: columns), report)
+    }
+
+    /// Damage in a gzip file shows as garbled rows before zlib reports it: a data error in one is
+    /// first checked against the rest of the stream, and a gzip error found there wins.
+    static func checkedAgainstGzip(_ source: ByteSource, _ d: Diagnostic) throws(Diagnostic) -> Diagnostic {
+        guard source.compressed else { return d }
+        let scratch = ReadBuffer(capacity: blockSize)
+        while try scratch.read(from: source, count: blockSize) > 0 { scratch.removeFirst(scratch.count) }
+        return d
     }
 }

@@ -249,7 +249,14 @@ struct JSONParser {
                         throw error("bad \\u escape")
                     }
                     pos += 4
-                    out.append(contentsOf: Array(String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")).utf8))
+                    var scalar = code
+                    // A UTF-16 surrogate pair (\ud83d\ude00) is one character beyond the BMP.
+                    if (0xD800..<0xDC00).contains(code), pos + 6 <= end, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u"),
+                       let low = UInt32(String(decoding: bytes[(pos + 2)..<(pos + 6)], as: UTF8.self), radix: 16), (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        pos += 6
+                    }
+                    out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8))
                 default: out.append(e)
                 }
                 continue

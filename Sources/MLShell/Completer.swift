@@ -71,12 +71,14 @@ public struct Completer {
             return Completion(start: start, candidates: filter(session.variableNames + columns, word))
         }
         let previous = Array(words.dropFirst())
-        var pool: [String] = type.completions(at: previous.count, previous: previous, in: session)
-        pool += spec.options.map { $0.name + "=" }
-        pool += spec.parameters.compactMap(\.keyword)
+        // A position with its own vocabulary (an algorithm, a setting, a command) offers only that.
+        var own: [String] = type.completions(at: previous.count, previous: previous, in: session)
         if previous.count < spec.parameters.count, case .word(let choices) = spec.parameters[previous.count].kind {
-            pool += choices
+            own += choices
         }
+        if !own.isEmpty { return Completion(start: start, candidates: filter(own, word)) }
+        var pool: [String] = spec.options.map { $0.name + "=" }
+        pool += spec.parameters.compactMap(\.keyword)
         if !spec.binds.isEmpty && !previous.isEmpty { pool.append("as") }
         pool += session.variableNames
         // Column names: of the dataset the line names, else of the current one.

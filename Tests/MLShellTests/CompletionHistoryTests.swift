@@ -21,6 +21,14 @@ import Testing
         #expect(complete("set co") == ["color"])
         #expect(complete("set color ") == ["auto", "off", "on"])
         #expect(complete("help hi") == ["history"])
+        #expect(complete("fit lin") == ["linear"])
+        #expect(complete("cv ") == ["bayes", "elasticnet", "kmeans", "knn", "lasso", "linear", "logistic", "mlp", "ridge", "tree"])
+        // With data loaded, a position with its own words still offers only them.
+        let (s, _) = recordingSession()
+        _ = run("load \"tutorials/data/penguins.csv\"", in: s)
+        #expect(complete("set ", session: s) == ["color", "echo", "maxrows", "maxwidth", "seed", "table", "timer"])
+        #expect(complete("search lo", session: s) == ["logistic"])
+        #expect(complete("fit linear body_mass_g ~ flipper", session: s) == ["flipper_length_mm"])
     }
 
     @Test func boundNames() {

@@ -211,7 +211,7 @@ import Testing
         #expect(f2.columnNames == ["column_1", "column_2"] && f2.rowCount == 2)
         let (f3, r3) = try CSVReader.read(path: try write("a,a,b\n1,2,3\n"), options: CSVOptions())
         #expect(f3.columnNames == ["a", "a_2", "b"])
-        #expect(r3.warnings.map(\.message) == ["the header names 'a' twice; the second (column 2) is now 'a_2'"])
+        #expect(r3.warnings.map(\.message) == ["the header names 'a' more than once; the second (column 2) is now 'a_2'"])
     }
 
     /// A stray quote inside an unquoted field must not throw off where the parallel chunks split.

@@ -56,6 +56,10 @@ struct LoadCommand: ShellCommand {
             if d.externalLocation == nil, d.id == .fileNotFound || d.id == .fileUnreadable {
                 throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr("FILE")!.range, hint: d.hint)
             }
+            // types= naming a column the file lacks points at the option.
+            if d.externalLocation == nil, d.id == .csvBadOption, let types = call.expr("types") {
+                throw Diagnostic(d.id, .error, d.message, file: call.file, range: types.range, hint: d.hint)
+            }
             throw d
         }
         let elapsed = ContinuousClock.now - start

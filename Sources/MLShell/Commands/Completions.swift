@@ -1,0 +1,31 @@
+extension HelpCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        index == 0 ? session.registry.allNames : []
+    }
+}
+
+extension SetCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        if index == 1, let setting = SettingSpec.all.first(where: { $0.name == previous[0] }) { return setting.choices }
+        return []
+    }
+}
+
+/// `fit`, `cv` and `search` take the algorithm first.
+extension FitCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        index == 0 ? FitCommand.algorithms.map(\.name) : []
+    }
+}
+
+extension CVCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        index == 0 ? FitCommand.algorithms.map(\.name) : []
+    }
+}
+
+extension SearchCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        index == 0 ? FitCommand.algorithms.map(\.name) : []
+    }
+}
