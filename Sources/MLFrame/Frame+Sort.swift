@@ -1,42 +1,35 @@
 /// Ordering rows: missing values last, whatever the direction (as pandas' na_position="last").
 extension Frame {
+    /// The rows in sorted order, ties in their original order. Each key column becomes an
+    /// unsigned key per row (text by its rank in the sorted dictionary) and the rows are radix
+    /// sorted by it, last key first: linear time, where comparing rows cell by cell took seconds
+    /// on a million rows.
     public func sortedIndices(by keys: [(name: String, descending: Bool)]) -> [Int] {
-        let cols = keys.map { (column(name: $0.name)!, $0.descending) }
-        var indices = Array(0..<rowCount)
-        // Strings order by their text, so rank the dictionary once.
-        let ranks: [[Int]?] = cols.map { c, _ in
-            if case .string(_, let d) = c.storage {
-                var rank = [Int](repeating: 0, count: d.count)
-                for (r, i) in d.indices.sorted(by: { d[$0] < d[$1] }).enumerated() { rank[i] = r }
-                return rank
+        var order: [Int]? = nil
+        for (name, descending) in keys.reversed() {
+            let c = column(name: name)!
+            var values = [UInt64](repeating: 0, count: rowCount)
+            switch c.storage {
+            case .float(let v): for i in 0..<rowCount { values[i] = RadixSort.key(v[i]) }
+            case .int(let v): for i in 0..<rowCount { values[i] = UInt64(bitPattern: v[i]) ^ (1 << 63) }
+            case .bool(let v): for i in 0..<rowCount { values[i] = v[i] ? 1 : 0 }
+            case .date(let v): for i in 0..<rowCount { values[i] = UInt64(bitPattern: Int64(v[i])) ^ (1 << 63) }
+            case .string(let codes, let d):
+                var rank = [UInt64](repeating: 0, count: d.count)
+                for (r, i) in d.indices.sorted(by: { d[$0] < d[$1] }).enumerated() { rank[i] = UInt64(r) }
+                for i in 0..<rowCount { values[i] = rank[Int(codes[i])] }
             }
-            return nil
-        }
-        func compare(_ a: Int, _ b: Int) -> Int {
-            for (k, (c, desc)) in cols.enumerated() {
-                let va = c.isValid(a), vb = c.isValid(b)
-                if !va || !vb {
-                    if va != vb { return va ? -1 : 1 }
-                    continue
-                }
-                var order = 0
-                if case .string(let codes, _) = c.storage, let rank = ranks[k] {
-                    let ra = rank[Int(codes[a])], rb = rank[Int(codes[b])]
-                    order = ra < rb ? -1 : (ra > rb ? 1 : 0)
-                } else {
-                    let x = c.double(a)!, y = c.double(b)!
-                    order = x < y ? -1 : (x > y ? 1 : 0)
-                }
-                if order != 0 { return desc ? -order : order }
+            if descending { for i in 0..<rowCount { values[i] = ~values[i] } }
+            // Missing rows all share one key, so that among them the later keys (already applied)
+            // decide, then the row order; the partition below moves them last.
+            c.validity?.forEachUnset { values[$0] = 0 }
+            order = RadixSort.stableOrder(values, startingFrom: order)
+            // Missing values last, in either direction: a stable partition on top.
+            if let validity = c.validity, let o = order {
+                order = o.filter { validity[$0] } + o.filter { !validity[$0] }
             }
-            return 0
         }
-        // Ties fall back to the row index, which makes the sort stable.
-        indices.sort { a, b in
-            let c = compare(a, b)
-            return c != 0 ? c < 0 : a < b
-        }
-        return indices
+        return order ?? Array(0..<rowCount)
     }
 
     func column(name: String) -> Column? { column(name) }
