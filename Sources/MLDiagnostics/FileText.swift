@@ -37,15 +37,22 @@ public enum FileText {
 
     /// Writes a file atomically: a temporary file in the same folder, flushed, then renamed over the target.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(Diagnostic) {
+        try writeAtomically(path, parts: [bytes])
+    }
+
+    /// The same, from consecutive parts (no joined copy of a large file).
+    public static func writeAtomically(_ path: String, parts: [[UInt8]]) throws(Diagnostic) {
+        let total = parts.reduce(0) { $0 + $1.count }
         let tmp = path + ".tmp-\(getpid())"
         guard let f = fopen(tmp, "wb") else {
             throw Diagnostic(.fileUnreadable, .error, "cannot write '\(path)': \(String(cString: strerror(errno)))",
                              hint: "check that the folder exists and is writable")
         }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
+        var written = 0
+        for part in parts where !part.isEmpty { written += part.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) } }
         let flushed = fflush(f) == 0 && fsync(fileno(f)) == 0
         fclose(f)
-        if written != bytes.count || !flushed {
+        if written != total || !flushed {
             unlink(tmp)
             throw Diagnostic(.fileUnreadable, .error, "could not write all of '\(path)' (disk full?); the old file is unchanged")
         }

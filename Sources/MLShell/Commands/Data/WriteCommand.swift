@@ -31,12 +31,16 @@ struct WriteCommand: ShellCommand {
             throw call.error(at: "FILE", "cannot tell the format of '\(path)' from its extension",
                              hint: "end the name in .csv, .tsv or .jsonl")
         }
-        let bytes = FrameWriter.write(d.frame, format: format)
+        let interrupt = session.interrupt
+        guard let parts = FrameWriter.parts(d.frame, format: format, shouldStop: { interrupt.isSet }) else {
+            throw Diagnostic(.interrupted, .error, "interrupted: nothing was written (\(path) is as it was)")
+        }
+        let bytes = parts.reduce(0) { $0 + $1.count }
         do {
-            try FileText.writeAtomically(path, bytes)
+            try FileText.writeAtomically(path, parts: parts)
         } catch let e {
             throw Diagnostic(e.id, .error, e.message, file: call.file, range: call.expr("FILE")!.range, hint: e.hint)
         }
-        session.print("wrote \(d.name) to \(path): \(plural(d.frame.rowCount, "row")) × \(plural(d.frame.columns.count, "column")) (\(formatBytes(bytes.count)))")
+        session.print("wrote \(d.name) to \(path): \(plural(d.frame.rowCount, "row")) × \(plural(d.frame.columns.count, "column")) (\(formatBytes(bytes)))")
     }
 }
