@@ -5,7 +5,8 @@ import MLFrame
 /// Nested arrays and objects are kept as their JSON text.
 public enum JSONLinesReader {
     enum Cell: Equatable {
-        case null, bool(Bool), number(Double, literal: String), text(String)
+        /// A number, and its value as a whole number when it was written as one that fits Int64.
+        case null, bool(Bool), number(Double, integer: Int64?), text(String)
     }
 
     public static func read(path: String, options: CSVOptions) throws(Diagnostic) -> (Frame, LoadReport) {
@@ -74,7 +75,7 @@ public enum JSONLinesReader {
         var type: ColumnType = .float64
         if let forced { type = forced }
         else if present.allSatisfy({ if case .bool = $0 { return true }; return false }) && !present.isEmpty { type = .bool }
-        else if present.allSatisfy({ if case .number(_, let lit) = $0 { return Int64(lit) != nil }; return false }) && !present.isEmpty { type = .int64 }
+        else if present.allSatisfy({ if case .number(_, let whole) = $0 { return whole != nil }; return false }) && !present.isEmpty { type = .int64 }
         // NaN and ±inf have no JSON number: write (and other tools) put them in strings.
         else if present.allSatisfy({ c in
             if case .number = c { return true }
@@ -87,7 +88,7 @@ public enum JSONLinesReader {
             switch c {
             case .null: return ""
             case .bool(let b): return b ? "true" : "false"
-            case .number(_, let lit): return lit
+            case .number(let d, let whole): return whole.map(String.init) ?? formatDouble(d)
             case .text(let s): return s
             }
         }
@@ -97,7 +98,7 @@ public enum JSONLinesReader {
             for (i, c) in cells.enumerated() where valid[i] {
                 let whole: Int64?
                 switch c {
-                case .number(let d, let lit): whole = Int64(lit) ?? (d == d.rounded() && abs(d) < 9.2e18 ? Int64(d) : nil)
+                case .number(let d, let w): whole = w ?? (d == d.rounded() && abs(d) < 9.2e18 ? Int64(d) : nil)
                 case .bool(let b): whole = b ? 1 : 0
                 case .text(let t): whole = Int64(t)
                 case .null: whole = 0
@@ -216,21 +217,44 @@ struct JSONParser {
             if depth != 0 { throw error("a nested value is not closed") }
             return .text(String(decoding: bytes[start..<pos], as: UTF8.self))
         }
-        for (word, cell) in [("true", JSONLinesReader.Cell.bool(true)), ("false", .bool(false)), ("null", .null)] {
-            let w = Array(word.utf8)
-            if pos + w.count <= end && Array(bytes[pos..<(pos + w.count)]) == w { pos += w.count; return cell }
+        // true, false, null: compared in place (this runs for every value of a large file).
+        func word(_ w: StaticString) -> Bool {
+            let n = w.utf8CodeUnitCount
+            guard pos + n <= end else { return false }
+            for k in 0..<n where bytes[pos + k] != w.utf8Start[k] { return false }
+            pos += n
+            return true
         }
+        if c == UInt8(ascii: "t"), word("true") { return .bool(true) }
+        if c == UInt8(ascii: "f"), word("false") { return .bool(false) }
+        if c == UInt8(ascii: "n"), word("null") { return .null }
         let start = pos
-        while pos < end, let ch = Optional(bytes[pos]), (ch >= 48 && ch <= 57) || ch == UInt8(ascii: "-") || ch == UInt8(ascii: "+")
-                || ch == UInt8(ascii: ".") || ch == UInt8(ascii: "e") || ch == UInt8(ascii: "E") { pos += 1 }
-        let literal = String(decoding: bytes[start..<pos], as: UTF8.self)
-        guard !literal.isEmpty, let d = Double(literal) else { pos = start; throw error("expected a value") }
-        return .number(d, literal: literal)
+        var whole = true
+        while pos < end {
+            let ch = bytes[pos]
+            if ch >= 48 && ch <= 57 || ch == UInt8(ascii: "-") || ch == UInt8(ascii: "+") { pos += 1; continue }
+            if ch == UInt8(ascii: ".") || ch == UInt8(ascii: "e") || ch == UInt8(ascii: "E") { whole = false; pos += 1; continue }
+            break
+        }
+        let value: Double? = bytes.withUnsafeBufferPointer { b in
+            pos > start ? FieldParsing.double(b.baseAddress! + start, pos - start) : nil
+        }
+        guard let d = value else { pos = start; throw error("expected a value") }
+        let integer: Int64? = whole ? bytes.withUnsafeBufferPointer { FieldParsing.int($0.baseAddress! + start, pos - start) } : nil
+        return .number(d, integer: integer)
     }
 
     mutating func string() throws(Diagnostic) -> String {
         guard pos < end, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a string in double quotes") }
         pos += 1
+        // Most strings have no escapes: read them straight from the line.
+        var scan = pos
+        while scan < end && bytes[scan] != UInt8(ascii: "\"") && bytes[scan] != UInt8(ascii: "\\") { scan += 1 }
+        if scan < end && bytes[scan] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[pos..<scan], as: UTF8.self)
+            pos = scan + 1
+            return text
+        }
         var out: [UInt8] = []
         while pos < end {
             let b = bytes[pos]

@@ -69,7 +69,11 @@ public enum MLP {
             for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
             var epochLoss = 0.0
             var start = 0
+            var stopped = false
             while start < n {
+                // Ctrl-C between batches: an epoch on many rows is long. The weights are kept as
+                // the last whole batch left them, and the curve's last point is the loss so far.
+                if start > 0 && interrupted() { stopped = true; break }
                 let idx = order[start..<min(n, start + batchSize)]
                 start += batchSize
                 var gw = w.map { $0.map { _ in 0.0 } }, gb = b.map { $0.map { _ in 0.0 } }
@@ -130,10 +134,10 @@ public enum MLP {
                 }
             }
             let penalty = 0.5 * alpha * w.reduce(0) { $0 + $1.reduce(0) { $0 + $1 * $1 } }
-            let loss = (epochLoss + penalty) / Double(n)
+            let loss = (epochLoss + penalty) / Double(stopped ? min(start, n) : n)
             curve.append(loss)
             onEpoch(epoch, loss)
-            if interrupted() { break }
+            if stopped || interrupted() { break }
         }
         return MLPFit(weights: w, biases: b, sizes: sizes, classes: classes, lossCurve: curve)
     }
