@@ -30,7 +30,9 @@ public struct TreeFit: Codable, Sendable, Equatable {
 }
 
 public enum Tree {
-    public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int) -> TreeFit {
+    /// `interrupted` (Ctrl-C): nodes not yet split stay leaves, and the tree is kept as it is.
+    public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int,
+                           interrupted: () -> Bool = { false }) -> TreeFit {
         let k = classes?.count ?? 0
         var nodes: [TreeFit.Node] = []
         var importance = [Double](repeating: 0, count: x.cols)
@@ -56,7 +58,7 @@ public enum Tree {
             nodes.append(TreeFit.Node(feature: -1, threshold: 0, left: -1, right: -1, value: value(rows), samples: rows.count))
             depthReached = max(depthReached, depth)
             let parent = impurity(rows)
-            guard parent > 1e-15, rows.count >= 2 * minSamplesLeaf, maxDepth.map({ depth < $0 }) ?? true else { return id }
+            guard parent > 1e-15, rows.count >= 2 * minSamplesLeaf, maxDepth.map({ depth < $0 }) ?? true, !interrupted() else { return id }
             var best: (gain: Double, feature: Int, threshold: Double)? = nil
             let n = Double(rows.count)
             // Features from the last: among equally good splits the later feature wins, which matches

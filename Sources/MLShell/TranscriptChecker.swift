@@ -28,7 +28,10 @@ public struct TranscriptChecker {
         var expectedFirstLine: Int  // where the `#>` lines start (or would start)
     }
 
-    public func check(path: String, text: String) -> Outcome {
+    public func check(path: String, text original: String) -> Outcome {
+        // Windows line ends: in Swift "\r\n" is one Character, so lines would not split on "\n".
+        // The transcript is read (and rewritten by --update) with "\n" alone.
+        let text = original.utf8.contains(13) ? String(decoding: original.utf8.filter { $0 != 13 }, as: UTF8.self) : original
         let file = SourceFile(name: path, text: text)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         let isOutput = lines.map { $0.hasPrefix("#>") }

@@ -9,6 +9,18 @@ import Testing
         return dir
     }
 
+    /// A transcript saved with Windows line ends is checked and recorded like any other.
+    @Test func checkReadsWindowsLineEnds() throws {
+        let path = NSTemporaryDirectory() + "mlsh-crlf-\(UUID().uuidString).mlsh"
+        try "print 1\r\n#> 1\r\nprint 2\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try runMlsh(["check", path])
+        #expect(first.status == 1 && first.stdout.contains("1 of 2 blocks differ"))
+        #expect(try runMlsh(["check", "--update", path]).status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "print 1\n#> 1\nprint 2\n#> 2\n")
+        #expect(try runMlsh(["check", path]).status == 0)
+    }
+
     /// A pipe cannot be rewound after the first bytes are looked at: they must not be lost,
     /// and gzip through a pipe is inflated.
     @Test func loadFromAPipe() throws {

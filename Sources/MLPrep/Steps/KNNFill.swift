@@ -31,6 +31,10 @@ enum KNNFill {
             let mean = donorRows.reduce(0.0) { $0 + donors[$1][target]! } / Double(max(1, donorRows.count))
             var values = Columns.doubles(c)
             for r in 0..<frame.rowCount where !c.isValid(r) {
+                // Each missing cell reads every donor row: a large fill can take minutes.
+                if Cancellation.requested() {
+                    throw Diagnostic(Diagnostic.ID("interrupted"), .error, "interrupted: nothing was filled")
+                }
                 var scored: [(Double, Int)] = []
                 for d in donorRows {
                     if let dist = distance(rows[r], donors[d]) { scored.append((dist, d)) }

@@ -44,6 +44,17 @@ enum OneHot {
 
     static func apply(_ frame: Frame, _ columns: [String], _ categories: [[String]], dropFirst: Bool, unknown: UnknownPolicy) throws -> Frame {
         try Columns.require(columns, in: frame)
+        // A made name must not take one that is already there (a column `cat_a` beside `cat`).
+        var taken = Set(frame.columnNames.filter { !columns.contains($0) })
+        for (name, cats) in zip(columns, categories) {
+            for (j, cat) in cats.enumerated() where !(dropFirst && j == 0) {
+                let made = "\(name)_\(cat)"
+                guard taken.insert(made).inserted else {
+                    throw Diagnostic(.prepError, .error, "encoding '\(name)' makes a column '\(made)', but that name is already taken",
+                                     hint: "rename the other column first: rename … \(made)=\(made)_orig")
+                }
+            }
+        }
         var result: [Column] = []
         for c in frame.columns {
             guard let k = columns.firstIndex(of: c.name) else { result.append(c); continue }

@@ -11,6 +11,13 @@ enum Ordinal {
         for i in 0..<c.count { if let t = c.text(i) { seen.insert(t) } }
         var order: [String]
         if let given {
+            var counts: [String: Int] = [:]
+            for g in given { counts[g, default: 0] += 1 }
+            let repeated = given.filter { counts[$0]! > 1 }
+            guard repeated.isEmpty else {
+                throw Diagnostic(.prepError, .error, "order= names \(jsonString(repeated[0])) more than once: each value needs one place",
+                                 hint: "list each value once, in order")
+            }
             let missing = seen.subtracting(given).sorted()
             guard missing.isEmpty else {
                 throw Diagnostic(.prepError, .error, "order= leaves out values that '\(column)' has: " + missing.prefix(8).map { jsonString($0) }.joined(separator: ", "),

@@ -23,7 +23,21 @@ struct SetCommand: ShellCommand {
             }
             return
         }
-        let setting = SettingSpec.all.first { $0.name == name }!
+        guard let setting = SettingSpec.all.first(where: { $0.name == name }) else {
+            // `set seed -1` parses as the subtraction seed − 1: read it as the setting and −1.
+            if let e = call.expr("OPTION"), case .binary("-", let lhs, let rhs) = e.kind, let n = lhs.asName,
+               let spec = SettingSpec.all.first(where: { $0.name == n.text }),
+               case .number(let d) = try Evaluator(session: session, file: call.file).evaluate(rhs) {
+                var scratch = session.settings
+                if let problem = spec.set(&scratch, .number(-d)) {
+                    throw call.error(at: "OPTION", "'set \(n.text)' takes \(problem), got \(Value.formatNumber(-d))")
+                }
+                session.settings = scratch
+                return
+            }
+            throw call.error(at: "OPTION", "'\(name)' is not a setting",
+                             hint: Suggest.didYouMean(name, in: SettingSpec.all.map(\.name)) ?? "the settings are: " + SettingSpec.all.map(\.name).joined(separator: ", "))
+        }
         guard let valueExpr = call.expr("VALUE") else {
             throw call.error(at: "OPTION", "'set \(name)' needs a value: \(setting.values)", id: .missingArgument)
         }

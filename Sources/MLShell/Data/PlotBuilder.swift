@@ -66,6 +66,14 @@ struct PlotBuilder {
                              hint: (c.type == .string ? "'plot bar \(dataset.name) \(name)' counts its values; " : "")
                                 + (numericColumns.isEmpty ? "\(dataset.name) has no numeric columns" : "numeric columns: " + numericColumns.prefix(8).joined(separator: ", ")))
         }
+        // A scale from −1.7e308 to 1.7e308 is wider than a double holds: say so, not overflow.
+        var lo = Double.infinity, hi = -Double.infinity
+        for i in 0..<c.count { if let v = c.double(i), v.isFinite { lo = min(lo, v); hi = max(hi, v) } }
+        if lo < hi && !(hi - lo).isFinite {
+            let at = call.exprs("COL").first { $0.asName?.text == name }?.range ?? call.command.range
+            throw Diagnostic(.wrongArgumentType, .error, "'\(name)' runs from \(Value.formatNumber(lo)) to \(Value.formatNumber(hi)): wider than a scale can hold",
+                             file: call.file, range: at, hint: "plot part of it (where …), or a scaled copy (derive \(name)_s = \(name) / 1e300)")
+        }
         return c
     }
 

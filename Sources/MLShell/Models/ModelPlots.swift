@@ -54,6 +54,10 @@ enum ModelPlots {
         var pred: [Double] = [], probs: [[Double]]? = nil
         if let d {
             design = try m.design(for: d, session: session, call: call, needTarget: m.task != .clustering).0
+            if let y = design?.y, y.contains(-1) {
+                throw call.error("\(plural(y.filter { $0 < 0 }.count, "row")) of \(d.name) have a \(m.target!) the model never saw",
+                                 hint: "the classes it knows: " + (m.classes ?? []).joined(separator: ", ") + "; plot on rows of those classes (where …)")
+            }
             (pred, probs) = m.predict(design!.x)
         }
         switch kind {

@@ -116,7 +116,8 @@ struct Trainer {
             let leaf = Int(p("min_samples_leaf", 1))
             guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1 else { throw fail("max_depth= and min_samples_leaf= must be at least 1") }
             shown = (depth.map { [("max_depth", String($0))] } ?? []) + [("min_samples_leaf", String(leaf))]
-            estimator = .tree(Tree.fit(design.x, design.y, classes: design.classes, maxDepth: depth, minSamplesLeaf: leaf))
+            estimator = .tree(Tree.fit(design.x, design.y, classes: design.classes, maxDepth: depth, minSamplesLeaf: leaf,
+                                       interrupted: interrupted))
         case "mlp":
             var hidden: [Int] = []
             while let s = params["hidden\(hidden.count)"] { hidden.append(Int(s)) }

@@ -27,7 +27,17 @@ struct DeriveCommand: ShellCommand {
         var steps: [(StepResult, RecipeStep)] = []
         for (name, expr) in call.freeOptions {
             let ev = FrameEvaluator(frame: frame, datasetName: d.name, session: session, file: call.file)
-            let column = try ev.evaluate(expr).column(named: name.text, count: frame.rowCount)
+            let result = try ev.evaluate(expr)
+            // A column holds one value a row: a list, a duration or a model is not one.
+            if case .scalar(let v) = result {
+                switch v {
+                case .number, .bool, .string, .missing: break
+                default:
+                    throw Diagnostic(.wrongArgumentType, .error, "a column holds one number, text or true/false a row; \(name.text) = … gives \(v.kindName) \(v.literal)",
+                                     file: call.file, range: expr.range, hint: "derive \(d.name) \(name.text) = an expression of its columns")
+                }
+            }
+            let column = result.column(named: name.text, count: frame.rowCount)
             let replaced = frame.index(of: name.text) != nil
             frame.setColumn(column)
             steps.append((StepResult(frame: frame), .derive(name: name.text, expression: call.text(of: expr))))

@@ -119,12 +119,19 @@ struct PredictCommand: ShellCommand {
         }
         let (values, probabilities) = m.predict(design.x, interrupt: session.interrupt)
         try session.interrupt.check()
+        // `as NAME` binds the answer: the class as text, else the number.
+        var answer: Value = .number(values[0])
         if let classes = m.classes, let p = probabilities?.first {
+            answer = .string(classes[Int(values[0])])
             session.print("\(classes[Int(values[0])])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
         } else if m.task == .clustering {
             session.print("cluster \(Int(values[0]))")
         } else {
             session.print(NumberFormat.cell(values[0]))
+        }
+        if let name = call.binding.first {
+            try session.checkBindable(name, in: call.file)
+            session.bind(name.text, answer)
         }
     }
 }

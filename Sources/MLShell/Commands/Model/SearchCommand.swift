@@ -31,25 +31,26 @@ struct SearchCommand: ShellCommand {
         let (algorithm, formula, fixed) = try ModelCommandParts.read(call, session, extra: ["folds", "seed", "random"], lists: true)
         let d = try call.dataset(session, parameter: "DS")
         let valid = FitCommand.algorithms.first { $0.name == algorithm }!.parameters.map(\.0)
-        var grid: [(String, [Double])] = []
+        // Each searched parameter's candidates; a candidate can set several keys (hidden=[[8, 4]]
+        // is two layers: hidden0 and hidden1).
+        var grid: [(String, [[String: Double]])] = []
         for (name, value) in call.freeOptions {
             guard case .list(let items) = value.kind else { continue }
             guard valid.contains(name.text) else {
                 throw Diagnostic(.unknownOption, .error, "'\(algorithm)' has no parameter '\(name.text)'", file: call.file, range: name.range,
                                  hint: valid.isEmpty ? "\(algorithm) has no parameters to search" : "its parameters: " + valid.joined(separator: ", "))
             }
-            // hidden=[16, 64] tries one hidden layer of each size.
-            let key = name.text == "hidden" ? "hidden0" : name.text
-            let values = try items.map { try ModelCommandParts.parameter(name.text, $0, call, session)[key]! }
+            // hidden=[16, 64] tries one hidden layer of each size; hidden=[[16, 8], [32]] two shapes.
+            let values = try items.map { try ModelCommandParts.parameter(name.text, $0, call, session) }
             guard !values.isEmpty else { throw Diagnostic(.badArgument, .error, "\(name.text)=[] has nothing to try", file: call.file, range: value.range) }
-            grid.append((key, values))
+            grid.append((name.text, values))
         }
         guard !grid.isEmpty else {
             throw call.error("'search' needs at least one parameter with values to try, e.g. alpha=[0.1, 1, 10]", id: .missingArgument)
         }
         var combos: [[String: Double]] = [[:]]
-        for (name, values) in grid {
-            combos = combos.flatMap { c in values.map { v in c.merging([name: v]) { $1 } } }
+        for (_, values) in grid {
+            combos = combos.flatMap { c in values.map { v in c.merging(v) { $1 } } }
         }
         let seed = fixed["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
         if let n = fixed["random"] {
@@ -74,9 +75,16 @@ struct SearchCommand: ShellCommand {
         let ranked = results.indices.sorted { lower ? results[$0].mean < results[$1].mean : results[$0].mean > results[$1].mean }
         func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
         let names = grid.map(\.0)
+        /// A searched parameter's value in a candidate: hidden as its layer sizes.
+        func shown(_ n: String, _ params: [String: Double]) -> String {
+            guard n == "hidden" else { return Value.formatNumber(params[n]!) }
+            var layers: [String] = []
+            while let size = params["hidden\(layers.count)"] { layers.append(Value.formatNumber(size)) }
+            return layers.count == 1 ? layers[0] : "[" + layers.joined(separator: ", ") + "]"
+        }
         var columns: [TextTable.Column] = [.init(header: "rank", alignment: .right, cells: ranked.indices.map { String($0 + 1) })]
         for n in names {
-            columns.append(.init(header: n == "hidden0" ? "hidden" : n, alignment: .right, cells: ranked.map { Value.formatNumber(results[$0].params[n]!) }))
+            columns.append(.init(header: n, alignment: .right, cells: ranked.map { shown(n, results[$0].params) }))
         }
         columns.append(.init(header: "mean \(results[0].metric)", alignment: .right, cells: ranked.map { f(results[$0].mean) }))
         columns.append(.init(header: "std", alignment: .right, cells: ranked.map { f(results[$0].std) }))
@@ -89,6 +97,6 @@ struct SearchCommand: ShellCommand {
         if let b = call.binding.first { try session.checkBindable(b, in: call.file) }
         let model = try Trainer(call: call, session: session, algorithm: algorithm, params: best).fit(formula: formula, on: d, name: name)
         session.bind(name, .model(model))
-        session.print("best: " + names.map { "\($0 == "hidden0" ? "hidden" : $0)=\(Value.formatNumber(best[$0]!))" }.joined(separator: " ") + " — fitted again on all of \(d.name) as \(name)")
+        session.print("best: " + names.map { "\($0)=\(shown($0, best))" }.joined(separator: " ") + " — fitted again on all of \(d.name) as \(name)")
     }
 }

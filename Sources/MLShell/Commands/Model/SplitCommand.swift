@@ -64,10 +64,14 @@ struct SplitCommand: ShellCommand {
         }
         let names = call.binding
         for name in names { try session.checkBindable(name, in: call.file) }
+        if names[0].text == names[1].text {
+            throw call.error("the two sides need two names, got '\(names[0].text)' twice", hint: "split \(d.name) \(Value.formatNumber(fraction)) as train test")
+        }
         let command = call.command.sourceText
         session.bindDataset(d.subset(name: names[1].text, rows: test, command: command))
         session.bindDataset(d.subset(name: names[0].text, rows: train, command: command))
-        let percent = Int((fraction * 100).rounded())
+        // The shares as drawn: stratifying rounds each group, so they can differ from FRACTION.
+        let percent = Int((Double(train.count) / Double(n) * 100).rounded())
         session.print("split \(d.name): \(train.count) rows to \(names[0].text), \(test.count) to \(names[1].text) (\(percent)/\(100 - percent), seed \(seed)\(strata))")
         warnAboutLeakage(d, testRows: test, session: session)
     }

@@ -52,7 +52,12 @@ struct CleanCommand: ShellCommand {
             guard args.count == 1 else {
                 throw call.error("'clean outliers' needs one column: clean \(d.name) outliers COL", id: .missingArgument)
             }
-            let column = try call.columnNames(args, in: d)[0]
+            let named = try call.columnNames(args, in: d)
+            guard named.count == 1 else {
+                throw call.error(at: "ARG", "'clean outliers' takes one column at a time, got \(named.count)",
+                                 hint: named.prefix(2).map { "clean \(d.name) outliers \($0)" }.joined(separator: "; "))
+            }
+            let column = named[0]
             let method = OutlierMethod(rawValue: call.word("method") ?? "iqr")!
             let k = try call.number("k", default: method == .iqr ? 1.5 : 3, in: 0...100)
             if call.word("action") == "clip" {
