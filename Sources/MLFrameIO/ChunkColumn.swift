@@ -44,10 +44,12 @@ struct ChunkColumn {
 
     /// Stores a field's value; false when the bytes are not of this column's type.
     @inline(__always)
-    func store(_ p: UnsafePointer<UInt8>, _ n: Int, _ row: Int) -> Bool {
+    mutating func store(_ p: UnsafePointer<UInt8>, _ n: Int, _ row: Int) -> Bool {
         switch type {
         case .float64:
             guard let v = FieldParsing.double(p, n) else { return false }
+            // "nan" is a missing value, as pandas reads it: every step then treats it as one.
+            if v.isNaN { storeMissing(row); return true }
             values.storeBytes(of: v, toByteOffset: row &* 8, as: Double.self)
         case .int64:
             guard let v = FieldParsing.int(p, n) else { return false }

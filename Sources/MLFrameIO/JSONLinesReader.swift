@@ -122,6 +122,8 @@ public enum JSONLinesReader {
                                          externalLocation: "\(path):\(i + 1)", hint: "read it as text: types={\(name): string}")
                     }
                     out[i] = d
+                    // "nan" is a missing value, as in CSV files.
+                    if d.isNaN { valid[i] = false }
                 case .null: valid[i] = false
                 }
             }

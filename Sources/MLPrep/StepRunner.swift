@@ -123,6 +123,13 @@ enum Columns {
         }
     }
 
+    /// Infinite values make a learned mean, scale or bound meaningless: refuse, and say what to do.
+    static func requireFinite(_ values: [Double], _ name: String, learning what: String) throws {
+        guard let bad = values.first(where: { !$0.isFinite }) else { return }
+        throw Diagnostic(.prepError, .error, "'\(name)' holds \(bad > 0 ? "inf" : "-inf"), so its \(what) \(what.hasSuffix("s") ? "are not numbers" : "is not a number")",
+                         hint: "drop or clip those rows first (where \(name) > -1e300 and \(name) < 1e300)")
+    }
+
     static func numeric(_ name: String, in frame: Frame, step: String) throws -> Column {
         try require([name], in: frame)
         let c = frame.column(name)!

@@ -71,6 +71,7 @@ enum Fill {
             return .text(best.key)
         }
         var v = c.validDoubles()
+        if case .mean = how { try Columns.requireFinite(v, c.name, learning: "mean") }
         switch how {
         case .mean: return .number(v.reduce(0, +) / Double(v.count))
         case .median:

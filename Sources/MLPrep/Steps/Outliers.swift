@@ -9,6 +9,7 @@ enum Outliers {
         guard !v.isEmpty else {
             throw Diagnostic(.prepError, .error, "'\(c.name)' has no values, so it has no outliers to find")
         }
+        try Columns.requireFinite(v, c.name, learning: "outlier bounds")
         switch method {
         case .iqr:
             RadixSort.sort(&v)

@@ -27,6 +27,10 @@ enum Scaling {
                 center = Statistics.quantile(sorted: v, 0.5)
                 scale = Statistics.quantile(sorted: v, 0.75) - Statistics.quantile(sorted: v, 0.25)
             }
+            if !center.isFinite || !scale.isFinite {
+                throw Diagnostic(.prepError, .error, "'\(name)' holds infinite or too large values, so its \(method.rawValue) scale is not a number",
+                                 hint: "drop or clip them first (where \(name) > -1e300 and \(name) < 1e300)")
+            }
             if scale == 0 { scale = 1; constant.append(name) }
             centers.append(center)
             scales.append(scale)
