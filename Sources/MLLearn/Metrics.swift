@@ -47,7 +47,10 @@ public enum Metrics {
         let recall = (0..<k).map { c in support[c] == 0 ? 0 : Double(confusion[c][c]) / Double(support[c]) }
         let f1 = (0..<k).map { c in precision[c] + recall[c] == 0 ? 0 : 2 * precision[c] * recall[c] / (precision[c] + recall[c]) }
         let n = Double(y.count)
-        func avg(_ v: [Double]) -> Double { v.reduce(0, +) / Double(k) }
+        // Macro averages run over the classes that occur, as true or predicted: scikit-learn's
+        // default labels (a class absent from both would count as a zero otherwise).
+        let occurring = (0..<k).filter { support[$0] > 0 || predicted[$0] > 0 }
+        func avg(_ v: [Double]) -> Double { occurring.reduce(0) { $0 + v[$1] } / Double(max(1, occurring.count)) }
         func wavg(_ v: [Double]) -> Double { zip(v, support).reduce(0) { $0 + $1.0 * Double($1.1) } / n }
         var result = Classification(classes: classes, accuracy: Double((0..<k).reduce(0) { $0 + confusion[$1][$1] }) / n,
                                     precision: precision, recall: recall, f1: f1, support: support,

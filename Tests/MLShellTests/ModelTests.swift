@@ -317,6 +317,13 @@ import Testing
         }
     }
 
+    /// Macro averages run over the classes that occur (true or predicted), as scikit-learn's
+    /// default: f1_score([0,0,0], [0,0,1], average="macro") is 0.4 with a third class unseen.
+    @Test func macroAverageOverOccurringClasses() {
+        let c = Metrics.classification([0, 0, 0], [0, 0, 1], classes: ["a", "b", "c"], probabilities: nil)
+        #expect(abs(c.macro.f1 - 0.4) < 1e-12 && abs(c.macro.precision - 0.5) < 1e-12 && abs(c.macro.recall - 1.0 / 3) < 1e-12)
+    }
+
     /// The dummy-variable trap (intercept + every dummy): rank 2 and numpy's minimum-norm answer.
     @Test func olsRankDeficientIsMinimumNorm() throws {
         let x = Matrix(rows: 5, cols: 2, data: [1, 1, 0, 0, 0, 0, 0, 1, 1, 1])
