@@ -47,7 +47,19 @@ struct PredictCommand: ShellCommand {
             var codes = [UInt32](repeating: 0, count: n)
             var valid = [Bool](repeating: false, count: n)
             for r in 0..<n where !prediction[r].isNaN { codes[r] = UInt32(prediction[r]); valid[r] = true }
-            frame.setColumn(Column(name: "prediction", storage: .string(codes: codes, dictionary: classes), validity: Bitmap(valid)))
+            // The predicted class in the target's own type, so that `prediction == am` compares.
+            let storage: ColumnStorage
+            switch m.inputs.first(where: { $0.name == m.target })?.type {
+            case .int64? where classes.allSatisfy({ Int64($0) != nil }):
+                storage = .int(codes.map { Int64(classes[Int($0)])! })
+            case .float64? where classes.allSatisfy({ Double($0) != nil }):
+                storage = .float(codes.map { Double(classes[Int($0)])! })
+            case .bool? where classes.allSatisfy({ $0 == "true" || $0 == "false" }):
+                storage = .bool(codes.map { classes[Int($0)] == "true" })
+            default:
+                storage = .string(codes: codes, dictionary: classes)
+            }
+            frame.setColumn(Column(name: "prediction", storage: storage, validity: Bitmap(valid)))
             for (j, c) in classes.enumerated() {
                 var p = [Double](repeating: .nan, count: n)
                 for (k, r) in design.rows.enumerated() { p[r] = probabilities![k][j] }
@@ -59,6 +71,7 @@ struct PredictCommand: ShellCommand {
             frame.setColumn(Column(name: "prediction", storage: .float(prediction), validity: Bitmap(prediction.map { !$0.isNaN })))
         }
         let added = frame.columns.count - d.frame.columns.count
+        let replaced = frame.columns.filter { c in d.frame.index(of: c.name) != nil && (c.name == "prediction" || c.name == "cluster" || c.name.hasPrefix("p_")) }.count
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
             session.bindDataset(d.summary(name: name.text, frame: frame, command: call.command.sourceText))
@@ -67,7 +80,8 @@ struct PredictCommand: ShellCommand {
             session.makeCurrent(d)
         }
         let missing = n - design.rows.count
-        session.print("\(call.binding.first?.text ?? d.name): added \(plural(added, "column")) of predictions by \(m.name)" + (missing > 0 ? " (\(missing) rows with a missing feature have none)" : ""))
+        let what = [added > 0 ? "added \(plural(added, "column"))" : nil, replaced > 0 ? "replaced \(plural(replaced, "column"))" : nil].compactMap { $0 }
+        session.print("\(call.binding.first?.text ?? d.name): " + what.joined(separator: " and ") + " of predictions by \(m.name)" + (missing > 0 ? " (\(missing) rows with a missing feature have none)" : ""))
     }
 
     /// One row typed at the prompt, raw: through the recipe, then the model.
