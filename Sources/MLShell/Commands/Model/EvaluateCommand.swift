@@ -23,7 +23,19 @@ extension TrainedModel {
         // The dataset's own column steps that the model does not have are not applied: say so,
         // rather than let an edit (derive x = 0, a what-if) look as if it changed the answers.
         let own = Set(recipe.entries.map(\.command))
-        let skipped = d.recipe.entries.filter { !$0.step.isRowStep && !own.contains($0.command) }.map(\.command)
+        // Only steps that change a column the model reads matter (a new column beside them does not).
+        let reads = Set(inputs.map(\.name) + features + [target].compactMap { $0 })
+        func changesWhatItReads(_ step: RecipeStep) -> Bool {
+            switch step {
+            case .derive(let name, _): return reads.contains(name)
+            case .fill(let columns, _), .scale(let columns, _), .normalize(let columns, _), .oneHot(let columns, _, _, _):
+                return !reads.isDisjoint(with: columns)
+            case .clip(let column, _, _), .ordinal(let column, _), .cast(let column, _): return reads.contains(column)
+            case .select, .drop: return false
+            default: return true
+            }
+        }
+        let skipped = d.recipe.entries.filter { !$0.step.isRowStep && !own.contains($0.command) && changesWhatItReads($0.step) }.map(\.command)
         if !skipped.isEmpty {
             session.report(Diagnostic(.learnError, .note,
                 "\(name) reads \(d.name)'s rows as loaded and applies its own recipe; \(d.name)'s " + (skipped.count == 1 ? "step " : "steps ")
