@@ -51,7 +51,7 @@ enum Functions {
             let x = try num(0)
             let digits = values.count == 2 ? try num(1) : 0
             if digits != digits.rounded() || abs(digits) > 15 {
-                throw ev.fail("'round' needs a whole number of digits (0 to 15)", args[1])
+                throw ev.fail("'round' needs a whole number of digits (-15 to 15)", args[1])
             }
             let scale = pow(10, digits)
             return .number((x * scale).rounded(.toNearestOrEven) / scale)

@@ -104,22 +104,22 @@ struct CheckCommand: ParsableCommand {
                 if outcome.updatedText != text, let updated = outcome.updatedText {
                     do {
                         try FileText.writeAtomically(path, Array(updated.utf8))
-                        print("updated: \(path) (\(outcome.failures) of \(outcome.blocks) blocks changed)")
+                        print("updated: \(path) (\(outcome.failures) of \(plural(outcome.blocks, "block")) changed)")
                     } catch {
                         StandardOutput().writeError(DiagnosticRenderer(color: false).render(error))
                         failed += 1
                     }
                 } else {
-                    print("ok: \(path) (\(outcome.blocks) blocks)")
+                    print("ok: \(path) (\(plural(outcome.blocks, "block")))")
                 }
                 continue
             }
             if outcome.passed {
-                print("ok: \(path) (\(outcome.blocks) blocks)")
+                print("ok: \(path) (\(plural(outcome.blocks, "block")))")
             } else {
                 failed += 1
                 print(outcome.report, terminator: "")
-                print("FAILED: \(path) (\(outcome.failures) of \(outcome.blocks) blocks differ; 'mlsh check --update' records the new output)")
+                print("FAILED: \(path) (\(outcome.failures) of \(plural(outcome.blocks, "block")) differ; 'mlsh check --update' records the new output)")
             }
         }
         if missing { throw ExitCode(ShellExit.noInput.rawValue) }

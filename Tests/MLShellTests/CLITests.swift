@@ -117,7 +117,7 @@ import Testing
         try "print 1 + 1\n#> 2\n".write(toFile: dir + "/ok.mlsh", atomically: true, encoding: .utf8)
         try "print 1 + 1\n#> 3\n".write(toFile: dir + "/bad.mlsh", atomically: true, encoding: .utf8)
         let ok = try runMlsh(["check", dir + "/ok.mlsh"])
-        #expect(ok.status == 0 && ok.stdout == "ok: \(dir)/ok.mlsh (1 blocks)\n")
+        #expect(ok.status == 0 && ok.stdout == "ok: \(dir)/ok.mlsh (1 block)\n")
         let bad = try runMlsh(["check", dir + "/bad.mlsh"])
         #expect(bad.status == 1)
         #expect(bad.stdout == """
@@ -126,7 +126,7 @@ import Testing
             @@ after \(dir)/bad.mlsh:1: print 1 + 1 @@
             -3
             +2
-            FAILED: \(dir)/bad.mlsh (1 of 1 blocks differ; 'mlsh check --update' records the new output)
+            FAILED: \(dir)/bad.mlsh (1 of 1 block differ; 'mlsh check --update' records the new output)
 
             """)
         let update = try runMlsh(["check", "--update", dir + "/bad.mlsh"])

@@ -129,4 +129,4 @@ func formatBytes(_ n: Int) -> String {
 }
 
 /// "1 row", "344 rows".
-func plural(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
+public func plural(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }

@@ -167,7 +167,9 @@ struct FrameEvaluator {
         case .scalar(let s):
             var hint: String? = nil
             if case .dataset = s { hint = "a negative number as an argument of its own needs parentheses: (-1)" }
-            throw fail("'\(op)' needs a number, got \(s.kindName) \(s.literal)", e, hint: hint)
+            // The missing value's kind and literal are the same word: say it once.
+            let got = s.kindName == s.literal ? s.literal : "\(s.kindName) \(s.literal)"
+            throw fail("'\(op)' needs a number, got \(got)", e, hint: hint)
         }
     }
 }

@@ -45,7 +45,7 @@ enum FrameFunctions {
             var digits = 0.0
             if args.count == 2 {
                 guard case .scalar(.number(let d)) = values[1], d == d.rounded(), abs(d) <= 15 else {
-                    throw ev.fail("'round' needs a whole number of digits (0 to 15)", args[1])
+                    throw ev.fail("'round' needs a whole number of digits (-15 to 15)", args[1])
                 }
                 digits = d
             }

@@ -42,6 +42,8 @@ enum ModelCommandParts {
     /// kept as hidden0, hidden1, … (one layer size each).
     static func parameter(_ name: String, _ value: Expr, _ call: CommandCall, _ session: Session) throws -> [String: Double] {
         if value.asName?.text == "inf" { return [name: .infinity] }
+        // max_depth=none is the default, no limit, as help shows it.
+        if name == "max_depth", value.asName?.text == "none" { return [:] }
         let v = try Evaluator(session: session, file: call.file).evaluate(value)
         if name == "hidden" {
             let sizes: [Double]

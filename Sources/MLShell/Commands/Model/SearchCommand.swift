@@ -77,7 +77,7 @@ struct SearchCommand: ShellCommand {
         let names = grid.map(\.0)
         /// A searched parameter's value in a candidate: hidden as its layer sizes.
         func shown(_ n: String, _ params: [String: Double]) -> String {
-            guard n == "hidden" else { return Value.formatNumber(params[n]!) }
+            guard n == "hidden" else { return params[n].map(Value.formatNumber) ?? "none" }
             var layers: [String] = []
             while let size = params["hidden\(layers.count)"] { layers.append(Value.formatNumber(size)) }
             return layers.count == 1 ? layers[0] : "[" + layers.joined(separator: ", ") + "]"

@@ -38,6 +38,7 @@ struct CleanCommand: ShellCommand {
         let d = try call.dataset(session)
         let args = call.exprs("ARG")
         let cols: [String]? = try call.expr("cols").map { try call.columnNames([$0], in: d) }
+        if let cols, cols.isEmpty { throw call.error(at: "cols", "cols=[] names no column", hint: "name some, e.g. cols=[\(d.frame.columnNames.first ?? "x")], or leave cols= out for all") }
         switch call.word("WHAT")! {
         case "missing":
             guard args.count == 1, args[0].asName?.text == "drop" else {
