@@ -35,7 +35,10 @@ enum Fill {
             values.append(value)
             let given: Bool
             switch how { case .number, .text: given = true; default: given = false }
-            notes.append("filled \(plural(c.missingCount, "missing cell")) in \(name) with \(value.display)" + (given ? "" : " (the \(how.name))"))
+            // A bool column is filled with true or false, and says so.
+            var shown = value.display
+            if c.type == .bool, case .number(let d) = value, d == 0 || d == 1 { shown = d == 1 ? "true" : "false" }
+            notes.append("filled \(plural(c.missingCount, "missing cell")) in \(name) with \(shown)" + (given ? "" : " (the \(how.name))"))
         }
         return StepResult(frame: try apply(frame, columns, values), state: .fillValues(values), notes: notes)
     }
@@ -48,9 +51,16 @@ enum Fill {
             if c.type == .string { return .text(formatDouble(d)) }
             return .number(d)
         case .text(let s):
+            if c.type == .date {
+                guard Fill.date(s) != nil else {
+                    throw Diagnostic(.wrongColumnType, .error, "'\(c.name)' holds dates, so it cannot be filled with the text \(jsonString(s))",
+                                     hint: "give a date as YYYY-MM-DD, e.g. value=\"2020-01-31\"")
+                }
+                return .text(s)
+            }
             if c.type != .string {
                 throw Diagnostic(.wrongColumnType, .error, "'\(c.name)' is \(c.type.rawValue), so it cannot be filled with the text \(jsonString(s))",
-                                 hint: "give a number: value=0")
+                                 hint: c.type == .bool ? "give value=true or value=false" : "give a number: value=0")
             }
             return .text(s)
         default: break
@@ -86,6 +96,14 @@ enum Fill {
         }
     }
 
+    /// Days since 1970-01-01 of a YYYY-MM-DD text (as dates are shown), nil for anything else.
+    static func date(_ s: String) -> Int32? {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        return daysFromCivil(y, m, d)
+    }
+
     static func apply(_ frame: Frame, _ columns: [String], _ values: [FillValue]) throws -> Frame {
         try Columns.require(columns, in: frame)
         var f = frame
@@ -100,13 +118,25 @@ enum Fill {
                 f.setColumn(Column(name: name, storage: .string(codes: filled, dictionary: dictionary)))
             case (.int(let v), .number(let d)) where d == d.rounded() && abs(d) < 9e18:
                 f.setColumn(Column(name: name, storage: .int((0..<c.count).map { c.isValid($0) ? v[$0] : Int64(d) })))
+            case (.bool(var v), .number(let d)) where d == 0 || d == 1:
+                // true/false (a mode of a bool column, or value=true) keeps the column bool.
+                c.validity?.forEachUnset { v[$0] = d == 1 }
+                f.setColumn(Column(name: name, storage: .bool(v)))
+            case (.date(var v), .text(let s)):
+                guard let day = Fill.date(s) else {
+                    throw Diagnostic(.wrongColumnType, .error, "cannot fill the date column '\(name)' with \(jsonString(s))",
+                                     hint: "give a date as YYYY-MM-DD, e.g. value=\"2020-01-31\"")
+                }
+                c.validity?.forEachUnset { v[$0] = day }
+                f.setColumn(Column(name: name, storage: .date(v)))
             case (.float(var v), .number(let d)):
                 c.validity?.forEachUnset { v[$0] = d }
                 f.setColumn(Column(name: name, storage: .float(v)))
             case (_, .number(let d)) where c.type.isNumeric || c.type == .bool:
                 f.setColumn(Column(name: name, storage: .float((0..<c.count).map { c.double($0) ?? d })))
             default:
-                throw Diagnostic(.wrongColumnType, .error, "cannot fill the \(c.type.rawValue) column '\(name)' with \(value.display)")
+                throw Diagnostic(.wrongColumnType, .error, "cannot fill the \(c.type.rawValue) column '\(name)' with \(value.display)",
+                                 hint: c.type == .date ? "give a date as YYYY-MM-DD, e.g. value=\"2020-01-31\"" : nil)
             }
         }
         return f

@@ -47,6 +47,7 @@ struct FillCommand: ShellCommand {
             switch v {
             case .number(let x): how = .number(x)
             case .string(let s): how = .text(s)
+            case .bool(let b): how = .number(b ? 1 : 0)  // a bool column stays bool (see Fill.apply)
             default: throw call.error(at: "value", "value= takes a number or a text in quotes, got \(v.literal)")
             }
         } else {
