@@ -25,6 +25,11 @@ extension TrainedModel {
             return Score(metrics: [("RMSE", r.rmse), ("MAE", r.mae), ("R²", r.r2)], lowerIsBetter: true)
         case .classification:
             let known = zip(design.y, values).filter { $0.0 >= 0 }
+            // No row of a class the model knows (a fold whose test rows hold only classes its
+            // training rows lack): there is nothing to score, not a score of 0.
+            if known.isEmpty {
+                return Score(metrics: [("accuracy", .nan), ("macro F1", .nan), ("log-loss", .nan)], lowerIsBetter: false, unseen: design.y.count)
+            }
             let c = Metrics.classification(known.map { Int($0.0) }, known.map { Int($0.1) }, classes: classes!,
                                            probabilities: probabilities.map { p in design.y.indices.filter { design.y[$0] >= 0 }.map { p[$0] } })
             var m: [(String, Double)] = [("accuracy", c.accuracy), ("macro F1", c.macro.f1)]

@@ -44,11 +44,10 @@ struct CVCommand: ShellCommand {
         for (i, s) in scores.enumerated() {
             cells.append(["\(i + 1)"] + s.metrics.map { f($0.1) } + [session.recording ? "–" : Runner.formatElapsed(.seconds(times[i]))])
         }
-        let means = names.indices.map { j in scores.map { $0.metrics[j].1 }.reduce(0, +) / Double(k) }
-        let stds = names.indices.map { j -> Double in
-            let v = scores.map { $0.metrics[j].1 }
-            return (v.reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / Double(k - 1)).squareRoot()
-        }
+        // Folds without a score (NA) are left out of the mean and std, and the footer says so.
+        let stats = names.indices.map { j in CVCommand.meanStd(scores.map { $0.metrics[j].1 }) }
+        let means = stats.map(\.mean), stds = stats.map(\.std)
+        let unscored = scores.indices.filter { !scores[$0].primary.isFinite }.map { $0 + 1 }
         cells.append(["mean"] + means.map(f) + [session.recording ? "–" : Runner.formatElapsed(.seconds(times.reduce(0, +) / Double(k)))])
         cells.append(["std"] + stds.map(f) + [""])
         let headers = ["fold"] + names + ["fit time"]
@@ -56,7 +55,20 @@ struct CVCommand: ShellCommand {
             TextTable.Column(header: headers[j], alignment: j == 0 ? .left : .right, cells: cells.map { $0[j] })
         })
         table.footer = "\(k)-fold cross-validation of \(algorithm) \(formula.text) on \(d.name), seed \(seed)"
+        if !unscored.isEmpty {
+            table.footer! += "; fold" + (unscored.count == 1 ? " " : "s ") + unscored.map(String.init).joined(separator: ", ")
+                + " had no test row of a class its training rows hold: NA, and left out of the mean"
+        }
         session.printTable(table)
+    }
+
+    /// Mean and sample std of the finite values (NaN when there are none, or too few).
+    static func meanStd(_ values: [Double]) -> (mean: Double, std: Double) {
+        let v = values.filter { $0.isFinite }
+        guard !v.isEmpty else { return (.nan, .nan) }
+        let mean = v.reduce(0, +) / Double(v.count)
+        guard v.count > 1 else { return (mean, .nan) }
+        return (mean, (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1)).squareRoot())
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

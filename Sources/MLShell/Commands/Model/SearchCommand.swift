@@ -66,13 +66,20 @@ struct SearchCommand: ShellCommand {
         for combo in combos {
             let params = base.merging(combo) { $1 }
             let (scores, times) = try CVCommand.crossValidate(call, session, algorithm: algorithm, formula: formula, params: params, on: d, folds: k, seed: seed)
-            let v = scores.map(\.primary)
-            let mean = v.reduce(0, +) / Double(v.count)
-            let std = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, v.count - 1))).squareRoot()
+            let (mean, std) = CVCommand.meanStd(scores.map(\.primary))
             results.append((params, mean, std, times.reduce(0, +) / Double(times.count), scores[0].metrics[0].0, scores[0].lowerIsBetter))
         }
         let lower = results[0].lower
-        let ranked = results.indices.sorted { lower ? results[$0].mean < results[$1].mean : results[$0].mean > results[$1].mean }
+        guard results.contains(where: { $0.mean.isFinite }) else {
+            throw call.error("no candidate has a score: every fold's test rows hold classes its training rows lack",
+                             hint: "use fewer folds (folds=2), or stratify the data so each class has several rows")
+        }
+        // Unscored candidates (NA) rank last.
+        let ranked = results.indices.sorted { a, b in
+            let x = results[a].mean, y = results[b].mean
+            if x.isFinite != y.isFinite { return x.isFinite }
+            return lower ? x < y : x > y
+        }
         func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
         let names = grid.map(\.0)
         /// A searched parameter's value in a candidate: hidden as its layer sizes.
