@@ -35,6 +35,11 @@ struct CompareCommand: ShellCommand {
             throw call.error("these models do different things (" + models.map { "\($0.name): \($0.task.rawValue)" }.joined(separator: ", ") + ")",
                              hint: "compare models of one kind")
         }
+        // Scores of different targets are not comparable: one model's RMSE in dollars, another's in carats.
+        guard Set(models.map { $0.target ?? "" }).count == 1 else {
+            throw call.error("these models predict different targets (" + models.map { "\($0.name): \($0.target ?? "none")" }.joined(separator: ", ") + ")",
+                             hint: "compare models of one target")
+        }
         let scores = try models.map { try $0.score(on: d, session: session, call: call) }
         let names = scores[0].metrics.map(\.0)
         let lower = scores[0].lowerIsBetter
