@@ -83,7 +83,8 @@ struct Design {
             let c = frame.column(f)!
             guard c.type.isNumeric || c.type == .bool else {
                 throw Diagnostic(.wrongArgumentType, .error, "the feature '\(f)' is \(c.type.rawValue); models need numbers", file: file, range: range,
-                                 hint: "encode it first: encode onehot \(f) (or leave it out: ~ . - \(f))")
+                                 hint: c.type == .date ? "make it a number first: cast \(f) float (days since 1970), or leave it out: ~ . - \(f)"
+                                    : "encode it first: encode onehot \(f) (or leave it out: ~ . - \(f))")
             }
         }
         let cols = features.map { frame.column($0)! }
