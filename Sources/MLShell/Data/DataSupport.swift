@@ -16,6 +16,11 @@ extension CommandCall {
             if hint == nil, let current = session.currentDataset, current.frame.index(of: name.text) != nil {
                 hint = "'\(name.text)' is a column of \(current.name); name the dataset first: \(spec.name) \(current.name) …"
             }
+            // A misspelt column of the current dataset, where the dataset may be left out.
+            if hint == nil, let current = session.currentDataset,
+               let close = Suggest.nearest(name.text, in: current.frame.columnNames, limit: 1).first {
+                hint = "no dataset or column of that name; did you mean the column '\(close)' of \(current.name)?"
+            }
             if hint == nil {
                 hint = session.datasetNames.isEmpty ? "load one first: load \"FILE.csv\""
                     : "the datasets are: " + session.datasetNames.joined(separator: ", ")
