@@ -15,7 +15,11 @@ enum KNNFill {
             throw Diagnostic(.prepError, .error, "'\(c)' has no values at all, so no row can lend it one", hint: "fill it with value=…")
         }
         let filled = try apply(frame, columns, k: k, features: features, donors: donors)
-        let notes = columns.map { "filled \(plural(frame.column($0)!.missingCount, "missing cell")) in \($0) from the \(k) nearest rows (on \(plural(features.count, "numeric column")))" }
+        // With fewer rows that have the value than k, every one of them is a neighbour: say so.
+        let notes = columns.map { name -> String in
+            let missing = frame.column(name)!.missingCount
+            return "filled \(plural(missing, "missing cell")) in \(name) from the \(min(k, frame.rowCount - missing)) nearest rows (on \(plural(features.count, "numeric column")))"
+        }
         return StepResult(frame: filled, state: .knn(k: k, features: features, donors: donors), notes: notes)
     }
 

@@ -25,6 +25,8 @@ enum Ordinal {
             }
             order = given
         } else {
+            // As encode onehot: with no value there is no order to learn.
+            guard !seen.isEmpty else { throw Diagnostic(.prepError, .error, "'\(column)' has no values to encode") }
             order = c.type.isNumeric ? seen.sorted { (Double($0) ?? 0) < (Double($1) ?? 0) } : seen.sorted(by: OneHot.order)
         }
         let (f, _) = try apply(frame, column, order)

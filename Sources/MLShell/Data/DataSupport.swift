@@ -46,6 +46,11 @@ extension CommandCall {
                 else if case .string(let s) = item.kind { name = s }
                 else { throw Diagnostic(.badArgument, .error, "expected a column name, got \(ExprPrinter.print(item))", file: file, range: item.range) }
                 try checkColumn(name, item.range, in: d)
+                // A column named twice (count by a, a; fill [x, x]) would be made or changed twice.
+                if names.contains(name) {
+                    throw Diagnostic(.badArgument, .error, "'\(name)' is named twice", file: file, range: item.range,
+                                     hint: "name each column once; derive makes a copy under another name")
+                }
                 names.append(name)
             }
         }

@@ -163,6 +163,7 @@ struct PlotBuilder {
                 guard let t = x.text(r) else { missing += 1; continue }
                 counts[t, default: 0] += 1
             }
+            guard !counts.isEmpty else { throw call.error("'\(names[0])' has no values to plot (all are missing)") }
             if missing > 0 { notes.append("\(plural(missing, "row")) with a missing \(names[0]) left out") }
             var order = counts.keys.sorted { counts[$0]! != counts[$1]! ? counts[$0]! > counts[$1]! : $0 < $1 }
             if order.count > 40 {
@@ -176,6 +177,7 @@ struct PlotBuilder {
         }
         let y = try numeric(names[1])
         let rows = usableRows([y], extra: x)
+        guard !rows.isEmpty else { throw call.error("no row has both \(names[0]) and \(names[1]) to plot") }
         var sums: [String: (Double, Int)] = [:]
         var order: [String] = []
         for r in rows {

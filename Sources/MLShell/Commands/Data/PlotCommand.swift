@@ -88,7 +88,8 @@ struct PlotCommand: ShellCommand {
         let width = try call.integer("width") ?? min(100, session.width)
         let height = try call.integer("height") ?? 15
         if width < PlotOptions.minimumWidth || width > 1000 {
-            throw call.error(at: "width", "width=\(width) does not fit a plot: the axes and labels need at least \(PlotOptions.minimumWidth) columns",
+            throw call.error(at: "width", width > 1000 ? "width=\(width) is wider than a plot can be (1000 columns)"
+                                : "width=\(width) does not fit a plot: the axes and labels need at least \(PlotOptions.minimumWidth) columns",
                              hint: "give width= from \(PlotOptions.minimumWidth) to 1000")
         }
         if height < PlotOptions.minimumHeight || height > 200 {

@@ -15,9 +15,6 @@ struct SelectCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let d = try call.dataset(session)
         let names = try call.columnNames(call.exprs("COL"), in: d)
-        if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
-            throw call.error(at: "COL", "'\(twice)' is named twice", hint: "name each column once; derive makes a copy under another name")
-        }
         let before = d.frame.columns.count
         try call.apply(.select(columns: names), to: d, in: session)
         session.print("\(call.resultName(d)): kept \(names.count) of \(plural(before, "column"))")
