@@ -128,6 +128,11 @@ struct PredictCommand: ShellCommand {
                                       file: call.file, range: call.command.range)
         guard design.x.rows == 1 else {
             let absent = m.features.filter { f in frame.column(f).map { !$0.isValid(0) } ?? true }
+            // A value given but unknown to the recipe (an ordinal category never seen) is missing after it.
+            if let given = absent.first(where: { typed.contains($0) }) {
+                throw call.error("no prediction: the value given for \(given) is one the model's recipe never saw, so it has no value for it",
+                                 hint: "the recipe lists the values it knows: recipe \(m.trainedOn)", id: .missingArgument)
+            }
             throw call.error("no prediction: after the recipe, this row has no value for " + absent.joined(separator: ", "),
                              hint: "give the raw values it comes from, e.g. " + absent.prefix(3).map { "\($0)=…" }.joined(separator: " "), id: .missingArgument)
         }
