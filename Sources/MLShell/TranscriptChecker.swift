@@ -127,6 +127,15 @@ public struct TranscriptChecker {
     /// `--update`: the file with every block's actual output. Recorded output moves the lines
     /// below it, and error messages name lines, so it records again until the text stands still.
     public func record(path: String, text: String) -> Outcome {
+        // An unclosed string or bracket takes in the rest of the file, `#>` lines and all: recording
+        // that would bury them inside it. Say where it opens instead, and leave the file alone.
+        let script = Parser.parse(SourceFile(name: path, text: text))
+        if script.isIncomplete {
+            let report = script.diagnostics.filter { $0.id == .incompleteInput }
+                .map { DiagnosticRenderer(color: false).render($0) }.joined()
+                + "not recorded: \(path) does not parse to its end; close what is open above and record again\n"
+            return Outcome(path: path, failures: 1, blocks: 0, report: report, updatedText: nil)
+        }
         let first = check(path: path, text: text)
         var updated = first.updatedText ?? text
         for _ in 0..<5 {

@@ -101,7 +101,10 @@ struct CheckCommand: ParsableCommand {
             }
             let outcome = update ? checker.record(path: path, text: text) : checker.check(path: path, text: text)
             if update {
-                if outcome.updatedText != text, let updated = outcome.updatedText {
+                if outcome.updatedText == nil {
+                    failed += 1
+                    print(outcome.report, terminator: "")
+                } else if outcome.updatedText != text, let updated = outcome.updatedText {
                     do {
                         try FileText.writeAtomically(path, Array(updated.utf8))
                         print("updated: \(path) (\(outcome.failures) of \(plural(outcome.blocks, "block")) changed)")

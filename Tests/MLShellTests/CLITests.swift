@@ -21,6 +21,17 @@ import Testing
         #expect(try runMlsh(["check", path]).status == 0)
     }
 
+    /// --update does not record a file whose unclosed string would take in the rest of it.
+    @Test func updateRefusesAnUnclosedString() throws {
+        let path = NSTemporaryDirectory() + "mlsh-unclosed-\(UUID().uuidString).mlsh"
+        let text = "print \"abc\nprint 6\n#> 6\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try runMlsh(["check", "--update", path])
+        #expect(r.status == 1 && r.stdout.contains("not recorded: \(path) does not parse to its end"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
     /// A pipe cannot be rewound after the first bytes are looked at: they must not be lost,
     /// and gzip through a pipe is inflated.
     @Test func loadFromAPipe() throws {
