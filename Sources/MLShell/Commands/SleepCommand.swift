@@ -13,6 +13,8 @@ struct SleepCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let seconds = try call.duration("DURATION")!
         if seconds < 0 { throw call.error(at: "DURATION", "'sleep' needs a duration ≥ 0") }
+        // A day is plenty (and a longer one would overflow the clock's milliseconds).
+        guard seconds <= 86_400 else { throw call.error(at: "DURATION", "'sleep' takes at most a day (86400s)", hint: "Ctrl-C stops a sleep early") }
         let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < end {
             try session.interrupt.check()
