@@ -150,7 +150,8 @@ public func formatDate(_ days: Int32) -> String {
 
 /// Days since 1970-01-01 for a valid calendar date, else nil.
 public func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int32? {
-    guard (1...12).contains(m), d >= 1 else { return nil }
+    // Years past ±5 million do not fit 32-bit day numbers (and are not dates anyone means).
+    guard (1...12).contains(m), d >= 1, abs(y) <= 5_000_000 else { return nil }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
     let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     guard d <= lengths[m - 1] else { return nil }
@@ -160,7 +161,7 @@ public func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int32? {
     let mp = m > 2 ? m - 3 : m + 9
     let doy = (153 * mp + 2) / 5 + d - 1
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return Int32(era * 146_097 + doe - 719_468)
+    return Int32(exactly: era * 146_097 + doe - 719_468)
 }
 
 /// v[indices] without a bounds check per element (the indices come from the frame's own row

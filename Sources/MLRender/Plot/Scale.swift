@@ -14,6 +14,14 @@ public struct Scale: Sendable, Equatable {
         let finite = values.filter { $0.isFinite && (!log || $0 > 0) }
         var lo = finite.min() ?? 0, hi = finite.max() ?? 1
         if includeZero && !log { lo = Swift.min(lo, 0); hi = Swift.max(hi, 0) }
+        // A log scale keeps to normal doubles: 10^⌈log10⌉ of a denormal is 0, of 1.7e308 is inf.
+        if log {
+            if finite.isEmpty { lo = 1; hi = 10 }
+            lo = Swift.min(Swift.max(lo, 1e-300), 1e300)
+            hi = Swift.min(Swift.max(hi, lo), 1e300)
+        }
+        // A spread below the doubles' own precision (noise around one value) is one value.
+        if !log && hi - lo <= Swift.max(abs(lo), abs(hi)) * 1e-12 { lo = hi }
         if lo == hi {
             if log { lo /= 10; hi *= 10 } else { lo -= lo == 0 ? 1 : abs(lo) * 0.1; hi += hi == 0 ? 1 : abs(hi) * 0.1 }
         }
@@ -36,11 +44,15 @@ public struct Scale: Sendable, Equatable {
 
     /// 0 at `low`, 1 at `high`.
     public func position(_ v: Double) -> Double {
+        let p: Double
         if log {
             guard v > 0 else { return -1 }
-            return (log10(v) - log10(low)) / (log10(high) - log10(low))
+            p = (log10(v) - log10(low)) / (log10(high) - log10(low))
+        } else {
+            p = (v - low) / (high - low)
         }
-        return (v - low) / (high - low)
+        // Off the scale when it cannot be placed (callers turn positions into pixel indices).
+        return p.isFinite ? p : -1
     }
 
     /// 1, 2, 2.5 or 5 times a power of ten, the nearest to `raw`.
@@ -55,18 +67,21 @@ public struct Scale: Sendable, Equatable {
 
     /// About `count` ticks at nice values inside the scale (powers of ten for a log scale).
     public func ticks(count: Int = 5) -> [Double] {
+        // Bounded loops: a step below the values' precision would never move on.
         if log {
             var t: [Double] = []
             var v = low
-            while v <= high * 1.0000001 { t.append(v); v *= 10 }
+            while v <= high * 1.0000001 && v > 0 && v.isFinite && t.count < 700 { t.append(v); v *= 10 }
             return t
         }
         let step = Scale.niceStep((high - low) / Double(Swift.max(1, count)))
         var t: [Double] = []
         var v = ceil(low / step - 1e-9) * step
-        while v <= high + step * 1e-9 {
+        while v <= high + step * 1e-9 && t.count < 1000 {
             t.append(abs(v) < step * 1e-9 ? 0 : v)
-            v += step
+            let next = v + step
+            if next == v { break }
+            v = next
         }
         return t
     }

@@ -77,6 +77,9 @@ struct PlotBuilder {
         return c
     }
 
+    /// Whether a value has a place on a log axis (which keeps to 1e-300 … 1e300).
+    static func onLogScale(_ v: Double) -> Bool { v >= 1e-300 && v <= 1e300 }
+
     /// The rows where all these columns hold finite numbers; the others are counted in a note.
     mutating func usableRows(_ columns: [Column], extra: Column? = nil) -> [Int] {
         var rows: [Int] = []
@@ -204,8 +207,11 @@ struct PlotBuilder {
         var rows = usableRows([xc] + ycs)
         if o.logX || o.logY {
             let before = rows.count
-            rows = rows.filter { r in (!o.logX || xc.double(r)! > 0) && (!o.logY || ycs.allSatisfy { $0.double(r)! > 0 }) }
-            if rows.count < before { notes.append("\(plural(before - rows.count, "row")) ≤ 0 left out of the log scale") }
+            rows = rows.filter { r in (!o.logX || PlotBuilder.onLogScale(xc.double(r)!)) && (!o.logY || ycs.allSatisfy { PlotBuilder.onLogScale($0.double(r)!) }) }
+            if rows.count < before { notes.append("\(plural(before - rows.count, "row")) ≤ 0 (or beyond 1e±300) left out of the log scale") }
+            if rows.isEmpty && before > 0 {
+                throw call.error("no row has a value a log scale can place (above 0, within 1e±300)", hint: "leave out " + (o.logX ? "logx=true" : "logy=true"))
+            }
         }
         guard !rows.isEmpty else { throw call.error("no row has values for all of \(([x] + ys).joined(separator: ", "))") }
         if connect { rows.sort { xc.double($0)! < xc.double($1)! } }
@@ -226,8 +232,15 @@ struct PlotBuilder {
 
     mutating func boxes(_ name: String, by: String?, _ o: PlotOptions) throws -> BoxPlot {
         let c = try numeric(name)
-        let rows = usableRows([c])
+        var rows = usableRows([c])
         guard !rows.isEmpty else { throw call.error("'\(name)' has no values to plot (all are missing)") }
+        // As scatter and line: values ≤ 0 have no place on a log scale.
+        if o.logX {
+            let before = rows.count
+            rows = rows.filter { PlotBuilder.onLogScale(c.double($0)!) }
+            guard !rows.isEmpty else { throw call.error("'\(name)' has no value above 0 for a log scale", hint: "leave out logx=true") }
+            if rows.count < before { notes.append("\(plural(before - rows.count, "row")) ≤ 0 (or beyond 1e±300) left out of the log scale") }
+        }
         var boxes: [BoxPlot.Box] = []
         for (g, members) in groups(by, rows: rows) {
             let v = members.map { c.double($0)! }.sorted()

@@ -19,12 +19,14 @@ struct SampleCommand: ShellCommand {
         let size = try call.number("SIZE")!
         let n = d.frame.rowCount
         let k: Int
+        // More rows than there are is all of them (compared as doubles: 1e308 must not reach an Int).
+        var tooMany = false
         if size > 0 && size < 1 { k = Int((size * Double(n)).rounded()) }
-        else if size >= 1 && size == size.rounded() { k = min(n, Int(size)) }
+        else if size >= 1 && size.isFinite && size == size.rounded() { tooMany = size > Double(n); k = tooMany ? n : Int(size) }
         else { throw call.error(at: "SIZE", "'sample' takes a whole number of rows ≥ 1 or a fraction between 0 and 1, got \(Value.formatNumber(size))") }
         if let s = try call.integer("seed"), s < 0 { throw call.error(at: "seed", "seed= takes a whole number ≥ 0, got \(s)") }
         let seed = try call.integer("seed").map { UInt64($0) } ?? session.settings.seed
-        if size >= 1 && Int(size) > n {
+        if tooMany {
             session.report(call.error(at: "SIZE", "\(d.name) has only \(plural(n, "row")), so the sample is all of them").asWarning)
         }
         try call.apply(.sample(size: size < 1 ? size : Double(k), seed: seed), to: d, in: session)
