@@ -31,6 +31,11 @@ public enum FileText {
             let n = fread(&buffer, 1, buffer.count, f)
             if n <= 0 { break }
             out.append(contentsOf: buffer[0..<n])
+            // Scripts and history are text of a human size; /dev/zero would never end.
+            if out.count > 256 << 20 {
+                throw Diagnostic(.fileUnreadable, .error, "'\(path)' holds more than 256 MB: too much for a script",
+                                 hint: "mlsh reads scripts whole; data files go to load")
+            }
         }
         return out
     }

@@ -74,7 +74,7 @@ public struct Evaluator {
             switch what.text {
             case "missing": result = v == .missing
             case "number", "float": if case .number = v { result = true } else { result = false }
-            case "int", "integer": if case .number(let d) = v { result = d == d.rounded() } else { result = false }
+            case "int", "integer": if case .number(let d) = v { result = d.isFinite && d == d.rounded() } else { result = false }
             case "string": if case .string = v { result = true } else { result = false }
             case "bool": if case .bool = v { result = true } else { result = false }
             default:
