@@ -143,7 +143,10 @@ struct FrameEvaluator {
     func scalarNumber(_ e: Expr, against v: Vector) throws(Diagnostic) -> Double {
         let value = try Evaluator(session: session, file: file).evaluate(e)
         if case .number(let d) = value { return d }
-        if case .days = v, case .string(let s) = value, let d = parseDate(s) { return Double(d) }
+        if case .days = v, case .string(let s) = value {
+            if let d = parseDate(s) { return Double(d) }
+            throw fail("\(value.literal) is not a date this column can hold", e, hint: "write dates as \"YYYY-MM-DD\", years within ±5 million")
+        }
         throw fail("expected a number, got \(value.kindName) \(value.literal)", e)
     }
 
