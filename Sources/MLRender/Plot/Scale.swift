@@ -92,9 +92,10 @@ public struct Scale: Sendable, Equatable {
         if abs(v) >= 1e6 || abs(v) < 1e-3 { return NumberFormat.c("%.2g", v) }
         // As many decimals as the step needs to be written exactly (2.5 needs one, 0.25 two).
         var decimals = 0
-        while decimals < 6 {
+        while decimals < 12 {
             let scaled = step * pow(10, Double(decimals))
-            if abs(scaled - scaled.rounded()) < 1e-6 * Swift.max(1, scaled) { break }
+            // (A step below 1 at this many decimals needs more of them: 2e-9 is not "0".)
+            if scaled.rounded() != 0 && abs(scaled - scaled.rounded()) < 1e-6 * Swift.max(1, scaled) { break }
             decimals += 1
         }
         return NumberFormat.trimZeros(NumberFormat.c("%.\(decimals)f", v))
