@@ -47,6 +47,19 @@ extension FrameEvaluator {
             case "^": for i in 0..<rows { out[i] = pow(x[i], y[i]) }
             default: throw fail("unknown operator '\(op)'", whole)
             }
+            // Dates: a date plus or minus days is a date; the difference of two dates is days.
+            let lDate: Bool = { if case .days = l { return true }; return false }()
+            let rDate: Bool = { if case .days = r { return true }; return false }()
+            if (op == "+" && lDate != rDate) || (op == "-" && lDate && !rDate) {
+                // A day number past what a date holds (±5 million years) is missing, not a date.
+                var valid = combine(vx, vy) ?? Bitmap(count: rows, allValid: true)
+                var days = [Double](repeating: 0, count: rows)
+                for i in 0..<rows {
+                    let d = out[i].rounded(.down)
+                    if d.isFinite && abs(d) < 1.8e9 { days[i] = d } else { valid[i] = false }
+                }
+                return .days(days, valid)
+            }
             return .number(out, combine(vx, vy), integer: ix && iy && op != "^")
         }
     }

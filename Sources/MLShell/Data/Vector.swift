@@ -50,7 +50,7 @@ enum Vector {
             return Column(name: name, storage: .float(v), validity: valid)
         case .bool(let v, let valid): return Column(name: name, storage: .bool(v), validity: valid)
         case .text(let c, let d, let valid): return Column(name: name, storage: .string(codes: c, dictionary: d), validity: valid)
-        case .days(let v, let valid): return Column(name: name, storage: .date(v.map { Int32($0) }), validity: valid)
+        case .days(let v, let valid): return Column(name: name, storage: .date(v.map { Int32(exactly: $0.rounded(.down)) ?? 0 }), validity: valid)
         case .scalar(let value):
             switch value {
             case .number(let d):
