@@ -65,17 +65,8 @@ final class ByteSource {
         if let gz { gzclose(gz) }
     }
 
-    /// Appends up to `count` bytes to `buffer`; returns how many were read (0 at the end).
-    func read(into buffer: inout [UInt8], count: Int) throws(Diagnostic) -> Int {
-        let block = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, count))
-        defer { block.deallocate() }
-        let got = try read(to: block, count: count)
-        buffer.append(contentsOf: UnsafeBufferPointer(start: block, count: got))
-        return got
-    }
-
     /// Reads up to `count` bytes to `out`, straight from the file (or zlib); returns how many were
-    /// (not named `read(into:)`: `&array` would convert to this pointer and overrun the array)
+    /// (not named `read(into:)`, so that `&array` can never convert to this pointer and overrun it)
     /// read (0 at the end).
     func read(to out: UnsafeMutablePointer<UInt8>, count: Int) throws(Diagnostic) -> Int {
         var failed = false

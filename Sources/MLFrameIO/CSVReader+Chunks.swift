@@ -51,7 +51,7 @@ extension CSVReader {
             capacity = max(offsets[chunks], capacity + capacity / 2)
             for s in stores { s.reserve(capacity, keeping: rowsBefore) }
         }
-        let results = Slots<ChunkOutcome?>(chunks, nil)
+        let results = WorkerSlots<ChunkOutcome?>(chunks, nil)
         let sendableBase = SendablePointer(base)
         let extra = readAhead == nil ? 0 : 1
         let read = UncheckedSendable(readAhead)
@@ -131,19 +131,6 @@ extension CSVReader {
         /// The chunk columns of the last parse: [chunk][column].
         var current: [[ChunkColumn]] {
             slots.prefix(used).map { Array(UnsafeBufferPointer(start: $0, count: types.count)) }
-        }
-    }
-
-    /// One slot per chunk, each written by one worker: raw memory, so workers share no array.
-    final class Slots<T>: @unchecked Sendable {
-        let values: UnsafeMutableBufferPointer<T>
-        init(_ n: Int, _ initial: T) {
-            values = .allocate(capacity: max(1, n))
-            values.initialize(repeating: initial)
-        }
-        deinit {
-            _ = values.deinitialize()
-            values.deallocate()
         }
     }
 

@@ -21,6 +21,18 @@ extension CSVReader {
         return countNewlines(base, from, min(to, buffer.count))
     }
 
+    /// Just past the n-th newline, or nil when the buffer holds fewer (it stops there: cheap).
+    static func endOfLines(_ buffer: UnsafeBufferPointer<UInt8>, _ n: Int) -> Int? {
+        guard let base = buffer.baseAddress else { return nil }
+        var seen = 0, p = 0
+        while p < buffer.count, let q = memchrPointer(base + p, UInt8(ascii: "\n"), buffer.count - p) {
+            seen += 1
+            p = q - base + 1
+            if seen == n { return p }
+        }
+        return nil
+    }
+
     /// Where the last newline in [from, to) is.
     static func lastNewline(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
         var p = to - 1

@@ -69,18 +69,12 @@ public enum CSVReader {
         // The first MiB, and at least 100 rows when the first rows are long (a huge text field):
         // more is read for that, up to 64 MiB.
         let sampleRowsWanted = 100
-        while !eof && current.count < (64 << 20) && countNewlines(current.bytes, 0, current.count) < sampleRowsWanted {
+        var hundredRows = endOfLines(current.bytes, sampleRowsWanted)
+        while hundredRows == nil && !eof && current.count < (64 << 20) {
             eof = try current.read(from: source, count: blockSize) == 0
+            hundredRows = endOfLines(current.bytes, sampleRowsWanted)
         }
-        var sampleEnd = min(current.count, 1 << 20)
-        if sampleEnd < current.count && countNewlines(current.bytes, 0, sampleEnd) < sampleRowsWanted {
-            var seen = 0
-            sampleEnd = current.count
-            for (i, c) in current.bytes.enumerated() where c == 10 {
-                seen += 1
-                if seen == sampleRowsWanted { sampleEnd = i + 1; break }
-            }
-        }
+        let sampleEnd = max(min(current.count, 1 << 20), hundredRows ?? current.count)
         let sample = Array(current.bytes[0..<sampleEnd])[...]
         let complete = eof && sampleEnd == current.count
         let delimiter = options.delimiter ?? CSVSniffer.delimiter(sample, complete: complete, pathHint: path)
@@ -164,7 +158,7 @@ public enum CSVReader {
                                      rowStarts: rowStarts)
             let chunks = bounds.count - 1
             // Each chunk's rows go after the rows of the chunks before it: count its lines first.
-            let lines = Slots<Int>(chunks, 0)
+            let lines = WorkerSlots<Int>(chunks, 0)
             // On this thread: a memchr per row is quick, and a round of the workers costs more.
             for k in 0..<chunks { lines.values[k] = countNewlines(base, bounds[k], bounds[k + 1]) }
             var rooms = (0..<chunks).map { k in
@@ -184,7 +178,11 @@ public enum CSVReader {
                                        pool: pool, parser: parser, stopWhenFull: chunks == 1,
                                        readAhead: readAhead ? { () throws(Diagnostic) in readResult.got = try next.read(from: source, count: blockSize) } : nil,
                                        readResult: readResult)
+            // Lone CRs end rows only where the block was read as one chunk (small, limited, or
+            // parsed again below); elsewhere the newline counts are the line ends.
+            var oneChunk = chunks == 1
             if outcomes.contains(where: { if case .overflow = $0 { return true } else { return false } }) {
+                oneChunk = true
                 // Lines ended by lone CRs: more rows than newlines. Parse the block again as one chunk.
                 rooms = [min(rowsLeft, upperBoundOfRows(base, bounds[0], bounds[chunks], newlines: lines.values.prefix(chunks).reduce(0, +)))]
                 outcomes = parseChunks(base, bounds: [bounds[0], bounds[chunks]], rooms: rooms, rowsBefore: rows, stores: stores,
@@ -230,10 +228,8 @@ public enum CSVReader {
             }
             if eof || rowsLeft <= 0 { break }
             // The next block: this block's unread tail and the bytes read while it parsed.
-            // Line ends: the newlines counted, unless the block holds a CR (then lone CRs count too).
-            linesBefore += memchrPointer(base, UInt8(ascii: "\r"), blockEnd) == nil
-                ? countNewlines(base, 0, bounds[0]) + lines.values.prefix(chunks).reduce(0, +)
-                : countLineEnds(base, 0, blockEnd)
+            linesBefore += oneChunk ? countLineEnds(base, 0, blockEnd)
+                : countNewlines(base, 0, bounds[0]) + lines.values.prefix(chunks).reduce(0, +)
             swap(&current, &next)
             blockStart = 0
             eof = readResult.got == 0

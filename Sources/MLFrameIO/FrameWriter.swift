@@ -14,19 +14,16 @@ public enum FrameWriter {
     public static func parts(_ frame: Frame, format: Format, shouldStop: (@Sendable () -> Bool)? = nil) -> [[UInt8]]? {
         let n = frame.rowCount
         let pieces = max(1, min(64, n / 16_384))
-        final class Parts: @unchecked Sendable {  // each slot written by one worker
-            var values: [[UInt8]]
-            var stopped = false
-            init(_ n: Int) { values = Array(repeating: [], count: n) }
-        }
-        let out = Parts(pieces + 1)
-        out.values[0] = header(frame, format: format)
+        // A piece left nil was stopped by shouldStop.
+        let out = WorkerSlots<[UInt8]?>(pieces, nil)
         let encoded = textColumns(frame, format: format)
         DispatchQueue.concurrentPerform(iterations: pieces) { k in
-            if shouldStop?() == true { out.stopped = true; return }
-            out.values[k + 1] = rows(frame, n * k / pieces ..< n * (k + 1) / pieces, format: format, encoded: encoded)
+            if shouldStop?() == true { return }
+            out.values[k] = rows(frame, n * k / pieces ..< n * (k + 1) / pieces, format: format, encoded: encoded)
         }
-        return out.stopped ? nil : out.values
+        let body = out.values.prefix(pieces)
+        guard body.allSatisfy({ $0 != nil }) else { return nil }
+        return [header(frame, format: format)] + body.map { $0! }
     }
 
     static func header(_ frame: Frame, format: Format) -> [UInt8] {

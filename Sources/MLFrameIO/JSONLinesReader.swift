@@ -11,8 +11,10 @@ public enum JSONLinesReader {
 
     public static func read(path: String, options: CSVOptions) throws(Diagnostic) -> (Frame, LoadReport) {
         let source = try ByteSource(path: path)
-        var bytes: [UInt8] = []
-        while try source.read(into: &bytes, count: 16 << 20) > 0 { try options.checkStop() }
+        // Read whole (raw memory grown by doubling, no zero-filling), then one copy into an array.
+        let whole = ReadBuffer(capacity: max(source.size, 1 << 16) + 1)
+        while try whole.read(from: source, count: 16 << 20) > 0 { try options.checkStop() }
+        var bytes = Array(whole.bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var report = LoadReport()
         report.format = "jsonl"

@@ -5,6 +5,12 @@ import MLFrame
 public protocol ExpressionEngine {
     func mask(_ source: String, in frame: Frame) throws -> [Bool]
     func column(_ source: String, named name: String, in frame: Frame) throws -> Column
+    /// Ctrl-C was pressed: long steps (a knn fill) stop between units of work.
+    var interrupted: Bool { get }
+}
+
+extension ExpressionEngine {
+    public var interrupted: Bool { false }
 }
 
 /// What running a step on a frame gave.
@@ -47,7 +53,7 @@ public enum StepRunner {
             let order = frame.sortedIndices(by: keys.map { ($0.column, $0.descending) })
             return StepResult(frame: frame.take(order), kept: order)
         case .fill(let columns, let how):
-            return try Fill.run(frame, columns, how)
+            return try Fill.run(frame, columns, how, shouldStop: { engine?.interrupted ?? false })
         case .clip(let column, let method, let k):
             return try Outliers.clip(frame, column, method, k)
         case .oneHot(let columns, let dropFirst, let unknown, let maxLevels):
@@ -88,7 +94,7 @@ public enum StepRunner {
         case (.fill(let columns, _), .fillValues(let values)):
             return try Fill.apply(frame, columns, values)
         case (.fill(let columns, _), .knn(let k, let features, let donors)):
-            return try KNNFill.apply(frame, columns, k: k, features: features, donors: donors)
+            return try KNNFill.apply(frame, columns, k: k, features: features, donors: donors, shouldStop: { engine?.interrupted ?? false })
         case (.fill(let columns, _), .linear(let features, let intercept, let coefficients, let means)):
             return try ModelFill.apply(frame, columns[0], features, intercept, coefficients, means)
         case (.clip(let column, _, _), .bounds(let low, let high)):

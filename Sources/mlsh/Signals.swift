@@ -1,4 +1,3 @@
-import MLFrame
 import MLShell
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +12,5 @@ enum Signals {
         action.sa_flags = 0  // no SA_RESTART: a read at the prompt returns, so the line can be cleared
         sigaction(SIGINT, &action, nil)
         signal(SIGPIPE, SIG_IGN)
-        Cancellation.requested = { InterruptFlag.process.isSet }
     }
 }

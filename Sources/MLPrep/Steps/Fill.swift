@@ -5,10 +5,10 @@ import MLFrame
 /// `fill`: missing cells get a value learned from the column (mean, median, mode, min, max), a
 /// given value, the mean of the k nearest rows, or a regression on the other columns.
 enum Fill {
-    static func run(_ frame: Frame, _ columns: [String], _ how: FillHow) throws -> StepResult {
+    static func run(_ frame: Frame, _ columns: [String], _ how: FillHow, shouldStop: () -> Bool = { false }) throws -> StepResult {
         try Columns.require(columns, in: frame)
         switch how {
-        case .knn(let k): return try KNNFill.run(frame, columns, k: k)
+        case .knn(let k): return try KNNFill.run(frame, columns, k: k, shouldStop: shouldStop)
         case .model:
             guard columns.count == 1 else {
                 throw Diagnostic(.prepError, .error, "'fill … model' fills one column at a time", hint: "write one fill … model per column")

@@ -6,7 +6,7 @@ import MLFrame
 /// scaled up for the ones missing (nan_euclidean); rows with no shared column are not neighbours;
 /// when no row qualifies the column's mean is used.
 enum KNNFill {
-    static func run(_ frame: Frame, _ columns: [String], k: Int) throws -> StepResult {
+    static func run(_ frame: Frame, _ columns: [String], k: Int, shouldStop: () -> Bool = { false }) throws -> StepResult {
         guard k >= 1 else { throw Diagnostic(.prepError, .error, "k= must be at least 1") }
         for c in columns { _ = try Columns.numeric(c, in: frame, step: "fill knn") }
         let features = frame.columns.filter { $0.type.isNumeric || $0.type == .bool }.map(\.name)
@@ -14,7 +14,7 @@ enum KNNFill {
         for c in columns where frame.column(c)!.missingCount == frame.rowCount {
             throw Diagnostic(.prepError, .error, "'\(c)' has no values at all, so no row can lend it one", hint: "fill it with value=…")
         }
-        let filled = try apply(frame, columns, k: k, features: features, donors: donors)
+        let filled = try apply(frame, columns, k: k, features: features, donors: donors, shouldStop: shouldStop)
         // With fewer rows that have the value than k, every one of them is a neighbour: say so.
         let notes = columns.map { name -> String in
             let missing = frame.column(name)!.missingCount
@@ -23,7 +23,8 @@ enum KNNFill {
         return StepResult(frame: filled, state: .knn(k: k, features: features, donors: donors), notes: notes)
     }
 
-    static func apply(_ frame: Frame, _ columns: [String], k: Int, features: [String], donors: [[Double?]]) throws -> Frame {
+    static func apply(_ frame: Frame, _ columns: [String], k: Int, features: [String], donors: [[Double?]],
+                      shouldStop: () -> Bool = { false }) throws -> Frame {
         try Columns.require(features + columns, in: frame)
         let rows = (0..<frame.rowCount).map { r in features.map { frame.column($0)!.double(r) } }
         var f = frame
@@ -36,7 +37,7 @@ enum KNNFill {
             var values = Columns.doubles(c)
             for r in 0..<frame.rowCount where !c.isValid(r) {
                 // Each missing cell reads every donor row: a large fill can take minutes.
-                if Cancellation.requested() {
+                if shouldStop() {
                     throw Diagnostic(Diagnostic.ID("interrupted"), .error, "interrupted: nothing was filled")
                 }
                 var scored: [(Double, Int)] = []

@@ -19,6 +19,8 @@ struct SessionExpressionEngine: ExpressionEngine {
         self.range = range
     }
 
+    var interrupted: Bool { session.interrupt.isSet }
+
     func parse(_ source: String) throws -> (Expr, SourceFile) {
         let f = SourceFile(name: "<recipe>", text: source)
         let (e, diagnostics) = Parser.parseExpression(f)
