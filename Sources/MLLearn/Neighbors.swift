@@ -1,4 +1,5 @@
 import Dispatch
+import MLFrame
 
 /// k nearest neighbours by Euclidean distance over the training rows; ties in distance go to the
 /// earlier training row. In up to 16 dimensions a k-d tree finds them (as scikit-learn's default
@@ -27,11 +28,7 @@ public struct KNNFit: Codable, Sendable, Equatable {
             for i in 0..<n { train[i * d + j] = x.data[j * n + i] }
             for i in 0..<m { query[i * d + j] = q.data[j * m + i] }
         }
-        final class Lists: @unchecked Sendable {  // each query's slot written by one worker
-            var lists: [[Int]]
-            init(_ m: Int) { lists = Array(repeating: [], count: m) }
-        }
-        let out = Lists(m)
+        let out = WorkerSlots<[Int]>(m, [])
         let tree = d <= 16 && n >= 512 ? KDTree(rowMajor: train, n: n, d: d) : nil
         let blocks = max(1, min(m, 64))
         let size = (m + blocks - 1) / blocks
@@ -67,9 +64,9 @@ public struct KNNFit: Codable, Sendable, Equatable {
                     }
                 }
             }
-            for (offset, list) in found.enumerated() { out.lists[b * size + offset] = list }
+            for (offset, list) in found.enumerated() { out.values[b * size + offset] = list }
         }
-        return out.lists
+        return Array(out.values.prefix(m))
     }
 
     public func predict(_ q: Matrix, interrupted: @escaping @Sendable () -> Bool = { false }) -> [Double] {

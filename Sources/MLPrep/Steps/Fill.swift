@@ -19,17 +19,13 @@ enum Fill {
         // Learned on both cores, one column each (a median sorts the whole column); errors are
         // reported for the first column in the user's order.
         let cols = columns.map { frame.column($0)! }
-        final class Learned: @unchecked Sendable {  // each slot written by one worker
-            var results: [Result<FillValue, any Error>?]
-            init(_ n: Int) { results = Array(repeating: nil, count: n) }
-        }
-        let learned = Learned(cols.count)
+        let learned = WorkerSlots<Result<FillValue, any Error>?>(cols.count, nil)
         DispatchQueue.concurrentPerform(iterations: cols.count) { i in
-            learned.results[i] = Result { try learn(cols[i], how) }
+            learned.values[i] = Result { try learn(cols[i], how) }
         }
         var values: [FillValue] = []
         var notes: [String] = []
-        for (name, result) in zip(columns, learned.results) {
+        for (name, result) in zip(columns, learned.values.prefix(cols.count)) {
             let c = frame.column(name)!
             let value = try result!.get()
             values.append(value)

@@ -68,15 +68,11 @@ struct DescribeCommand: ShellCommand {
 
     /// Every column's summary, the columns shared out across the cores.
     static func summarize(_ frame: Frame) -> [ColumnSummary] {
-        final class Slots: @unchecked Sendable {  // each index written by one worker
-            var values: [ColumnSummary?]
-            init(_ n: Int) { values = Array(repeating: nil, count: n) }
-        }
-        let slots = Slots(frame.columns.count)
+        let slots = WorkerSlots<ColumnSummary?>(frame.columns.count, nil)
         let columns = frame.columns
         DispatchQueue.concurrentPerform(iterations: columns.count) { i in
             slots.values[i] = columns[i].summarize()
         }
-        return slots.values.map { $0! }
+        return slots.values.prefix(columns.count).map { $0! }
     }
 }
