@@ -50,28 +50,41 @@ public struct Matrix: Sendable, Equatable {
         Matrix(rows: rows, cols: cols + 1, data: [Double](repeating: 1, count: rows) + data)
     }
 
-    /// self · v
+    /// self · v, in plain loops with a fixed order of additions: the same bits on every processor
+    /// (BLAS kernels differ in their order between processors, and an iterative fit that reads
+    /// these products then takes a different path).
     public func times(_ v: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: rows)
         data.withUnsafeBufferPointer { a in
-            v.withUnsafeBufferPointer { x in
-                out.withUnsafeMutableBufferPointer { y in
-                    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows), Int32(cols), 1, a.baseAddress, Int32(max(1, rows)),
-                                x.baseAddress, 1, 0, y.baseAddress, 1)
+            out.withUnsafeMutableBufferPointer { y in
+                for j in 0..<cols {
+                    let w = v[j], column = a.baseAddress! + j * rows
+                    if w == 0 { continue }
+                    for i in 0..<rows { y[i] += column[i] * w }
                 }
             }
         }
         return out
     }
 
-    /// selfᵀ · v
+    /// selfᵀ · v: one dot product per column, over four running sums (a fixed order, as above).
     public func transposeTimes(_ v: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: cols)
         data.withUnsafeBufferPointer { a in
             v.withUnsafeBufferPointer { x in
-                out.withUnsafeMutableBufferPointer { y in
-                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(rows), Int32(cols), 1, a.baseAddress, Int32(max(1, rows)),
-                                x.baseAddress, 1, 0, y.baseAddress, 1)
+                for j in 0..<cols {
+                    let column = a.baseAddress! + j * rows
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    var i = 0
+                    while i + 4 <= rows {
+                        s0 += column[i] * x[i]
+                        s1 += column[i + 1] * x[i + 1]
+                        s2 += column[i + 2] * x[i + 2]
+                        s3 += column[i + 3] * x[i + 3]
+                        i += 4
+                    }
+                    while i < rows { s0 += column[i] * x[i]; i += 1 }
+                    out[j] = (s0 + s1) + (s2 + s3)
                 }
             }
         }
