@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module order (a module imports only modules above it):
-//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep, MLLearn → MLLanguage → MLShell → MLLineEdit → mlsh
+//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep, MLLearn → MLModel → MLLanguage → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
     platforms: [.macOS(.v15)],
@@ -23,9 +23,15 @@ let package = Package(
         .target(name: "MLRender", dependencies: ["MLFrame"]),
         .target(name: "MLPrep", dependencies: ["MLDiagnostics", "MLFrame"]),
         .target(name: "MLLearn", dependencies: ["MLDiagnostics", "MLFrame", "CLapack"]),
+        // The fitted model as a value, its session-free prediction path and its file format.
+        .target(name: "MLModel", dependencies: [
+            "MLDiagnostics", "MLFrame", "MLFrameIO", "MLPrep", "MLLearn", "CZlib",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),
         .target(name: "MLShell", dependencies: [
-            "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn",
+            "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
@@ -33,7 +39,7 @@ let package = Package(
             "MLShell", "MLLineEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "mlsh"],
+        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh"],
                     exclude: ["Snapshots"]),
     ]
 )

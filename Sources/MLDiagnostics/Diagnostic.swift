@@ -64,4 +64,6 @@ public struct Diagnostic: Error, Sendable {
 extension Diagnostic.ID {
     /// Input ended inside a bracket, a string or after a `\`: the REPL asks for more lines.
     public static let incompleteInput = Diagnostic.ID("incomplete-input")
+    /// A value of the wrong type: an argument, a model feature, a value sent to a model.
+    public static let wrongArgumentType = Diagnostic.ID("wrong-argument-type")
 }

@@ -9,6 +9,15 @@ public struct TreeFit: Codable, Sendable, Equatable {
         /// Class shares (classification) or the mean (regression).
         public var value: [Double]
         public var samples: Int
+
+        public init(feature: Int, threshold: Double, left: Int, right: Int, value: [Double], samples: Int) {
+            self.feature = feature
+            self.threshold = threshold
+            self.left = left
+            self.right = right
+            self.value = value
+            self.samples = samples
+        }
     }
 
     public var nodes: [Node]

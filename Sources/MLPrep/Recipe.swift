@@ -40,9 +40,13 @@ public struct Recipe: Codable, Sendable {
         var ids = rows
         var fitted: [Entry] = []
         for e in entries {
-            let result = try StepRunner.run(e.step, on: frame, engine: engine)
+            var step = e.step
+            if case .derive(let name, let source) = step, let engine {
+                step = .derive(name: name, expression: try engine.bindingSessionValues(source, in: frame))
+            }
+            let result = try StepRunner.run(step, on: frame, engine: engine)
             if let kept = result.kept { ids = kept.map { ids[$0] } }
-            fitted.append(Entry(step: e.step, state: result.state, command: e.command, fittedOn: e.step.learnsFromRows ? ids : nil))
+            fitted.append(Entry(step: step, state: result.state, command: e.command, fittedOn: e.step.learnsFromRows ? ids : nil))
             frame = result.frame
         }
         return (Recipe(entries: fitted), frame, ids)

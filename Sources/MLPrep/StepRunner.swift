@@ -7,10 +7,15 @@ public protocol ExpressionEngine {
     func column(_ source: String, named name: String, in frame: Frame) throws -> Column
     /// Ctrl-C was pressed: long steps (a knn fill) stop between units of work.
     var interrupted: Bool { get }
+    /// The expression with the session's values it reads written in as literals, so that a model's
+    /// recipe gives the same answers without the session (`derive y = x * rate` with rate = 1.1
+    /// becomes `x * 1.1`). Column names are left alone.
+    func bindingSessionValues(_ source: String, in frame: Frame) throws -> String
 }
 
 extension ExpressionEngine {
     public var interrupted: Bool { false }
+    public func bindingSessionValues(_ source: String, in frame: Frame) throws -> String { source }
 }
 
 /// What running a step on a frame gave.

@@ -82,7 +82,6 @@ public struct CommandCall {
 }
 
 extension Diagnostic.ID {
-    public static let wrongArgumentType = Diagnostic.ID("wrong-argument-type")
     public static let badArgument = Diagnostic.ID("bad-argument")
     public static let missingArgument = Diagnostic.ID("missing-argument")
     public static let unexpectedArgument = Diagnostic.ID("unexpected-argument")

@@ -1,3 +1,4 @@
+import MLModel
 import MLDiagnostics
 import MLLanguage
 
@@ -22,6 +23,11 @@ public final class Session {
     public var recording = false
     /// Set by Ctrl-C; commands that take a while check it.
     public var interrupt: InterruptFlag = .process
+    /// Ctrl-C as a check that engine code (which knows no session) can call from any thread.
+    var interruptCheck: @Sendable () -> Bool {
+        let flag = interrupt
+        return { flag.isSet }
+    }
 
     public init(registry: CommandRegistry = .standard, terminal: TerminalInfo = .detect(), output: OutputSink = StandardOutput()) {
         self.registry = registry
@@ -89,7 +95,7 @@ public final class Session {
 
     public var currentDataset: Dataset? { currentName.flatMap { dataset(named: $0) } }
 
-    public func model(named name: String) -> TrainedModel? {
+    public func model(named name: String) -> Model? {
         if case .model(let m)? = values[name] { return m }
         return nil
     }

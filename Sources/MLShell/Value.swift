@@ -1,3 +1,4 @@
+import MLModel
 import MLDiagnostics
 
 /// A value in the session: what `print` shows, what `as NAME` binds, what options hold.
@@ -9,7 +10,7 @@ public enum Value: Equatable {
     case list([Value])
     case missing
     case dataset(Dataset)
-    case model(TrainedModel)
+    case model(Model)
 
     public static func == (a: Value, b: Value) -> Bool {
         switch (a, b) {
@@ -20,7 +21,7 @@ public enum Value: Equatable {
         case (.list(let x), .list(let y)): return x == y
         case (.missing, .missing): return true
         case (.dataset(let x), .dataset(let y)): return x === y
-        case (.model(let x), .model(let y)): return x === y
+        case (.model(let x), .model(let y)): return x.name == y.name && x.formula == y.formula && x.lineage == y.lineage && x.estimator == y.estimator
         default: return false
         }
     }

@@ -1,3 +1,4 @@
+import MLModel
 extension HelpCommand {
     static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
         index == 0 ? session.registry.allNames : []
@@ -14,18 +15,18 @@ extension SetCommand {
 /// `fit`, `cv` and `search` take the algorithm first.
 extension FitCommand {
     static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
-        index == 0 ? FitCommand.algorithms.map(\.name) : []
+        index == 0 ? Algorithm.allCases.map(\.rawValue) : []
     }
 }
 
 extension CVCommand {
     static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
-        index == 0 ? FitCommand.algorithms.map(\.name) : []
+        index == 0 ? Algorithm.allCases.map(\.rawValue) : []
     }
 }
 
 extension SearchCommand {
     static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
-        index == 0 ? FitCommand.algorithms.map(\.name) : []
+        index == 0 ? Algorithm.allCases.map(\.rawValue) : []
     }
 }

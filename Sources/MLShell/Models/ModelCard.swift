@@ -1,11 +1,12 @@
+import MLModel
 import MLPrep
 import MLRender
 
 /// `show MODEL`: what a model is, what it was fitted on, its preprocessing and its numbers.
 enum ModelCard {
-    static func show(_ m: TrainedModel, _ session: Session) {
+    static func show(_ m: Model, _ session: Session) {
         session.print("\(m.name): \(m.algorithm) \(m.formula) (\(m.task.rawValue))")
-        if !m.parameters.isEmpty { session.print("  parameters: " + m.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
+        if !m.parameters.isEmpty { session.print("  parameters: " + m.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")) }
         session.print("  fitted on \(m.trainedOn): \(plural(m.trainingRows, "row"))")
         list("inputs (raw)", m.inputs.map(\.name), session)
         list("features", m.features, session)

@@ -2,28 +2,29 @@ import MLDiagnostics
 import MLFrame
 import MLLanguage
 import MLLearn
+import MLModel
 import MLRender
 
 /// The algorithm, formula and numeric parameters of fit, cv and search.
 enum ModelCommandParts {
-    static func read(_ call: CommandCall, _ session: Session, extra: [String], lists: Bool = false) throws -> (String, Formula, [String: Double]) {
+    static func read(_ call: CommandCall, _ session: Session, extra: [String], lists: Bool = false) throws -> (Algorithm, Formula, [String: Double]) {
         var algoExpr = call.expr("ALGO")!
         var formulaExpr = call.expr("FORMULA")
-        if formulaExpr == nil, case .formula(let lhs?, let rhs) = algoExpr.kind, let n = lhs.asName, FitCommand.algorithms.contains(where: { $0.name == n.text }) {
+        if formulaExpr == nil, case .formula(let lhs?, let rhs) = algoExpr.kind, let n = lhs.asName, Algorithm(rawValue: n.text) != nil {
             formulaExpr = Expr(.formula(lhs: nil, rhs: rhs), SourceRange(rhs.range.start - 1, rhs.range.end))
             algoExpr = lhs
         }
-        guard let algoName = algoExpr.asName?.text, let algorithm = FitCommand.algorithms.first(where: { $0.name == algoName }) else {
+        guard let algoName = algoExpr.asName?.text, let algorithm = Algorithm(rawValue: algoName) else {
             let word = algoExpr.asName?.text ?? ExprPrinter.print(algoExpr)
             throw Diagnostic(.unknownName, .error, "unknown algorithm '\(word)'", file: call.file, range: algoExpr.range,
-                             hint: Suggest.didYouMean(word, in: FitCommand.algorithms.map(\.name)) ?? "the algorithms: " + FitCommand.algorithms.map(\.name).joined(separator: ", "))
+                             hint: Suggest.didYouMean(word, in: Algorithm.allCases.map(\.rawValue)) ?? "the algorithms: " + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard let formulaExpr else { throw call.error("a formula must follow the algorithm: \(algoName) y ~ a + b", id: .missingArgument) }
         var text = call.text(of: formulaExpr)
         if case .formula(nil, let rhs) = formulaExpr.kind { text = "~ " + call.text(of: rhs) }
         let formula = try Formula.read(formulaExpr, text: text, file: call.file)
         var params: [String: Double] = [:]
-        let valid = algorithm.parameters.map(\.0) + extra
+        let valid = algorithm.parameters.map(\.name) + extra
         for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }()) {
             guard valid.contains(name.text) else {
                 throw Diagnostic(.unknownOption, .error, "'\(algoName)' has no parameter '\(name.text)'", file: call.file, range: name.range,
@@ -32,7 +33,7 @@ enum ModelCommandParts {
             }
             for (key, x) in try parameter(name.text, value, call, session) { params[key] = x }
         }
-        return (algoName, formula, params)
+        return (algorithm, formula, params)
     }
 
     /// Parameters counted in whole numbers; all but seed start at 1.

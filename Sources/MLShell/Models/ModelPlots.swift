@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLearn
 import MLLanguage
 import MLRender
@@ -8,7 +9,7 @@ import MLRender
 enum ModelPlots {
     static let kinds = ["confusion", "roc", "pr", "residuals", "importance", "loss", "clusters"]
 
-    static func run(_ m: TrainedModel, _ call: CommandCall, _ session: Session) throws {
+    static func run(_ m: Model, _ call: CommandCall, _ session: Session) throws {
         // The words after the model: KIND, then optionally `on DS`.
         var words = call.command.arguments.compactMap { arg -> Expr? in if case .positional(let e) = arg { return e }; return nil }
         // `to "FILE.svg"` is the FILE parameter, read below.
@@ -43,7 +44,7 @@ enum ModelPlots {
         }
     }
 
-    static func make(_ kind: String, _ m: TrainedModel, _ d: Dataset?, _ call: CommandCall, _ session: Session, _ o: PlotOptions) throws -> Figure {
+    static func make(_ kind: String, _ m: Model, _ d: Dataset?, _ call: CommandCall, _ session: Session, _ o: PlotOptions) throws -> Figure {
         func needs(_ task: ModelTask) throws {
             guard m.task == task else {
                 throw call.error("a \(kind) plot is for \(task.rawValue) models; \(m.name) does \(m.task.rawValue)",
@@ -113,7 +114,7 @@ enum ModelPlots {
                 throw call.error("\(m.name) has no training curve", hint: "iterative fits (logistic, mlp) record one")
             }
             return .xy(XYPlot(series: [XYPlot.Series(name: "", xs: curve.indices.map { Double($0 + 1) }, ys: curve, connect: true)],
-                              xLabel: m.algorithm == "mlp" ? "epoch" : "iteration", yLabel: "loss"))
+                              xLabel: m.algorithm == .mlp ? "epoch" : "iteration", yLabel: "loss"))
         default:  // clusters
             try needs(.clustering)
             guard m.features.count >= 2 else { throw call.error("a clusters plot needs two features; \(m.name) has one") }
@@ -128,7 +129,7 @@ enum ModelPlots {
         }
     }
 
-    static func coefficients(_ m: TrainedModel) -> ([String], [Double])? {
+    static func coefficients(_ m: Model) -> ([String], [Double])? {
         switch m.estimator {
         case .linear(let fit): return (m.features, fit.coefficients)
         case .tree(let fit): return (m.features, fit.importances)

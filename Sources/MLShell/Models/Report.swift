@@ -1,5 +1,7 @@
 import MLFrame
+import MLModel
 import MLLearn
+import MLModel
 import MLRender
 
 /// Text for models: training metrics, coefficient tables, evaluation tables.
@@ -14,7 +16,8 @@ enum Report {
     static let knnScoredRows = 2000
 
     /// `predictions`: the model's values on the design's rows when the fit already made them.
-    static func trainingLines(_ m: TrainedModel, _ full: Design, predictions: [Double]? = nil) -> [String] {
+    /// The lines `fit` prints, and the same figures as numbers for the model file.
+    static func training(_ m: Model, _ full: Design, predictions: [Double]? = nil) -> (lines: [String], metrics: [Model.Metric]) {
         var d = full
         var sampled = ""
         if case .knn = m.estimator, d.x.rows > knnScoredRows {
@@ -28,27 +31,33 @@ enum Report {
         switch m.task {
         case .regression:
             let r = Metrics.regression(d.y, values)
-            return ["  training\(sampled): RMSE \(f(r.rmse)), MAE \(f(r.mae)), R² \(f(r.r2))"]
+            return (["  training\(sampled): RMSE \(f(r.rmse)), MAE \(f(r.mae)), R² \(f(r.r2))"],
+                    [.init("rmse", r.rmse), .init("mae", r.mae), .init("r2", r.r2)])
         case .classification:
             let c = Metrics.classification(d.y.map { Int($0) }, values.map { Int($0) }, classes: m.classes!, probabilities: probabilities)
+            var metrics: [Model.Metric] = [.init("accuracy", c.accuracy), .init("f1_macro", c.macro.f1)]
             var line = "  classes: " + m.classes!.joined(separator: ", ") + "\n  training\(sampled): accuracy \(f(c.accuracy))"
-            if let l = c.logLoss { line += ", log-loss \(f(l))" }
+            if let l = c.logLoss { line += ", log-loss \(f(l))"; metrics.append(.init("log_loss", l)) }
+            if let auc = c.rocAUC { metrics.append(.init("roc_auc", auc)) }
             if case .logistic(let fit) = m.estimator { line += " (\(plural(fit.iterations, "iteration")), objective \(f(fit.objective)))" }
             if case .mlp(let fit) = m.estimator, let last = fit.lossCurve.last { line += " (\(plural(fit.lossCurve.count, "epoch")), final loss \(f(last)))" }
-            return [line]
+            return ([line], metrics)
         case .clustering:
-            guard case .kmeans(let fit) = m.estimator else { return [] }
+            guard case .kmeans(let fit) = m.estimator else { return ([], []) }
             var line = "  inertia \(f(fit.inertia)) after \(plural(fit.iterations, "iteration"))"
+            var metrics: [Model.Metric] = [.init("inertia", fit.inertia)]
             if d.x.rows <= 5000 {
                 let rows = (0..<d.x.rows).map { d.x.row($0) }
-                line += ", silhouette \(f(Metrics.silhouette(rows, fit.assign(d.x))))"
+                let s = Metrics.silhouette(rows, fit.assign(d.x))
+                line += ", silhouette \(f(s))"
+                metrics.append(.init("silhouette", s))
             }
-            return [line]
+            return ([line], metrics)
         }
     }
 
     /// The coefficient table of a linear or logistic model.
-    static func coefficients(_ m: TrainedModel, _ session: Session) -> [String] {
+    static func coefficients(_ m: Model, _ session: Session) -> [String] {
         let terms = ["(intercept)"] + m.features
         var columns: [TextTable.Column] = [.init(header: "term", alignment: .left, cells: terms)]
         switch m.estimator {
@@ -57,7 +66,7 @@ enum Report {
             if let se = fit.standardErrors, let p = fit.pValues {
                 columns.append(.init(header: "std error", alignment: .right, cells: numbers(se), exactCells: exact(se)))
                 columns.append(.init(header: "p-value", alignment: .right, cells: p.map { $0 < 1e-4 ? "<0.0001" : NumberFormat.compact($0, significant: 3) }))
-            } else if m.algorithm == "linear" {
+            } else if m.algorithm == .linear {
                 var note = ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors;",
                             "        the estimates are the minimum-norm answer"]
                 // The usual cause, when the recipe one-hot encodes without dropping a column.

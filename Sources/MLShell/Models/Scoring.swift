@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLearn
 
 /// One number to rank models by, with the others worth showing beside it.
@@ -12,12 +13,12 @@ struct Score {
     var primary: Double { metrics[0].1 }
 }
 
-extension TrainedModel {
+extension Model {
     /// The model's metrics on a dataset (its raw rows through the model's recipe).
     func score(on d: Dataset, session: Session, call: CommandCall) throws -> Score {
         let (design, _) = try self.design(for: d, session: session, call: call, needTarget: task != .clustering, inBlocks: true)
         guard design.rowCount > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
-        let (values, probabilities) = predict(design, interrupt: session.interrupt)
+        let (values, probabilities) = predict(design, interrupted: session.interruptCheck)
         try session.interrupt.check()
         switch task {
         case .regression:

@@ -1,6 +1,8 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLearn
+import MLModel
 import MLPrep
 import MLRender
 
@@ -9,8 +11,10 @@ import MLRender
 struct Trainer {
     let call: CommandCall
     let session: Session
-    let algorithm: String
+    let algorithm: Algorithm
     let params: [String: Double]
+    /// Whether the model gets its training sample and reference profile (a fold of cv needs neither).
+    var keepsDescription = true
 
     func p(_ name: String, _ value: Double) -> Double { params[name] ?? value }
 
@@ -18,18 +22,18 @@ struct Trainer {
         Diagnostic(.learnError, .error, message, file: call.file, range: call.command.range, hint: hint)
     }
 
-    func fit(formula: Formula, on d: Dataset, name: String) throws -> TrainedModel {
+    func fit(formula: Formula, on d: Dataset, name: String) throws -> Model {
         let engine = SessionExpressionEngine(session: session, datasetName: d.name, file: call.file, range: call.command.range)
-        let (recipe, frame, _): (Recipe, Frame, [Int])
+        let (recipe, frame, sourceRows): (Recipe, Frame, [Int])
         do {
-            (recipe, frame, _) = try d.recipe.refit(source: d.loaded, rows: d.rowIDs, engine: engine)
+            (recipe, frame, sourceRows) = try d.recipe.refit(source: d.loaded, rows: d.rowIDs, engine: engine)
         } catch let e as Diagnostic {
             throw e.located(in: call.file, call.command.range)
         }
-        if algorithm == "kmeans" && formula.target != nil {
+        if algorithm == .kmeans && formula.target != nil {
             throw fail("kmeans finds groups without a target: write the formula as ~ a + b", hint: "fit kmeans ~ \(formula.target!) + … on \(d.name)")
         }
-        if algorithm != "kmeans" && formula.target == nil {
+        if algorithm != .kmeans && formula.target == nil {
             throw fail("\(algorithm) learns a target: write target ~ predictors", hint: "e.g. fit \(algorithm) y ~ . on \(d.name)")
         }
         if let t = formula.target, frame.index(of: t) == nil {
@@ -49,17 +53,16 @@ struct Trainer {
         }
         guard !features.isEmpty else { throw fail("the formula leaves no feature columns", hint: "name some: y ~ a + b") }
         let targetColumn = formula.target.flatMap { frame.column($0) }
-        let classification = algorithm == "logistic" || algorithm == "bayes"
-            || (["knn", "tree", "mlp"].contains(algorithm) && targetColumn.map { !$0.type.isNumeric } ?? false)
-        let task: ModelTask = algorithm == "kmeans" ? .clustering : (classification ? .classification : .regression)
+        let task = algorithm.task(targetIsNumeric: targetColumn.map { $0.type.isNumeric } ?? true)
+        let classification = task == .classification
         // A tall linear fit reads its design from the columns a block of rows at a time.
-        let inBlocks = algorithm == "linear" && LinearModels.usesNormalEquations(rows: frame.rowCount, features: features.count)
+        let inBlocks = algorithm == .linear && LinearModels.usesNormalEquations(rows: frame.rowCount, features: features.count)
         var design = try Design.build(frame, features: features, target: formula.target, classification: classification,
                                       inBlocks: inBlocks, file: call.file, range: call.command.range)
         guard frame.rowCount > 0 else { throw fail("\(d.name) has no rows to fit on", hint: "check the steps that made it (recipe \(d.name)); undo goes back one") }
         guard design.rowCount > 0 else { throw fail("no row has values in every model column", hint: "fill or clean the missing values first") }
         // As many rows as coefficients fit exactly and leave nothing to estimate the error from.
-        if task != .clustering && design.rowCount <= features.count + 1 && ["linear"].contains(algorithm) {
+        if task != .clustering && design.rowCount <= features.count + 1 && algorithm == .linear {
             throw fail("\(plural(design.rowCount, "row")) for \(plural(features.count, "feature")) plus an intercept: linear needs more rows than its \(features.count + 1) coefficients",
                        hint: "use fewer features, or ridge (which handles it)")
         }
@@ -72,7 +75,7 @@ struct Trainer {
         var shown: [(String, String)] = []
         var trainingPredictions: [Double]? = nil
         switch algorithm {
-        case "linear":
+        case .linear:
             if let blocks = design.blocks, LinearModels.usesNormalEquations(rows: design.rowCount, features: features.count),
                let (fit, fitted) = LinearModels.ols(blocks, design.y) {
                 estimator = .linear(fit)
@@ -85,21 +88,21 @@ struct Trainer {
                 }
                 estimator = .linear(try LinearModels.ols(design.x, design.y))
             }
-        case "ridge":
+        case .ridge:
             let alpha = p("alpha", 1)
             guard alpha >= 0 else { throw fail("alpha= must be ≥ 0") }
             shown = [("alpha", Value.formatNumber(alpha))]
             estimator = .linear(try LinearModels.ridge(design.x, design.y, alpha: alpha))
-        case "lasso", "elasticnet":
-            let alpha = p("alpha", 1), ratio = algorithm == "lasso" ? 1 : p("l1_ratio", 0.5)
+        case .lasso, .elasticnet:
+            let alpha = p("alpha", 1), ratio = algorithm == .lasso ? 1 : p("l1_ratio", 0.5)
             guard alpha >= 0, (0...1).contains(ratio) else { throw fail("alpha= must be ≥ 0 and l1_ratio= between 0 and 1") }
-            shown = [("alpha", Value.formatNumber(alpha))] + (algorithm == "elasticnet" ? [("l1_ratio", Value.formatNumber(ratio))] : [])
+            shown = [("alpha", Value.formatNumber(alpha))] + (algorithm == .elasticnet ? [("l1_ratio", Value.formatNumber(ratio))] : [])
             let progress = Progress(session: session, label: "sweep", valueLabel: "objective")
             defer { progress.finish() }
             estimator = .linear(try LinearModels.elasticNet(design.x, design.y, alpha: alpha, l1Ratio: ratio,
                                                             maxIterations: Int(p("max_iter", 100_000)), interrupted: interrupted,
                                                             onIteration: progress.report))
-        case "logistic":
+        case .logistic:
             let c = params["C"] ?? 1
             guard c > 0 else { throw fail("C= must be > 0 (C=inf for no penalty)") }
             shown = [("C", Value.formatNumber(c))]
@@ -107,19 +110,19 @@ struct Trainer {
             defer { progress.finish() }
             estimator = .logistic(try Logistic.fit(design.x, design.y.map { Int($0) }, classes: design.classes!, C: c,
                                                    maxIterations: Int(p("max_iter", 1000)), interrupted: interrupted, onIteration: progress.report))
-        case "knn":
+        case .knn:
             let k = Int(p("k", 5))
             guard k >= 1, k <= design.rowCount else { throw fail("k= must be from 1 to the number of rows (\(design.rowCount))") }
             shown = [("k", String(k))]
             estimator = .knn(KNNFit(k: k, x: design.x, y: design.y, classes: design.classes))
-        case "tree":
+        case .tree:
             let depth = params["max_depth"].map { Int($0) }
             let leaf = Int(p("min_samples_leaf", 1))
             guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1 else { throw fail("max_depth= and min_samples_leaf= must be at least 1") }
             shown = (depth.map { [("max_depth", String($0))] } ?? []) + [("min_samples_leaf", String(leaf))]
             estimator = .tree(Tree.fit(design.x, design.y, classes: design.classes, maxDepth: depth, minSamplesLeaf: leaf,
                                        interrupted: interrupted))
-        case "mlp":
+        case .mlp:
             var hidden: [Int] = []
             while let s = params["hidden\(hidden.count)"] { hidden.append(Int(s)) }
             if hidden.isEmpty { hidden = [32] }
@@ -132,9 +135,9 @@ struct Trainer {
             defer { progress.finish() }
             estimator = .mlp(MLP.fit(design.x, design.y, classes: design.classes, hidden: hidden, epochs: epochs, learningRate: lr,
                                      batch: batch, alpha: alpha, seed: seed, interrupted: interrupted, onEpoch: progress.report))
-        case "bayes":
+        case .bayes:
             estimator = .bayes(NaiveBayes.fit(design.x, design.y.map { Int($0) }, classes: design.classes!))
-        default:  // kmeans
+        case .kmeans:
             let k = Int(p("k", 8)), nInit = Int(p("n_init", 10))
             guard k >= 1, k <= design.rowCount else { throw fail("k= must be from 1 to the number of rows (\(design.rowCount))") }
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
@@ -145,10 +148,10 @@ struct Trainer {
                                            interrupted: interrupted, onIteration: progress.report))
         }
         let elapsed = ContinuousClock.now - start
-        let model = TrainedModel(name: name, algorithm: algorithm, parameters: shown, formula: formula.text, target: formula.target,
-                                 features: features, task: task, classes: design.classes, recipe: recipe, estimator: estimator,
-                                 trainedOn: d.name, trainingRows: design.rowCount)
-        model.inputs = d.loaded.columns.map { ($0.name, $0.type) }
+        var model = Model(name: name, algorithm: algorithm, parameters: shown.map { Model.Parameter($0.0, $0.1) }, formula: formula.text,
+                          target: formula.target, features: features, task: task, classes: design.classes, recipe: recipe, estimator: estimator,
+                          trainedOn: d.name, trainingRows: design.rowCount)
+        describeForLater(&model, d, design: design, sourceRows: sourceRows, predictions: trainingPredictions)
         var lines = ["fitted \(name): \(algorithm) \(formula.text) on \(d.name) (\(plural(design.rowCount, "row")), \(plural(features.count, "feature")))"
             + (session.recording ? "" : " in " + Runner.formatElapsed(elapsed))]
         if !shown.isEmpty { lines.append("  " + shown.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
@@ -156,7 +159,7 @@ struct Trainer {
         let steps = recipe.entries.filter { !$0.step.isRowStep }.count
         if steps > 0 { lines.append("  preprocessing: \(plural(steps, "recipe step")) re-fitted on these rows (recipe \(d.name) lists them)") }
         if session.interrupt.isSet { lines.append("  stopped early by Ctrl-C: the model is kept as it was at that point") }
-        let maxIterations = Int(p("max_iter", algorithm == "logistic" ? 1000 : 100_000))
+        let maxIterations = Int(p("max_iter", algorithm == .logistic ? 1000 : 100_000))
         var iterations: Int? = nil
         if case .logistic(let fit) = estimator { iterations = fit.iterations }
         if case .linear(let fit) = estimator { iterations = fit.iterations }
@@ -178,7 +181,9 @@ struct Trainer {
         if let classes = design.classes, classes.count > 20, targetColumn?.type.isNumeric == true {
             lines.append("  note: the numeric target '\(formula.target!)' makes \(classes.count) classes; to predict a number use linear, ridge, knn or tree")
         }
-        let training = Report.trainingLines(model, design, predictions: trainingPredictions), coefficients = Report.coefficients(model, session)
+        let (training, metrics) = Report.training(model, design, predictions: trainingPredictions)
+        model.metrics = metrics
+        let coefficients = Report.coefficients(model, session)
         model.metricLines = training.map { $0.replacingFirstLine() }
         model.trainingSummary = lines + training + coefficients
         return model

@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLanguage
 import MLLearn
 import MLRender
@@ -36,7 +37,7 @@ struct CVCommand: ShellCommand {
         let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
         var fitParams = params
         fitParams["folds"] = nil
-        if !["kmeans", "mlp"].contains(algorithm) { fitParams["seed"] = nil }
+        if ![.kmeans, .mlp].contains(algorithm) { fitParams["seed"] = nil }
         let (scores, times) = try crossValidate(call, session, algorithm: algorithm, formula: formula, params: fitParams, on: d, folds: k, seed: seed)
         let names = scores[0].metrics.map(\.0)
         func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
@@ -74,7 +75,7 @@ struct CVCommand: ShellCommand {
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     /// Each fold's score and fit time: the recipe and the model fitted on the other folds.
-    static func crossValidate(_ call: CommandCall, _ session: Session, algorithm: String, formula: Formula, params: [String: Double],
+    static func crossValidate(_ call: CommandCall, _ session: Session, algorithm: Algorithm, formula: Formula, params: [String: Double],
                               on d: Dataset, folds k: Int, seed: UInt64) throws -> ([Score], [Double]) {
         let rows = d.frame.rowCount
         let folds = Folds.make(rows: rows, k: k, seed: seed)
@@ -86,7 +87,9 @@ struct CVCommand: ShellCommand {
             let train = d.subset(name: "\(d.name)[fold \(f + 1) train]", rows: (0..<rows).filter { !inTest.contains($0) }, command: "cv")
             let test = d.subset(name: "\(d.name)[fold \(f + 1)]", rows: testRows, command: "cv")
             let start = ContinuousClock.now
-            let model = try Trainer(call: call, session: session, algorithm: algorithm, params: params).fit(formula: formula, on: train, name: "fold")
+            var trainer = Trainer(call: call, session: session, algorithm: algorithm, params: params)
+            trainer.keepsDescription = false
+            let model = try trainer.fit(formula: formula, on: train, name: "fold")
             times.append(seconds(ContinuousClock.now - start))
             scores.append(try model.score(on: test, session: session, call: call))
         }

@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLanguage
 import MLLearn
 import MLRender
@@ -22,7 +23,7 @@ struct CompareCommand: ShellCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let d = try call.dataset(session, parameter: "DS")
-        var models: [TrainedModel] = []
+        var models: [Model] = []
         for e in call.exprs("MODEL") {
             guard let n = e.asName, let m = session.model(named: n.text) else {
                 let word = e.asName?.text ?? ExprPrinter.print(e)
@@ -49,7 +50,7 @@ struct CompareCommand: ShellCommand {
         let star = session.terminal.utf8 || session.recording ? "★" : "*"
         var columns: [TextTable.Column] = [
             .init(header: "model", alignment: .left, cells: models.enumerated().map { $0.offset == best ? "\($0.element.name) \(star)" : $0.element.name }),
-            .init(header: "algorithm", alignment: .left, cells: models.map(\.algorithm)),
+            .init(header: "algorithm", alignment: .left, cells: models.map(\.algorithm.rawValue)),
         ]
         for (j, n) in names.enumerated() {
             columns.append(.init(header: n, alignment: .right, cells: scores.map { NumberFormat.compact($0.metrics[j].1, significant: 4) }))

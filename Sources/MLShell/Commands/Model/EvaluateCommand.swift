@@ -1,12 +1,13 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLearn
 import MLPrep
 import MLRender
 
 extension CommandCall {
     /// The model a parameter names, with did-you-mean.
-    func model(_ session: Session, parameter: String = "MODEL") throws -> TrainedModel {
+    func model(_ session: Session, parameter: String = "MODEL") throws -> Model {
         guard let e = expr(parameter), let n = e.asName else { throw error("expected a model's name", id: .missingArgument) }
         if let m = session.model(named: n.text) { return m }
         throw Diagnostic(.unknownName, .error, "no model named '\(n.text)'", file: file, range: e.range,
@@ -15,7 +16,7 @@ extension CommandCall {
     }
 }
 
-extension TrainedModel {
+extension Model {
     /// A dataset's raw rows through this model's own fitted recipe, then its design.
     /// `inBlocks`: a linear model's design is read from the columns a block at a time (see `values(on:)`).
     func design(for d: Dataset, session: Session, call: CommandCall, needTarget: Bool, inBlocks: Bool = false) throws -> (Design, Frame) {
@@ -43,23 +44,14 @@ extension TrainedModel {
                 hint: "to change the inputs, make the change a step before fitting, or type one row: predict \(name) col=value …"))
         }
         let engine = SessionExpressionEngine(session: session, datasetName: d.name)
-        let frame: Frame
         do {
-            frame = try recipe.apply(raw, engine: engine)
+            return try design(raw: raw, engine: engine, withTarget: needTarget, inBlocks: inBlocks, rowsName: d.name)
         } catch let e as Diagnostic {
+            if e.id == .unknownColumn, e.message.contains("lacks the feature") {
+                throw call.error(e.message, hint: "evaluate on rows with the same columns as \(trainedOn)'s file")
+            }
             throw e.located(in: call.file, call.command.range)
         }
-        for f in features where frame.index(of: f) == nil {
-            throw call.error("\(d.name) lacks the feature '\(f)' that \(name) was fitted on",
-                             hint: "evaluate on rows with the same columns as \(trainedOn)'s file")
-        }
-        if needTarget, let t = target, frame.index(of: t) == nil {
-            throw call.error("\(d.name) has no column '\(t)', the target \(name) predicts", hint: "evaluate needs the true values")
-        }
-        let design = try Design.build(frame, features: features, target: needTarget ? target : nil, classes: classes,
-                                      classification: task == .classification, inBlocks: inBlocks && isLinear,
-                                      file: call.file, range: call.command.range)
-        return (design, frame)
     }
 }
 
@@ -97,7 +89,7 @@ struct EvaluateCommand: ShellCommand {
             let unseen = design.y.filter { $0 < 0 }.count
             throw call.error("\(plural(unseen, "row")) of \(d.name) have a \(m.target!) the model never saw", hint: "the classes it knows: " + (m.classes ?? []).joined(separator: ", "))
         }
-        let (values, probabilities) = m.predict(design, interrupt: session.interrupt)
+        let (values, probabilities) = m.predict(design, interrupted: session.interruptCheck)
         try session.interrupt.check()
         var header = "\(m.name) on \(d.name): \(plural(design.rowCount, "row"))"
         if design.dropped > 0 { header += " (\(design.dropped) left out: missing values)" }

@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLearn
 import MLPrep
 import MLRender
@@ -36,7 +37,7 @@ struct PredictCommand: ShellCommand {
         }
         let d = try call.dataset(session, parameter: "DS")
         let (design, _) = try m.design(for: d, session: session, call: call, needTarget: false)
-        let (values, probabilities) = m.predict(design.x, interrupt: session.interrupt)
+        let (values, probabilities) = m.predict(design, interrupted: session.interruptCheck)
         try session.interrupt.check()
         var frame = d.frame
         let n = frame.rowCount
@@ -49,7 +50,7 @@ struct PredictCommand: ShellCommand {
             for r in 0..<n where !prediction[r].isNaN { codes[r] = UInt32(prediction[r]); valid[r] = true }
             // The predicted class in the target's own type, so that `prediction == am` compares.
             let storage: ColumnStorage
-            switch m.inputs.first(where: { $0.name == m.target })?.type {
+            switch m.targetType {
             case .int64? where classes.allSatisfy({ Int64($0) != nil }):
                 storage = .int(codes.map { Int64(classes[Int($0)])! })
             case .float64? where classes.allSatisfy({ Double($0) != nil }):
@@ -84,73 +85,61 @@ struct PredictCommand: ShellCommand {
         session.print("\(call.binding.first?.text ?? d.name): " + what.joined(separator: " and ") + " of predictions by \(m.name)" + (missing > 0 ? " (\(missing) rows with a missing feature have none)" : ""))
     }
 
-    /// One row typed at the prompt, raw: through the recipe, then the model.
-    static func predictOne(_ m: TrainedModel, _ call: CommandCall, _ session: Session) throws {
-        var columns: [Column] = []
+    /// One row typed at the prompt, raw: the model's own path from raw values to an answer.
+    static func predictOne(_ m: Model, _ call: CommandCall, _ session: Session) throws {
+        var row: [String: RawValue] = [:]
         for (name, e) in call.freeOptions {
             let input = m.inputs.first { $0.name == name.text }
+            guard input != nil else {
+                throw Diagnostic(.unknownName, .error, "\(m.name) takes no input '\(name.text)'", file: call.file, range: name.range,
+                                 hint: Suggest.didYouMean(name.text, in: m.inputs.map(\.name)) ?? "its inputs: " + m.inputs.map(\.name).joined(separator: ", "))
+            }
             let v = try Evaluator(session: session, file: call.file).evaluate(e)
             switch v {
-            case .number(let d) where input?.type == .int64 && d == d.rounded() && abs(d) < 9e18: columns.append(Column(name: name.text, storage: .int([Int64(d)])))
-            case .number(let d): columns.append(Column(name: name.text, storage: .float([d])))
-            case .string(let s) where input.map({ $0.type.isNumeric }) ?? false:
+            case .number(let d): row[name.text] = .number(d)
+            case .string(let s) where input!.type.isNumeric:
                 throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number: \(m.name) learned it from \(input!.type.rawValue) values, not text like \"\(s)\"",
                                  file: call.file, range: e.range, hint: "write it without quotes, e.g. \(name.text)=17.5, or leave it out to make it missing")
-            case .string(let s): columns.append(Column(name: name.text, storage: .string(codes: [0], dictionary: [s])))
-            case .bool(let b): columns.append(Column(name: name.text, storage: .bool([b])))
-            case .missing: columns.append(Column(name: name.text, storage: .float([.nan]), validity: Bitmap(count: 1, allValid: false)))
+            case .string(let s): row[name.text] = .text(s)
+            case .bool(let b): row[name.text] = .bool(b)
+            case .missing: row[name.text] = .missing
             default: throw Diagnostic(.wrongArgumentType, .error, "\(name.text)= takes a number or a text, got \(v.kindName)", file: call.file, range: e.range)
             }
         }
-        // The raw columns not typed in are missing, as a served model takes them.
-        let typed = Set(columns.map(\.name))
-        for input in m.inputs where !typed.contains(input.name) {
-            let storage: ColumnStorage
-            switch input.type {
-            case .string: storage = .string(codes: [0], dictionary: [""])
-            case .int64: storage = .int([0])
-            case .bool: storage = .bool([false])
-            case .date: storage = .date([0])
-            case .float64: storage = .float([.nan])
-            }
-            columns.append(Column(name: input.name, storage: storage, validity: Bitmap(count: 1, allValid: false)))
-        }
-        for c in columns where !m.inputs.contains(where: { $0.name == c.name }) {
-            throw call.error("\(m.name) takes no input '\(c.name)'", hint: Suggest.didYouMean(c.name, in: m.inputs.map(\.name))
-                             ?? "its inputs: " + m.inputs.map(\.name).joined(separator: ", "))
-        }
         let engine = SessionExpressionEngine(session: session, datasetName: m.trainedOn)
-        let frame: Frame
-        do { frame = try m.recipe.apply(Frame(columns: columns), engine: engine) } catch let e as Diagnostic {
+        let answer: Prediction
+        do {
+            answer = try m.predict(rows: [row], engine: engine, interrupted: session.interruptCheck)[0]
+        } catch let e as Diagnostic {
             throw e.located(in: call.file, call.command.range)
         }
-        let design = try Design.build(frame, features: m.features, target: nil, classes: m.classes, classification: false,
-                                      file: call.file, range: call.command.range)
-        guard design.x.rows == 1 else {
-            let absent = m.features.filter { f in frame.column(f).map { !$0.isValid(0) } ?? true }
+        try session.interrupt.check()
+        guard let value = answer.value else {
+            let absent = answer.missingFeatures
             // A value given but unknown to the recipe (an ordinal category never seen) is missing after it.
-            if let given = absent.first(where: { typed.contains($0) }) {
+            if let given = absent.first(where: { row[$0] != nil && row[$0] != .missing }) {
                 throw call.error("no prediction: the value given for \(given) is one the model's recipe never saw, so it has no value for it",
                                  hint: "the recipe lists the values it knows: recipe \(m.trainedOn)", id: .missingArgument)
             }
             throw call.error("no prediction: after the recipe, this row has no value for " + absent.joined(separator: ", "),
                              hint: "give the raw values it comes from, e.g. " + absent.prefix(3).map { "\($0)=…" }.joined(separator: " "), id: .missingArgument)
         }
-        let (values, probabilities) = m.predict(design.x, interrupt: session.interrupt)
-        try session.interrupt.check()
         // `as NAME` binds the answer: the class as text, else the number.
-        var answer: Value = .number(values[0])
-        if let classes = m.classes, let p = probabilities?.first {
-            answer = .string(classes[Int(values[0])])
-            session.print("\(classes[Int(values[0])])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
-        } else if m.task == .clustering {
-            session.print("cluster \(Int(values[0]))")
+        var bound: Value
+        if let classes = m.classes, let p = answer.probabilities, let k = answer.classIndex {
+            bound = .string(classes[k])
+            session.print("\(classes[k])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
+        } else if m.task == .clustering, let k = answer.classIndex {
+            bound = .number(Double(k))
+            session.print("cluster \(k)")
         } else {
-            session.print(NumberFormat.cell(values[0]))
+            guard case .number(let d) = value else { return }
+            bound = .number(d)
+            session.print(NumberFormat.cell(d))
         }
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
-            session.bind(name.text, answer)
+            session.bind(name.text, bound)
         }
     }
 }

@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLLanguage
 import MLLearn
 import MLRender
@@ -30,7 +31,7 @@ struct SearchCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let (algorithm, formula, fixed) = try ModelCommandParts.read(call, session, extra: ["folds", "seed", "random"], lists: true)
         let d = try call.dataset(session, parameter: "DS")
-        let valid = FitCommand.algorithms.first { $0.name == algorithm }!.parameters.map(\.0)
+        let valid = algorithm.parameters.map(\.name)
         // Each searched parameter's candidates; a candidate can set several keys (hidden=[[8, 4]]
         // is two layers: hidden0 and hidden1).
         var grid: [(String, [[String: Double]])] = []
@@ -61,7 +62,7 @@ struct SearchCommand: ShellCommand {
         guard k >= 2, k <= d.frame.rowCount else { throw call.error("folds= must be from 2 to the number of rows (\(d.frame.rowCount))") }
         var base = fixed
         for key in ["folds", "random"] { base[key] = nil }
-        if !["kmeans", "mlp"].contains(algorithm) { base["seed"] = nil }
+        if ![.kmeans, .mlp].contains(algorithm) { base["seed"] = nil }
         var results: [(params: [String: Double], mean: Double, std: Double, time: Double, metric: String, lower: Bool)] = []
         for combo in combos {
             let params = base.merging(combo) { $1 }

@@ -1,0 +1,204 @@
+import FoundationEssentials
+import MLLearn
+
+/// One entry of the tensor index: where a tensor's bytes are in the buffer area and how to read them.
+struct TensorEntry: Codable, Equatable {
+    var name: String
+    /// "f64", "f32", "f16", "int8" (quantized: value = (q − zero_point) × scale) or "i64".
+    var dtype: String
+    var shape: [Int]
+    /// From the start of the buffer area (the first byte after the JSON's padding).
+    var offset: Int
+    var length: Int
+    var scale: Double?
+    var zeroPoint: Int?
+
+    enum CodingKeys: String, CodingKey { case name, dtype, shape, offset, length, scale, zeroPoint = "zero_point" }
+
+    static func size(of dtype: String) -> Int? {
+        switch dtype {
+        case "f64", "i64": return 8
+        case "f32": return 4
+        case "f16": return 2
+        case "int8": return 1
+        default: return nil
+        }
+    }
+}
+
+/// The payload's JSON: the model (its estimator without the tensors) and the tensor index.
+struct PayloadJSON: Codable {
+    var model: Model
+    var tensors: [TensorEntry]
+}
+
+/// Payload bytes: JSON length u64 | JSON | zero padding to 8 | buffers, each at an offset that is a
+/// multiple of 8.
+enum Payload {
+    static func encode(_ model: Model, quantize: QuantizedType) throws -> [UInt8] {
+        var stripped = model
+        let (skeleton, tensors) = model.estimator.splitTensors()
+        stripped.estimator = skeleton
+        var buffers: [UInt8] = []
+        var index: [TensorEntry] = []
+        for t in tensors {
+            while buffers.count % 8 != 0 { buffers.append(0) }
+            let start = buffers.count
+            var entry = TensorEntry(name: t.name, dtype: "f64", shape: t.shape, offset: start, length: 0)
+            switch t.values {
+            case .int(let v):
+                entry.dtype = "i64"
+                buffers.reserveCapacity(buffers.count + v.count * 8)
+                for x in v { Bytes.append(x, to: &buffers) }
+            case .float(let v):
+                let kind = t.quantizable ? quantize : .f64
+                entry.dtype = kind.rawValue
+                switch kind {
+                case .f64: appendRaw(v, to: &buffers)
+                case .f32: appendRaw(v.map { Float($0) }, to: &buffers)
+                case .f16: appendRaw(v.map { Float16($0) }, to: &buffers)
+                case .int8:
+                    let (q, scale, zero) = Quantizer.int8(v)
+                    entry.scale = scale
+                    entry.zeroPoint = zero
+                    buffers += q.map { UInt8(bitPattern: $0) }
+                }
+            }
+            entry.length = buffers.count - start
+            index.append(entry)
+        }
+        let json = try FileJSON.encoder().encode(PayloadJSON(model: stripped, tensors: index))
+        var out: [UInt8] = []
+        out.reserveCapacity(16 + json.count + buffers.count)
+        Bytes.append(UInt64(json.count), to: &out)
+        out += json
+        while out.count % 8 != 0 { out.append(0) }
+        out += buffers
+        return out
+    }
+
+    /// Little-endian bit patterns of floats, as the machine holds them (mlsh runs on little-endian machines).
+    static func appendRaw<T: BinaryFloatingPoint>(_ v: [T], to out: inout [UInt8]) {
+        v.withUnsafeBytes { out.append(contentsOf: $0) }
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Model {
+        guard bytes.count >= 8 else { throw ModelFileError.truncated("the payload is shorter than its length field") }
+        let jsonLength = Bytes.read(UInt64.self, bytes, at: 0)
+        guard jsonLength <= UInt64(bytes.count - 8) else { throw ModelFileError.corrupt("the payload's JSON length \(jsonLength) runs past its end") }
+        let json = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + Int(jsonLength))]))
+        let payload: PayloadJSON
+        do { payload = try FileJSON.decoder().decode(PayloadJSON.self, from: json) } catch {
+            throw ModelFileError.corrupt("its model description is not valid (\(describe(error)))")
+        }
+        let bufferStart = (8 + Int(jsonLength) + 7) / 8 * 8
+        guard bufferStart <= bytes.count else { throw ModelFileError.corrupt("the tensor buffers start past the payload's end") }
+        let buffers = UnsafeRawBufferPointer(rebasing: bytes[bufferStart...])
+        var tensors: [Tensor] = []
+        for e in payload.tensors {
+            tensors.append(try read(e, buffers))
+        }
+        var model = payload.model
+        model.estimator = try model.estimator.joined(with: tensors, features: model.features.count)
+        try model.checkConsistency()
+        return model
+    }
+
+    /// One tensor, every number checked before it is read.
+    static func read(_ e: TensorEntry, _ b: UnsafeRawBufferPointer) throws -> Tensor {
+        guard let size = TensorEntry.size(of: e.dtype) else { throw ModelFileError.corrupt("the tensor '\(e.name)' has the unknown type '\(e.dtype)'") }
+        var count = 1
+        for d in e.shape {
+            guard d >= 0 else { throw ModelFileError.corrupt("the tensor '\(e.name)' has a negative dimension") }
+            let (c, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, c <= ModelFileFormat.maxPayloadBytes else { throw ModelFileError.corrupt("the tensor '\(e.name)' has an impossible shape \(e.shape)") }
+            count = c
+        }
+        guard e.length == count * size else { throw ModelFileError.corrupt("the tensor '\(e.name)' is \(e.length) bytes where its shape needs \(count * size)") }
+        guard e.offset >= 0, e.offset <= b.count, e.length <= b.count - e.offset else {
+            throw ModelFileError.corrupt("the tensor '\(e.name)' lies outside the payload (bytes \(e.offset)…\(e.offset + e.length) of \(b.count))")
+        }
+        let raw = UnsafeRawBufferPointer(rebasing: b[e.offset..<(e.offset + e.length)])
+        func load<T>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { out, n in
+                _ = raw.copyBytes(to: UnsafeMutableRawBufferPointer(out))
+                n = count
+            }
+        }
+        switch e.dtype {
+        case "i64": return Tensor(e.name, e.shape, ints: load(Int64.self))
+        case "f64": return Tensor(e.name, e.shape, load(Double.self))
+        case "f32": return Tensor(e.name, e.shape, load(Float.self).map(Double.init))
+        case "f16": return Tensor(e.name, e.shape, load(Float16.self).map(Double.init))
+        default:
+            guard let scale = e.scale, scale.isFinite, let zero = e.zeroPoint else {
+                throw ModelFileError.corrupt("the int8 tensor '\(e.name)' lacks its scale or zero point")
+            }
+            return Tensor(e.name, e.shape, load(Int8.self).map { (Double($0) - Double(zero)) * scale })
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let c): return "no '\(key.stringValue)' at \(path(c))"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c): return "a wrong value at \(path(c))"
+        case DecodingError.dataCorrupted(let c): return c.codingPath.isEmpty ? "not JSON" : "a wrong value at \(path(c))"
+        default: return "\(error)"
+        }
+    }
+
+    static func path(_ c: DecodingError.Context) -> String {
+        c.codingPath.isEmpty ? "the top" : c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+/// int8 quantization: per tensor, an affine map of [min, max] onto −128…127.
+enum Quantizer {
+    static func int8(_ v: [Double]) -> (q: [Int8], scale: Double, zeroPoint: Int) {
+        let finite = v.filter { $0.isFinite }
+        let lo = min(0, finite.min() ?? 0), hi = max(0, finite.max() ?? 0)
+        let scale = hi > lo ? (hi - lo) / 255 : 1
+        let zero = Int((-128 - lo / scale).rounded())
+        let q = v.map { x -> Int8 in
+            let r = (x / scale).rounded() + Double(zero)
+            return Int8(max(-128, min(127, r.isFinite ? r : 0)))
+        }
+        return (q, scale, zero)
+    }
+}
+
+extension Model {
+    /// What a decoded model must hold together for predictions to run without a trap: the
+    /// names and counts that index into each other agree.
+    func checkConsistency() throws {
+        if let classes {
+            guard classes.count >= 1 else { throw ModelFileError.corrupt("the model has an empty class list") }
+            let n: Int? = {
+                switch estimator {
+                case .logistic(let f): return f.classes.count
+                case .bayes(let f): return f.classes.count
+                case .tree(let f): return f.nodes.first?.value.count
+                case .mlp(let f): return f.sizes.last
+                case .knn(let f): return f.classes?.count
+                default: return nil
+                }
+            }()
+            if let n, n != classes.count { throw ModelFileError.corrupt("the estimator knows \(n) classes where the model lists \(classes.count)") }
+            if case .knn(let f) = estimator, f.y.contains(where: { !($0 >= 0 && $0 < Double(classes.count)) || $0 != $0.rounded() }) {
+                throw ModelFileError.corrupt("a k-NN training row has a class outside the class list")
+            }
+            if case .tree(let f) = estimator, f.nodes.contains(where: { $0.value.count != classes.count }) {
+                throw ModelFileError.corrupt("a tree node's class shares do not match the class list")
+            }
+        } else if task == .classification {
+            throw ModelFileError.corrupt("a classifier without a class list")
+        }
+        if case .mlp(let f) = estimator, f.sizes.last != (classes?.count ?? 1) {
+            throw ModelFileError.corrupt("the network's output layer does not match the target")
+        }
+        if case .tree(let f) = estimator, classes == nil, f.nodes.contains(where: { $0.value.count != 1 }) {
+            throw ModelFileError.corrupt("a regression tree's node holds more than one value")
+        }
+        if case .logistic(let f) = estimator, f.classes.count < 2 { throw ModelFileError.corrupt("a logistic model with fewer than two classes") }
+    }
+}
