@@ -1,6 +1,7 @@
 import Foundation
 import MLDiagnostics
 import MLFrame
+import MLModel
 import MLFrameIO
 @testable import MLLearn
 import Testing
