@@ -39,7 +39,8 @@ let package = Package(
             "MLShell", "MLLineEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh"],
+        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
+                                                         .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Snapshots"]),
     ]
 )

@@ -95,3 +95,30 @@ public struct Recipe: Codable, Sendable {
         }
     }
 }
+
+extension Recipe {
+    /// Whether every fitted state fits its step (counts of columns, values, categories), so that
+    /// applying the recipe cannot index past an array. A recipe read from a file is checked with
+    /// this before it is used; one made in the session always passes.
+    public func statesFitSteps() -> String? {
+        for (i, e) in entries.enumerated() where !e.step.isRowStep {
+            let at = "recipe step \(i + 1) (\(e.command))"
+            switch (e.step, e.state) {
+            case (.fill(let columns, _), .fillValues(let values)):
+                if values.count != columns.count { return "\(at) has \(values.count) fill values for \(columns.count) columns" }
+            case (.fill(let columns, _), .knn(let k, let features, let donors)):
+                if k < 1 || donors.contains(where: { $0.count != features.count }) || columns.isEmpty { return "\(at) has donor rows of the wrong width" }
+            case (.fill(let columns, _), .linear(let features, _, let coefficients, let means)):
+                if columns.count != 1 || coefficients.count != features.count || means.count != features.count { return "\(at) has a fill model of the wrong size" }
+            case (.oneHot(let columns, _, _, _), .categories(let categories)):
+                if categories.count != columns.count { return "\(at) has categories for \(categories.count) of \(columns.count) columns" }
+            case (.scale(let columns, _), .affine(let centers, let scales)):
+                if centers.count != columns.count || scales.count != columns.count { return "\(at) has \(centers.count) centres and \(scales.count) scales for \(columns.count) columns" }
+            case (.clip, .bounds), (.ordinal, .order): break
+            case (_, .none): if e.step.learnsFromRows, !(e.step.isRowStep) { return "\(at) has no fitted state" }
+            default: return "\(at) has a fitted state of another kind of step"
+            }
+        }
+        return nil
+    }
+}

@@ -18,6 +18,7 @@ public struct CommandRegistry {
         CleanCommand.self, FillCommand.self, EncodeCommand.self, ScaleCommand.self, NormalizeCommand.self,
         CastCommand.self, CheckRulesCommand.self, RecipeCommand.self, UndoCommand.self,
         SplitCommand.self, FitCommand.self, EvaluateCommand.self, PredictCommand.self, CVCommand.self, SearchCommand.self, CompareCommand.self,
+        SaveCommand.self, InspectCommand.self, KeygenCommand.self,
     ])
 
     public func lookup(_ name: String) -> (any ShellCommand.Type)? {

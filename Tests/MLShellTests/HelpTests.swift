@@ -35,6 +35,10 @@ import Testing
         _ = FileManager.default.changeCurrentDirectoryPath(dir)
         let (s, out) = recordingSession()
         s.interrupt = InterruptFlag()
+        // keygen never overwrites a key: the keys an earlier run made go first.
+        for f in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where f.hasPrefix("mlsh-example-") {
+            try? FileManager.default.removeItem(atPath: "/tmp/" + f)
+        }
         // Examples may build on the ones before them in the same spec (bind, then use).
         let type = CommandRegistry.standard.lookup(verb)!
         for earlier in type.spec.examples.prefix(while: { $0.command != example }) {

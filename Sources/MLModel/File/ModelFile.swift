@@ -222,7 +222,7 @@ enum Quantization {
         func compare(_ u: Double, _ v: Double) {
             let d = abs(u - v)
             maxAbs = max(maxAbs, d.isNaN ? .infinity : d)
-            if u != 0 { maxRel = max(maxRel, d / abs(u)) } else if d > 0 { maxRel = .infinity }
+            if model.task == .regression { if u != 0 { maxRel = max(maxRel, d / abs(u)) } else if d > 0 { maxRel = .infinity } }
         }
         if let pa, let pb {
             for (ra, rb) in zip(pa, pb) { for (u, v) in zip(ra, rb) { compare(u, v) } }
@@ -232,7 +232,8 @@ enum Quantization {
         for (u, v) in zip(a, b) where u == v { same += 1 }
         q.rows = x.rows
         q.maxAbsoluteChange = maxAbs
-        q.maxRelativeChange = maxRel
+        // A probability's relative change says little (1e-9 to 2e-9 doubles it): classifiers report absolute ones.
+        q.maxRelativeChange = model.task == .regression ? maxRel : nil
         if model.task != .regression { q.labelAgreement = Double(same) / Double(x.rows) }
         return q
     }

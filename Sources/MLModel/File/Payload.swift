@@ -10,10 +10,12 @@ struct TensorEntry: Codable, Equatable {
     /// From the start of the buffer area (the first byte after the JSON's padding).
     var offset: Int
     var length: Int
-    var scale: Double?
-    var zeroPoint: Int?
+    /// int8 only: the scales and zero points, one per slice along `axis` (one in all without it).
+    var axis: Int?
+    var scales: [Double]?
+    var zeroPoints: [Int]?
 
-    enum CodingKeys: String, CodingKey { case name, dtype, shape, offset, length, scale, zeroPoint = "zero_point" }
+    enum CodingKeys: String, CodingKey { case name, dtype, shape, offset, length, axis, scales, zeroPoints = "zero_points" }
 
     static func size(of dtype: String) -> Int? {
         switch dtype {
@@ -58,9 +60,10 @@ enum Payload {
                 case .f32: appendRaw(v.map { Float($0) }, to: &buffers)
                 case .f16: appendRaw(v.map { Float16($0) }, to: &buffers)
                 case .int8:
-                    let (q, scale, zero) = Quantizer.int8(v)
-                    entry.scale = scale
-                    entry.zeroPoint = zero
+                    let (q, scales, zeros) = Quantizer.int8(v, shape: t.shape, axis: t.channelAxis)
+                    entry.axis = t.channelAxis
+                    entry.scales = scales
+                    entry.zeroPoints = zeros
                     buffers += q.map { UInt8(bitPattern: $0) }
                 }
             }
@@ -131,10 +134,20 @@ enum Payload {
         case "f32": return Tensor(e.name, e.shape, load(Float.self).map(Double.init))
         case "f16": return Tensor(e.name, e.shape, load(Float16.self).map(Double.init))
         default:
-            guard let scale = e.scale, scale.isFinite, let zero = e.zeroPoint else {
-                throw ModelFileError.corrupt("the int8 tensor '\(e.name)' lacks its scale or zero point")
+            let channels = try e.axis.map { a -> Int in
+                guard a >= 0, a < e.shape.count else { throw ModelFileError.corrupt("the int8 tensor '\(e.name)' has the axis \(a) of \(e.shape.count)") }
+                return e.shape[a]
+            } ?? 1
+            guard let scales = e.scales, let zeros = e.zeroPoints, scales.count == channels, zeros.count == channels,
+                  scales.allSatisfy({ $0.isFinite }) else {
+                throw ModelFileError.corrupt("the int8 tensor '\(e.name)' lacks its scales or zero points")
             }
-            return Tensor(e.name, e.shape, load(Int8.self).map { (Double($0) - Double(zero)) * scale })
+            let stride = e.axis.map { e.shape[($0 + 1)...].reduce(1, *) } ?? 1
+            let q = load(Int8.self)
+            return Tensor(e.name, e.shape, q.indices.map { i in
+                let c = channels == 1 ? 0 : (i / max(1, stride)) % channels
+                return (Double(q[i]) - Double(zeros[c])) * scales[c]
+            })
         }
     }
 
@@ -152,18 +165,26 @@ enum Payload {
     }
 }
 
-/// int8 quantization: per tensor, an affine map of [min, max] onto −128…127.
+/// int8 quantization: an affine map of each slice's [min, max] (widened to hold 0) onto −128…127.
 enum Quantizer {
-    static func int8(_ v: [Double]) -> (q: [Int8], scale: Double, zeroPoint: Int) {
-        let finite = v.filter { $0.isFinite }
-        let lo = min(0, finite.min() ?? 0), hi = max(0, finite.max() ?? 0)
-        let scale = hi > lo ? (hi - lo) / 255 : 1
-        let zero = Int((-128 - lo / scale).rounded())
-        let q = v.map { x -> Int8 in
-            let r = (x / scale).rounded() + Double(zero)
+    static func int8(_ v: [Double], shape: [Int], axis: Int?) -> (q: [Int8], scales: [Double], zeroPoints: [Int]) {
+        let channels = axis.map { shape[$0] } ?? 1
+        let stride = axis.map { shape[($0 + 1)...].reduce(1, *) } ?? 1
+        func channel(_ i: Int) -> Int { channels == 1 ? 0 : (i / max(1, stride)) % channels }
+        var lo = [Double](repeating: 0, count: channels), hi = [Double](repeating: 0, count: channels)
+        for (i, x) in v.enumerated() where x.isFinite {
+            let c = channel(i)
+            lo[c] = min(lo[c], x)
+            hi[c] = max(hi[c], x)
+        }
+        let scales = (0..<channels).map { c in hi[c] > lo[c] ? (hi[c] - lo[c]) / 255 : 1 }
+        let zeros = (0..<channels).map { c in Int((-128 - lo[c] / scales[c]).rounded()) }
+        let q = v.indices.map { i -> Int8 in
+            let c = channel(i)
+            let r = (v[i] / scales[c]).rounded() + Double(zeros[c])
             return Int8(max(-128, min(127, r.isFinite ? r : 0)))
         }
-        return (q, scale, zero)
+        return (q, scales, zeros)
     }
 }
 
@@ -171,6 +192,8 @@ extension Model {
     /// What a decoded model must hold together for predictions to run without a trap: the
     /// names and counts that index into each other agree.
     func checkConsistency() throws {
+        if let problem = recipe.statesFitSteps() { throw ModelFileError.corrupt(problem) }
+        guard !features.isEmpty else { throw ModelFileError.corrupt("the model has no features") }
         if let classes {
             guard classes.count >= 1 else { throw ModelFileError.corrupt("the model has an empty class list") }
             let n: Int? = {

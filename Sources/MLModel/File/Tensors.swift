@@ -13,12 +13,17 @@ public struct Tensor: Sendable, Equatable {
     /// Whether `quantize=` may store it in fewer bits: weights yes; intercepts, tree thresholds,
     /// class priors and variances no (a small change there moves every answer or divides by zero).
     public var quantizable: Bool
+    /// For int8: the axis whose every slice gets its own scale (a feature's weights, a feature's
+    /// training values), so that a feature measured in grams is not rounded away beside one in
+    /// kilograms. Nil: one scale for the whole tensor.
+    public var channelAxis: Int?
 
-    public init(_ name: String, _ shape: [Int], _ values: [Double], quantizable: Bool = false) {
+    public init(_ name: String, _ shape: [Int], _ values: [Double], quantizable: Bool = false, channelAxis: Int? = nil) {
         self.name = name
         self.shape = shape
         self.values = .float(values)
         self.quantizable = quantizable
+        self.channelAxis = channelAxis
     }
 
     public init(_ name: String, _ shape: [Int], ints: [Int64]) {
@@ -72,19 +77,19 @@ extension FittedEstimator {
             return (.linear(f), t)
         case .logistic(var f):
             let c = f.weights.count, n = f.weights.first?.count ?? 0
-            let t = [Tensor("weights", [c, n], f.weights.flatMap { $0 }, quantizable: true), Tensor("intercepts", [c], f.intercepts)]
+            let t = [Tensor("weights", [c, n], f.weights.flatMap { $0 }, quantizable: true, channelAxis: 1), Tensor("intercepts", [c], f.intercepts)]
             f.weights = []
             f.intercepts = []
             return (.logistic(f), t)
         case .knn(var f):
             // The training rows feature by feature (the matrix is column-major in memory).
-            let t = [Tensor("x", [f.x.cols, f.x.rows], f.x.data, quantizable: true), Tensor("y", [f.y.count], f.y)]
+            let t = [Tensor("x", [f.x.cols, f.x.rows], f.x.data, quantizable: true, channelAxis: 0), Tensor("y", [f.y.count], f.y)]
             f.x = Matrix(rows: 0, cols: 0, data: [])
             f.y = []
             return (.knn(f), t)
         case .kmeans(var f):
             let k = f.centers.count, d = f.centers.first?.count ?? 0
-            let t = [Tensor("centers", [k, d], f.centers.flatMap { $0 }, quantizable: true)]
+            let t = [Tensor("centers", [k, d], f.centers.flatMap { $0 }, quantizable: true, channelAxis: 1)]
             f.centers = []
             return (.kmeans(f), t)
         case .tree(var f):
@@ -99,7 +104,7 @@ extension FittedEstimator {
             return (.tree(f), t)
         case .bayes(var f):
             let c = f.means.count, d = f.means.first?.count ?? 0
-            let t = [Tensor("priors", [c], f.priors), Tensor("means", [c, d], f.means.flatMap { $0 }, quantizable: true),
+            let t = [Tensor("priors", [c], f.priors), Tensor("means", [c, d], f.means.flatMap { $0 }, quantizable: true, channelAxis: 1),
                      Tensor("variances", [c, d], f.variances.flatMap { $0 })]
             f.priors = []
             f.means = []
@@ -108,7 +113,7 @@ extension FittedEstimator {
         case .mlp(var f):
             var t: [Tensor] = []
             for l in f.weights.indices {
-                t.append(Tensor("weights.\(l)", [f.sizes[l], f.sizes[l + 1]], f.weights[l], quantizable: true))
+                t.append(Tensor("weights.\(l)", [f.sizes[l], f.sizes[l + 1]], f.weights[l], quantizable: true, channelAxis: 0))
                 t.append(Tensor("biases.\(l)", [f.sizes[l + 1]], f.biases[l]))
             }
             f.weights = []

@@ -139,4 +139,9 @@ func formatBytes(_ n: Int) -> String {
 }
 
 /// "1 row", "344 rows".
-public func plural(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
+public func plural(_ n: Int, _ word: String) -> String {
+    if n == 1 { return "1 \(word)" }
+    if word.hasSuffix("s") || word.hasSuffix("x") || word.hasSuffix("ch") || word.hasSuffix("sh") { return "\(n) \(word)es" }
+    if word.hasSuffix("y"), let before = word.dropLast().last, !"aeiou".contains(before) { return "\(n) \(word.dropLast())ies" }
+    return "\(n) \(word)s"
+}

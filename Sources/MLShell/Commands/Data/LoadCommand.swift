@@ -8,14 +8,20 @@ import MLRender
 struct LoadCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "load", stage: .data,
-        abstract: "Read a CSV, TSV or JSON Lines file (optionally gzipped) into a dataset",
+        abstract: "Read a CSV, TSV or JSON Lines file (optionally gzipped) into a dataset, or a model file",
         discussion: """
             The reader sniffs the delimiter, the header and each column's type on the first rows, then \
             reads the whole file on every core. Options you set are never overridden, and load prints \
             what it chose so you can repeat it explicitly. The dataset is named after the file unless \
-            'as NAME' says otherwise, and becomes the current dataset.
+            'as NAME' says otherwise, and becomes the current dataset. \
+            'load model "FILE.mlsm"' reads a model that save wrote, under its saved name or 'as NAME'; \
+            verify= refuses a file not signed by that public key, key= opens an encrypted one (or \
+            MLSH_MODEL_PASSPHRASE, for one sealed with a passphrase).
             """,
-        parameters: [Parameter("FILE", .string, "the file, as a path in quotes (.csv, .tsv, .jsonl, and .gz of each)")],
+        parameters: [
+            Parameter("model", .flag, "read a model file (.mlsm) that save wrote", optional: true, keyword: "model"),
+            Parameter("FILE", .string, "the file, as a path in quotes (.csv, .tsv, .jsonl, and .gz of each; .mlsm after model)"),
+        ],
         options: [
             OptionSpec("sep", .string, "the delimiter, e.g. \",\" or \"\\t\"", default: "sniffed"),
             OptionSpec("header", .word(["true", "false"]), "whether the first row names the columns", default: "sniffed"),
@@ -23,15 +29,24 @@ struct LoadCommand: ShellCommand {
             OptionSpec("types", .value, "force column types: {year: int, code: string}", default: "inferred"),
             OptionSpec("rows", .integer, "read only the first N rows", default: "all"),
             OptionSpec("on_bad_rows", .word(["error", "skip"]), "rows with the wrong number of fields", default: "error"),
+            OptionSpec("verify", .string, "model files: a public key file (\"NAME.pub\") the file must be signed with", default: "none"),
+            OptionSpec("key", .string, "model files: the AES key file (\"NAME.aes\") an encrypted file was sealed with", default: "none"),
         ],
         binds: ["NAME"],
         examples: [
             Example("load \"tutorials/data/penguins.csv\""),
             Example("load \"tutorials/data/titanic.csv\" as passengers missing=[\"\"] rows=100"),
             Example("load \"tutorials/data/airquality.csv\" types={Ozone: float, Month: string}"),
+            Example("fit linear Ozone ~ Temp + Wind on airquality as ozone"),
+            Example("save ozone \"/tmp/ozone.mlsm\""),
+            Example("load model \"/tmp/ozone.mlsm\" as ozone2"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
+        if call.has("model") { return try LoadModelCommand.run(call, in: session) }
+        for name in ["verify", "key"] where call.has(name) {
+            throw call.error(at: name, "\(name)= is for model files: load model \"FILE.mlsm\" \(name)=…")
+        }
         let path = try call.string("FILE")!
         var options = try csvOptions(call)
         let interrupt = session.interrupt

@@ -1,0 +1,34 @@
+import MLDiagnostics
+import MLModel
+
+/// `keygen "NAME" [aes]`
+struct KeygenCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "keygen", stage: .lifecycle,
+        abstract: "Make a key: an Ed25519 pair for signing (NAME.key, NAME.pub), or an AES key (NAME.aes)",
+        discussion: """
+            The private key (NAME.key, NAME.aes) is written readable by you alone (mode 0600). \
+            save … sign="NAME.key" signs a model file and load model … verify="NAME.pub" refuses one \
+            not signed by it; save … encrypt="NAME.aes" seals one and load model … key="NAME.aes" opens it. \
+            keygen never overwrites a key file.
+            """,
+        parameters: [
+            Parameter("NAME", .string, "the key's path without its extension, e.g. \"keys/release\""),
+            Parameter("KIND", .word(["aes"]), "aes: a 256-bit AES key instead of a signing pair", optional: true),
+        ],
+        examples: [
+            Example("keygen \"/tmp/mlsh-example-release\""),
+            Example("keygen \"/tmp/mlsh-example-secret\" aes"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let name = try call.string("NAME")!
+        let aes = call.word("KIND") == "aes"
+        let written = try ModelFileMessages.attempt(call, at: "NAME") { try KeyFile.generate(name, aes: aes) }
+        if aes {
+            session.print("wrote the AES-256 key \(written.paths[0]) (mode 0600): keep it; without it the models sealed with it cannot be opened")
+        } else {
+            session.print("wrote \(written.paths[0]) (private, mode 0600) and \(written.paths[1]) (public), key \(written.fingerprint!)")
+        }
+    }
+}

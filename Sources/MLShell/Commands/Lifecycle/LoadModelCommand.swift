@@ -1,0 +1,44 @@
+import MLDiagnostics
+import MLFrame
+import MLModel
+import MLRender
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `load model "FILE.mlsm" [as NAME] [verify=PUBKEY] [key=KEYFILE]`: the model half of `load`,
+/// whose spec it shares (`load` hands over when its first word is `model`).
+enum LoadModelCommand {
+    static let dataOptions = ["sep", "header", "missing", "types", "rows", "on_bad_rows"]
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let path = try call.string("FILE")!
+        for name in dataOptions where call.has(name) {
+            throw call.error(at: name, "\(name)= is for data files; load model takes verify= and key=")
+        }
+        var key: SealingKey? = nil
+        if let k = try call.string("key") { key = .file(path: k) }
+        else if let phrase = getenv("MLSH_MODEL_PASSPHRASE").map({ String(cString: $0) }), !phrase.isEmpty { key = .passphrase(phrase) }
+        let verify = try call.string("verify")
+        let loaded = try ModelFileMessages.attempt(call) { () throws -> LoadedModel in
+            do {
+                return try ModelFile.load(path, verify: verify, key: key)
+            } catch ModelFileError.badKeyFile(let why) {
+                // A key file's problem points at the option that named it.
+                throw Diagnostic(.modelFile, .error, why, file: call.file, range: (call.expr(verify != nil && why.contains(verify!) ? "verify" : "key") ?? call.expr("FILE")!).range,
+                                 hint: ModelFileError.badKeyFile(why).hint)
+            }
+        }
+        var model = loaded.model
+        if let b = call.binding.first {
+            try session.checkBindable(b, in: call.file)
+            model.name = b.text
+        }
+        session.bind(model.name, .model(model))
+        let what = model.classes.map { ", \(plural($0.count, "class"))" } ?? ""
+        session.print("loaded \(model.name) from \(path) (\(formatBytes(loaded.fileBytes))): \(model.algorithm.rawValue) \(model.formula) (\(model.task.rawValue)\(what)), "
+                      + "\(plural(model.inputs.count, "raw input"))")
+        session.print("  " + ModelFileMessages.signature(loaded.signature))
+        if let q = ModelFileMessages.quantization(loaded.header.quantization) { session.print("  " + q) }
+    }
+}
