@@ -12,5 +12,7 @@ enum Signals {
         action.sa_flags = 0  // no SA_RESTART: a read at the prompt returns, so the line can be cleared
         sigaction(SIGINT, &action, nil)
         signal(SIGPIPE, SIG_IGN)
+        // A write past the file-size limit fails with EFBIG and is reported, rather than killing the shell.
+        signal(SIGXFSZ, SIG_IGN)
     }
 }

@@ -242,3 +242,106 @@ let everyAlgorithm = [
 
 /// SHA-256 through swift-crypto, for rebuilding a checksum in a test.
 func SHA256Digest(of bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+
+/// The commands as a user meets them: their output and their errors, through the binary.
+@Suite struct ModelFileCommandTests {
+    func tempDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "mlsh-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    let fit = "load \"\(packageRoot)/tutorials/data/mtcars.csv\"; fit linear mpg ~ wt + hp on mtcars as m"
+
+    @Test func errorsSayWhatAndWhere() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func err(_ command: String) throws -> String {
+            let r = try runMlsh(["-c", fit + "; " + command], cwd: dir)
+            #expect(r.status != 0)
+            return r.stderr
+        }
+        #expect(try err("save n \"m.mlsm\"").contains("hint: did you mean 'm'?"))
+        #expect(try err("save m \"\(dir)\"").contains("error: '\(dir)' is a directory"))
+        #expect(try err("save m \"m.mlsm\" compres=none").contains("hint: did you mean 'compress'? (the options of 'save' are: compress, quantize, encrypt, sign)"))
+        #expect(try err("save m \"m.mlsm\" quantize=int4").contains("int4"))
+        #expect(try err("save m \"/proc/m.mlsm\"").contains("error: cannot write in /proc:"))
+        #expect(try err("load model \"\(packageRoot)/tutorials/data/mtcars.csv\"")
+            .contains("error: this is not an mlsh model file (it does not start with the model file's magic bytes)"))
+        #expect(try err("load model \"nothing.mlsm\"").contains("error: no file nothing.mlsm"))
+        #expect(try err("load model \"\(dir)\"").contains("error: \(dir) is a folder, not a model file"))
+        #expect(try err("load \"x.csv\" key=\"k.aes\"").contains("error: key= is for model files"))
+        #expect(try err("save m \"m.mlsm\" sign=\"nokey.key\"").contains("error: no file nokey.key"))
+        // A failed save leaves no file behind.
+        #expect((try FileManager.default.contentsOfDirectory(atPath: dir)).isEmpty)
+    }
+
+    /// A save that runs out of room (a file-size limit stands in for a full disk) fails, says
+    /// so, and leaves the old file whole.
+    @Test func aFullDiskLeavesTheOldFile() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try runMlsh(["-c", fit + "; save m \"m.mlsm\""], cwd: dir).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/m.mlsm"))
+        let big = "load \"\(packageRoot)/tutorials/data/diamonds.csv\"; fit knn price ~ carat + depth + table on diamonds k=3 as m; save m \"m.mlsm\" compress=none"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -f 64; exec \"$0\" -c \"$1\"", mlshBinary, big]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus != 0)
+        #expect(message.contains("error: cannot write m.mlsm: File too large; the old file, if any, is untouched"), "\(message)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/m.mlsm")) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["m.mlsm"])
+    }
+
+    /// `kill -9` at any moment of a save leaves a whole file: the old one or the new one.
+    @Test func killDuringSaveLeavesAWholeFile() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try runMlsh(["-c", fit + "; save m \"m.mlsm\""], cwd: dir).status == 0)
+        let script = "load \"\(packageRoot)/tutorials/data/diamonds.csv\"; fit knn price ~ carat + depth + table on diamonds k=3 as m; "
+            + Array(repeating: "save m \"m.mlsm\" compress=none", count: 40).joined(separator: "; ")
+        for delay in [0.0, 0.01, 0.03, 0.07, 0.12, 0.2] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: mlshBinary)
+            p.arguments = ["-c", script]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = Pipe()
+            try p.run()
+            // Once the first save is done the shell is saving again and again: kill it in the middle of one.
+            var seen = ""
+            while !seen.contains("saved m") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            #expect(seen.contains("saved m"))
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let loaded = try ModelFile.load(dir + "/m.mlsm")
+            #expect(loaded.model.algorithm == .linear || loaded.model.algorithm == .knn)
+        }
+    }
+
+    /// The tour of the commands, as the README shows it.
+    @Test func saveLoadPredictThroughTheBinary() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runMlsh(["-c", fit + "; save m \"m.mlsm\"; load model \"m.mlsm\" as m2; predict m2 wt=3 hp=120; inspect \"m.mlsm\""], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("loaded m2 from m.mlsm ("))
+        #expect(r.stdout.contains("linear mpg ~ wt + hp (regression), 12 raw inputs"))
+        #expect(r.stdout.contains("\n21.") || r.stdout.contains("\n22."))
+        #expect(r.stdout.contains("m.mlsm: mlsh model file, format 1, "))
+        #expect(r.stdout.contains("  signature: not signed"))
+    }
+}
