@@ -39,6 +39,8 @@ let package = Package(
             "MLShell", "MLLineEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The model-file decoder under libFuzzer (scripts/fuzz), or replaying inputs without it.
+        .executableTarget(name: "FuzzModelFile", dependencies: ["MLModel", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
                                                          .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Snapshots"]),

@@ -345,3 +345,27 @@ func SHA256Digest(of bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)
         #expect(r.stdout.contains("  signature: not signed"))
     }
 }
+
+/// Every input the fuzzer kept (Tests/Fuzz/corpus-modelfile, and any crash found since, in
+/// Tests/Fuzz/regressions) runs through the decoder without a crash.
+@Suite struct ModelFileFuzzCorpusTests {
+    @Test func corpusReplaysWithoutACrash() throws {
+        let replay = URL(fileURLWithPath: mlshBinary).deletingLastPathComponent().appendingPathComponent("FuzzModelFile").path
+        var inputs: [String] = []
+        for folder in ["Tests/Fuzz/corpus-modelfile", "Tests/Fuzz/regressions"] {
+            let dir = packageRoot + "/" + folder
+            inputs += ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { dir + "/" + $0 }
+        }
+        #expect(inputs.count >= 27)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: replay)
+        p.arguments = inputs
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text == "replayed \(inputs.count) inputs\n")
+    }
+}

@@ -18,10 +18,10 @@ public enum KeyFile {
 
     /// `keygen NAME` (an Ed25519 pair: NAME.key, mode 0600, and NAME.pub) or `keygen NAME aes`
     /// (NAME.aes, mode 0600). Never overwrites a key: what was sealed with it could not be opened again.
-    public static func generate(_ name: String, aes: Bool) throws -> Written {
+    public static func generate(_ name: String, aes: Bool, replace: Bool = false) throws -> Written {
         let targets = aes ? [name + ".aes"] : [name + ".key", name + ".pub"]
-        for t in targets where access(t, F_OK) == 0 {
-            throw ModelFileError.badKeyFile("\(t) exists, and keygen does not overwrite a key (what it signed or sealed would be lost)")
+        for t in targets where access(t, F_OK) == 0 && !replace {
+            throw ModelFileError.io("\(t) exists, and keygen does not overwrite a key (what it signed or sealed would be lost): choose another name, or give replace=true")
         }
         if aes {
             let key = SymmetricKey(size: .bits256)

@@ -142,6 +142,11 @@ public enum ModelFile {
         }
     }
 
+    /// A payload decoded on its own (the fuzzer's way past the checksum and the compression).
+    public static func decodePayload(_ bytes: [UInt8]) throws -> Model {
+        try bytes.withUnsafeBytes { try Payload.decode($0) }
+    }
+
     /// The parts of a file, found and bounds-checked, with its checksum checked.
     struct FileParts {
         var version: Int

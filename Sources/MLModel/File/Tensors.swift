@@ -15,7 +15,8 @@ public struct Tensor: Sendable, Equatable {
     public var quantizable: Bool
     /// For int8: the axis whose every slice gets its own scale (a feature's weights, a feature's
     /// training values), so that a feature measured in grams is not rounded away beside one in
-    /// kilograms. Nil: one scale for the whole tensor.
+    /// kilograms. Nil: one scale for the whole tensor (also where a slice would hold one number,
+    /// and a scale each would store more than the weights).
     public var channelAxis: Int?
 
     public init(_ name: String, _ shape: [Int], _ values: [Double], quantizable: Bool = false, channelAxis: Int? = nil) {
@@ -77,7 +78,7 @@ extension FittedEstimator {
             return (.linear(f), t)
         case .logistic(var f):
             let c = f.weights.count, n = f.weights.first?.count ?? 0
-            let t = [Tensor("weights", [c, n], f.weights.flatMap { $0 }, quantizable: true, channelAxis: 1), Tensor("intercepts", [c], f.intercepts)]
+            let t = [Tensor("weights", [c, n], f.weights.flatMap { $0 }, quantizable: true, channelAxis: c > 1 ? 1 : nil), Tensor("intercepts", [c], f.intercepts)]
             f.weights = []
             f.intercepts = []
             return (.logistic(f), t)
@@ -89,7 +90,7 @@ extension FittedEstimator {
             return (.knn(f), t)
         case .kmeans(var f):
             let k = f.centers.count, d = f.centers.first?.count ?? 0
-            let t = [Tensor("centers", [k, d], f.centers.flatMap { $0 }, quantizable: true, channelAxis: 1)]
+            let t = [Tensor("centers", [k, d], f.centers.flatMap { $0 }, quantizable: true, channelAxis: k > 1 ? 1 : nil)]
             f.centers = []
             return (.kmeans(f), t)
         case .tree(var f):

@@ -141,7 +141,7 @@ func formatBytes(_ n: Int) -> String {
 /// "1 row", "344 rows".
 public func plural(_ n: Int, _ word: String) -> String {
     if n == 1 { return "1 \(word)" }
-    if word.hasSuffix("s") || word.hasSuffix("x") || word.hasSuffix("ch") || word.hasSuffix("sh") { return "\(n) \(word)es" }
+    if word.hasSuffix("s") || word.hasSuffix("x") { return "\(n) \(word)es" }
     if word.hasSuffix("y"), let before = word.dropLast().last, !"aeiou".contains(before) { return "\(n) \(word.dropLast())ies" }
     return "\(n) \(word)s"
 }

@@ -21,7 +21,9 @@ extension Trainer {
         model.inputs = InputColumn.schema(of: d.loaded.take(trainingRows))
         if let t = model.target { model.targetType = d.loaded.column(t)?.type }
         model.lineage = Lineage(source: d.source.path, sourceBytes: d.source.bytes, sourceSHA256: nil, rows: trainingRows.count,
-                                seed: session.settings.seed, mlshVersion: HelpFormatter.version, created: Self.utcNow())
+                                seed: session.settings.seed, mlshVersion: HelpFormatter.version,
+                                // A recorded session (mlsh check) makes the same file every time.
+                                created: session.recording ? "1970-01-01T00:00:00Z" : Self.utcNow())
         guard keepsDescription else { return }
         // Up to sampleLimit design rows, evenly spaced: quantization is measured on them.
         let step = max(1, (design.rowCount + Model.sampleLimit - 1) / Model.sampleLimit)

@@ -10,11 +10,14 @@ struct KeygenCommand: ShellCommand {
             The private key (NAME.key, NAME.aes) is written readable by you alone (mode 0600). \
             save … sign="NAME.key" signs a model file and load model … verify="NAME.pub" refuses one \
             not signed by it; save … encrypt="NAME.aes" seals one and load model … key="NAME.aes" opens it. \
-            keygen never overwrites a key file.
+            keygen does not overwrite a key file unless replace=true.
             """,
         parameters: [
             Parameter("NAME", .string, "the key's path without its extension, e.g. \"keys/release\""),
             Parameter("KIND", .word(["aes"]), "aes: a 256-bit AES key instead of a signing pair", optional: true),
+        ],
+        options: [
+            OptionSpec("replace", .word(["true", "false"]), "replace key files of the name (what they signed or sealed is then lost)", default: "false"),
         ],
         examples: [
             Example("keygen \"/tmp/mlsh-example-release\""),
@@ -24,7 +27,8 @@ struct KeygenCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let name = try call.string("NAME")!
         let aes = call.word("KIND") == "aes"
-        let written = try ModelFileMessages.attempt(call, at: "NAME") { try KeyFile.generate(name, aes: aes) }
+        let replace = call.word("replace") == "true"
+        let written = try ModelFileMessages.attempt(call, at: "NAME") { try KeyFile.generate(name, aes: aes, replace: replace) }
         if aes {
             session.print("wrote the AES-256 key \(written.paths[0]) (mode 0600): keep it; without it the models sealed with it cannot be opened")
         } else {
