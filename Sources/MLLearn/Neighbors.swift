@@ -1,15 +1,21 @@
 import Dispatch
 import MLFrame
+import Synchronization
 
 /// k nearest neighbours by Euclidean distance over the training rows; ties in distance go to the
 /// earlier training row. In up to 16 dimensions a k-d tree finds them (as scikit-learn's default
 /// does there); in more, or over few rows, every distance is compared. Both give the same lists.
 public struct KNNFit: Codable, Sendable, Equatable {
     public var k: Int
-    public var x: Matrix
+    public var x: Matrix { didSet { index = NeighbourIndexCache() } }
     /// Training targets: values (regression) or class indices.
     public var y: [Double]
     public var classes: [String]?
+    /// The training rows row-major and their k-d tree, built at the first prediction and kept:
+    /// a served model answers one row at a time, and building them is most of that time.
+    var index = NeighbourIndexCache()
+
+    enum CodingKeys: String, CodingKey { case k, x, y, classes }
 
     public init(k: Int, x: Matrix, y: [Double], classes: [String]?) {
         self.k = k
@@ -23,13 +29,13 @@ public struct KNNFit: Codable, Sendable, Equatable {
     /// the training metrics of a 20,000-row fit are 4·10⁸ distances.
     func neighbourLists(_ q: Matrix, interrupted: @escaping @Sendable () -> Bool = { false }) -> [[Int]] {
         let n = x.rows, d = x.cols, m = q.rows, k = min(self.k, x.rows)
-        var train = [Double](repeating: 0, count: n * d), query = [Double](repeating: 0, count: m * d)
+        var query = [Double](repeating: 0, count: m * d)
         for j in 0..<d {
-            for i in 0..<n { train[i * d + j] = x.data[j * n + i] }
             for i in 0..<m { query[i * d + j] = q.data[j * m + i] }
         }
         let out = WorkerSlots<[Int]>(m, [])
-        let tree = d <= 16 && n >= 512 ? KDTree(rowMajor: train, n: n, d: d) : nil
+        let built = index.get(x)
+        let (train, tree) = (built.train, built.tree)
         let blocks = max(1, min(m, 64))
         let size = (m + blocks - 1) / blocks
         let (trainRows, queryRows) = (train, query)
@@ -96,4 +102,29 @@ extension Matrix: Codable {
         try c.encode(cols, forKey: .cols)
         try c.encode(data, forKey: .data)
     }
+}
+
+/// The training rows row-major and their k-d tree (in up to 16 dimensions and from 512 rows),
+/// made once per model and shared by its copies.
+final class NeighbourIndexCache: Sendable, Equatable {
+    struct Built: Sendable {
+        let train: [Double]
+        let tree: KDTree?
+    }
+    private let built = Mutex<Built?>(nil)
+
+    func get(_ x: Matrix) -> Built {
+        built.withLock { cached in
+            if let cached { return cached }
+            let n = x.rows, d = x.cols
+            var train = [Double](repeating: 0, count: n * d)
+            for j in 0..<d { for i in 0..<n { train[i * d + j] = x.data[j * n + i] } }
+            let made = Built(train: train, tree: d <= 16 && n >= 512 ? KDTree(rowMajor: train, n: n, d: d) : nil)
+            cached = made
+            return made
+        }
+    }
+
+    /// A cache holds nothing of the model's value: two fits with equal rows are equal.
+    static func == (a: NeighbourIndexCache, b: NeighbourIndexCache) -> Bool { true }
 }

@@ -219,6 +219,9 @@ public enum ModelFile {
 enum Quantization {
     static func measure(_ model: Model, _ dtype: QuantizedType) throws -> ModelHeader.Quantization {
         var q = ModelHeader.Quantization(dtype: dtype)
+        let tensors = model.estimator.splitTensors().tensors.filter(\.quantizable)
+        q.f64WeightBytes = tensors.reduce(0) { $0 + $1.count * 8 }
+        q.weightBytes = tensors.reduce(0) { $0 + $1.count * (dtype == .f64 ? 8 : dtype == .f32 ? 4 : dtype == .f16 ? 2 : 1) }
         guard dtype != .f64, let x = model.trainingSample, x.rows > 0 else { return q }
         let bytes = try Payload.encode(model, quantize: dtype)
         let quantized = try bytes.withUnsafeBytes { try Payload.decode($0) }

@@ -54,9 +54,13 @@ public struct ModelHeader: Codable, Sendable {
         public var maxAbsoluteChange: Double?
         public var maxRelativeChange: Double?
         public var labelAgreement: Double?
+        /// The weights' bytes as stored, and as they would be at f64.
+        public var weightBytes: Int?
+        public var f64WeightBytes: Int?
 
         enum CodingKeys: String, CodingKey {
             case dtype, rows, maxAbsoluteChange = "max_abs_change", maxRelativeChange = "max_rel_change", labelAgreement = "label_agreement"
+            case weightBytes = "weight_bytes", f64WeightBytes = "f64_weight_bytes"
         }
     }
 

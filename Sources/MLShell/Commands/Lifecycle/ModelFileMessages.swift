@@ -31,14 +31,15 @@ enum ModelFileMessages {
 
     static func quantization(_ q: ModelHeader.Quantization) -> String? {
         guard q.dtype != .f64 else { return nil }
+        let sizes = q.weightBytes.flatMap { w in q.f64WeightBytes.map { "weights \(formatBytes($0)) as f64, \(formatBytes(w)) as \(q.dtype.rawValue)" } }
         guard let rows = q.rows, let abs = q.maxAbsoluteChange else {
-            return "quantized to \(q.dtype.rawValue) (not measured: no training rows in the session)"
+            return "quantized to \(q.dtype.rawValue)" + (sizes.map { " (\($0))" } ?? "") + "; the change of predictions was not measured (no training rows in the session)"
         }
         let what = q.labelAgreement != nil ? "class probabilities" : "predictions"
         var line = "quantized to \(q.dtype.rawValue): on \(plural(rows, "training row")), \(what) change by at most \(NumberFormat.compact(abs, significant: 3))"
             + (q.maxRelativeChange.map { " (\(NumberFormat.compact($0 * 100, significant: 3))% relative)" } ?? "")
         if let same = q.labelAgreement { line += "; \(NumberFormat.compact(same * 100, significant: 4))% of labels stay the same" }
-        return line
+        return line + (sizes.map { "\n  " + $0 } ?? "")
     }
 
     static func encryption(_ e: ModelHeader.Encryption?) -> String {
