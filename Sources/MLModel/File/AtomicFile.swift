@@ -45,7 +45,7 @@ public enum AtomicFile {
     public static func read(_ path: String, limit: Int = 1 << 36) throws -> [UInt8] {
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw ModelFileError.io(errno == ENOENT ? "no file \(path)" : "cannot read \(path): \(String(cString: strerror(errno)))")
+            throw errno == ENOENT ? ModelFileError.missingFile(path) : ModelFileError.io("cannot read \(path): \(String(cString: strerror(errno)))")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw ModelFileError.io("\(path) is a folder, not a model file") }
         let fd = open(path, O_RDONLY | O_CLOEXEC)

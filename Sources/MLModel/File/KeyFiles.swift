@@ -42,8 +42,8 @@ public enum KeyFile {
     /// A key file's raw bytes, checked to be of the kind wanted.
     public static func read(_ path: String, as wanted: Kind) throws -> [UInt8] {
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(path, limit: 4096) } catch ModelFileError.io(let why) {
-            throw ModelFileError.badKeyFile(why)
+        do { bytes = try AtomicFile.read(path, limit: 4096) } catch let e as ModelFileError {
+            throw ModelFileError.badKeyFile(e.message)
         }
         let words = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" })
         guard words.count == 3, words[0] == "mlsh-key", let kind = Kind(rawValue: String(words[1])),

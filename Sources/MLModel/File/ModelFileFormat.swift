@@ -107,6 +107,7 @@ public enum ModelFileError: Error, Equatable {
     case needsKey(ModelHeader.KeySource)
     case wrongKey
     case badKeyFile(String)
+    case missingFile(String)
     case io(String)
 
     public static func == (a: ModelFileError, b: ModelFileError) -> Bool { a.message == b.message }
@@ -125,6 +126,7 @@ public enum ModelFileError: Error, Equatable {
         case .needsKey(.passphrase): return "the model file is encrypted with a passphrase: set MLSH_MODEL_PASSPHRASE"
         case .wrongKey: return "the key does not open this model file (a wrong key or passphrase)"
         case .badKeyFile(let why): return why
+        case .missingFile(let path): return "no file \(path)"
         case .io(let why): return why
         }
     }
@@ -138,6 +140,7 @@ public enum ModelFileError: Error, Equatable {
         case .needsKey(.file), .wrongKey: return "the key file is the one given to save … encrypt=KEYFILE"
         case .needsKey(.passphrase): return "export MLSH_MODEL_PASSPHRASE='…' before starting mlsh"
         case .badKeyFile: return "keygen \"NAME\" writes NAME.key and NAME.pub; keygen \"NAME\" aes writes NAME.aes"
+        case .missingFile: return "check the path: a relative one starts in the folder mlsh runs in"
         case .io: return nil
         }
     }
