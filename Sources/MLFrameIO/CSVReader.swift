@@ -61,8 +61,10 @@ public enum CSVReader {
 
         // A NUL byte in the first bytes: this is not text.
         if current.bytes.prefix(4096).contains(0) {
-            throw Diagnostic(.csvBadValue, .error, "'\(path)' looks like a binary file, not CSV, TSV or JSON Lines",
-                             hint: "load reads text files with rows of delimited values")
+            // A model file (its magic is "\x89MLSM") is read by `load model`.
+            let model = current.bytes.starts(with: [0x89, 0x4D, 0x4C, 0x53, 0x4D])
+            throw Diagnostic(.csvBadValue, .error, "'\(path)' looks like a binary file, not CSV, TSV or JSON Lines" + (model ? ": it is a model file" : ""),
+                             hint: model ? "load model \"\(path)\" reads it" : "load reads text files with rows of delimited values")
         }
 
         // Phase 1: dialect.

@@ -36,6 +36,9 @@ public struct Model: Codable, Sendable {
     /// quantized model's change of predictions on.
     public var trainingSample: Matrix?
     public static let sampleLimit = 10_000
+    /// Read from a file whose weights were quantized to this type (not saved with the model; the
+    /// header of a later save records it).
+    public var dequantizedFrom: QuantizedType?
 
     public struct Parameter: Codable, Sendable, Equatable {
         public var name: String

@@ -37,7 +37,14 @@ public struct CommandCall {
 
     public func string(_ name: String) throws -> String? {
         guard let e = expr(name) else { return nil }
-        let v = try Evaluator(session: session, file: file).evaluate(e)
+        let v: Value
+        do { v = try Evaluator(session: session, file: file).evaluate(e) } catch let d as Diagnostic {
+            // `save m model.mlsm`: a bare word where a text (a path, mostly) goes.
+            if d.id == .unknownName, let n = e.asName, !n.quoted {
+                throw d.withHint("a text goes in quotes: \"\(n.text)\"")
+            }
+            throw d
+        }
         if case .string(let s) = v { return s }
         throw wrongType(name, e, v, expected: .string)
     }

@@ -159,7 +159,7 @@ let everyAlgorithm = [
                 if case .truncated = e {} else if case .corrupt = e {} else { Issue.record("\(n) bytes: \(e.message)") }
             }
         }
-        #expect(error(bytes + [0]) == .corrupt("1 bytes follow its end"))
+        #expect(error(bytes + [0]) == .corrupt("1 byte follows its end"))
     }
 
     /// A changed byte anywhere is refused (the checksum, or the layout before it).
@@ -227,12 +227,12 @@ let everyAlgorithm = [
         let sealed = try smallModel(options: options)
         #expect(throws: Never.self) { _ = try ModelFile.decode(sealed, key: .file(path: k1 + ".aes")) }
         #expect(error(sealed) == .needsKey(.file))
-        #expect(error(sealed, key: .file(path: k2 + ".aes")) == .wrongKey)
+        #expect(error(sealed, key: .file(path: k2 + ".aes")) == .wrongKey(.file))
         #expect(error(sealed, key: .passphrase("x")) == .needsKey(.file))
         options.encrypt = .passphrase("correct horse")
         let phrased = try smallModel(options: options)
         #expect(throws: Never.self) { _ = try ModelFile.decode(phrased, key: .passphrase("correct horse")) }
-        #expect(error(phrased, key: .passphrase("wrong horse")) == .wrongKey)
+        #expect(error(phrased, key: .passphrase("wrong horse")) == .wrongKey(.passphrase))
         #expect(error(phrased) == .needsKey(.passphrase))
         // inspect reads the header of a sealed file without its key.
         try AtomicFile.write(phrased, to: dir + "/p.mlsm")
@@ -263,7 +263,7 @@ func SHA256Digest(of bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)
         }
         #expect(try err("save n \"m.mlsm\"").contains("hint: did you mean 'm'?"))
         #expect(try err("save m \"\(dir)\"").contains("error: '\(dir)' is a directory"))
-        #expect(try err("save m \"m.mlsm\" compres=none").contains("hint: did you mean 'compress'? (the options of 'save' are: compress, quantize, encrypt, sign)"))
+        #expect(try err("save m \"m.mlsm\" compres=none").contains("hint: did you mean 'compress'? (the options of 'save' are: compress, quantize, encrypt, sign, replace)"))
         #expect(try err("save m \"m.mlsm\" quantize=int4").contains("int4"))
         #expect(try err("save m \"/proc/m.mlsm\"").contains("error: cannot write in /proc:"))
         #expect(try err("load model \"\(packageRoot)/tutorials/data/mtcars.csv\"")
@@ -272,8 +272,17 @@ func SHA256Digest(of bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)
         #expect(try err("load model \"\(dir)\"").contains("error: \(dir) is a folder, not a model file"))
         #expect(try err("load \"x.csv\" key=\"k.aes\"").contains("error: key= is for model files"))
         #expect(try err("save m \"m.mlsm\" sign=\"nokey.key\"").contains("error: no file nokey.key"))
+        #expect(try err("save m m.mlsm").contains("hint: a text goes in quotes: \"m.mlsm\""))
+        #expect(try err("save m \"\"").contains("error: the file name is empty"))
+        #expect(try err("keygen \"\"").contains("error: keygen needs a name for the key files"))
         // A failed save leaves no file behind.
         #expect((try FileManager.default.contentsOfDirectory(atPath: dir)).isEmpty)
+        // A file that is not a model is not written over unasked; a model file is.
+        try "a,b\n1,2\n".write(toFile: dir + "/data.csv", atomically: true, encoding: .utf8)
+        #expect(try err("save m \"data.csv\"").contains("error: 'data.csv' exists and is not a model file: save does not write over it"))
+        #expect(try String(contentsOfFile: dir + "/data.csv", encoding: .utf8) == "a,b\n1,2\n")
+        #expect(try runMlsh(["-c", fit + "; save m \"m.mlsm\"; save m \"m.mlsm\" quantize=f32"], cwd: dir).status == 0)
+        #expect(try err("load \"m.mlsm\"").contains("hint: load model \"m.mlsm\" reads it"))
     }
 
     /// A save that runs out of room (a file-size limit stands in for a full disk) fails, says

@@ -257,4 +257,29 @@ final class PseudoTerminal {
         t.send("\u{04}")
         #expect(t.exitStatus() == 0)
     }
+
+    /// Ctrl-C during a save stops it, and the old file of the name stays as it was.
+    @Test func ctrlCDuringSaveLeavesTheOldFile() throws {
+        let file = NSTemporaryDirectory() + "mlsh-pty-save-\(UUID().uuidString).mlsm"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let t = try PseudoTerminal(environment: environment)
+        #expect(t.waitFor("mlsh> "))
+        var m = t.mark
+        t.send("load \"\(packageRoot)/tutorials/data/diamonds.csv\"; fit linear price ~ carat on diamonds as m; save m \"\(file)\"\r")
+        #expect(t.waitForPrompt(after: "saved m to", from: m, timeout: 30), "\(t.screen)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: file))
+        m = t.mark
+        // A k-NN model over 26 features: quantizing it measures many slow predictions.
+        t.send("encode diamonds onehot [cut, color, clarity]; fit knn price ~ . on diamonds as m\r")
+        #expect(t.waitForPrompt(after: "fitted m", from: m, timeout: 120), "\(t.screen)")
+        m = t.mark
+        t.send("save m \"\(file)\" quantize=int8\r")
+        // (The long line echoes wrapped; the save is under way a moment after it is sent.)
+        Thread.sleep(forTimeInterval: 1.0)
+        t.send("\u{03}")
+        #expect(t.waitForPrompt(after: "error: interrupted: nothing was written (\(file) is as it was)", from: m, timeout: 30), "\(t.screen)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+    }
 }

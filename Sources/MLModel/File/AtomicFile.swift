@@ -6,14 +6,16 @@ import Glibc
 /// folder, are flushed to the disk (fsync), and then take the name at once (rename). A crash, a
 /// `kill -9` or a full disk at any moment leaves the old file whole.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, shouldStop: () -> Bool = { false }) throws {
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         let base = path.split(separator: "/").last.map(String.init) ?? path
         var isFolder = stat()
         if stat(path, &isFolder) == 0, (isFolder.st_mode & S_IFMT) == S_IFDIR {
             throw ModelFileError.io("\(path) is a folder, not a file")
         }
-        let temp = (folder.isEmpty ? "/" : folder) + "/.\(base).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        // A short name of its own (a long target name plus a suffix could pass the 255-byte limit).
+        _ = base
+        let temp = (folder.isEmpty ? "/" : folder) + "/.mlsh-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw ModelFileError.io("cannot write in \(folder.isEmpty ? "/" : folder): \(String(cString: strerror(errno)))") }
         var done = false
@@ -34,6 +36,8 @@ public enum AtomicFile {
         }
         close(fd)
         if let failure { throw ModelFileError.io("cannot write \(path): \(failure); the old file, if any, is untouched") }
+        // Ctrl-C up to here leaves everything as it was; past the rename the new file stands.
+        if shouldStop() { throw ModelFileError.interrupted(path) }
         guard rename(temp, path) == 0 else { throw ModelFileError.io("cannot write \(path): \(String(cString: strerror(errno)))") }
         done = true
         // The rename itself is durable once the folder is flushed.

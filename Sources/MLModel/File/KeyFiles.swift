@@ -102,7 +102,7 @@ enum Sealing {
             let box = try AES.GCM.SealedBox(combined: Data(sealed))
             return Array(try AES.GCM.open(box, using: key, authenticating: Data(header)))
         } catch {
-            throw ModelFileError.wrongKey
+            throw ModelFileError.wrongKey(.file)
         }
     }
 }

@@ -9,6 +9,8 @@ public struct SaveOptions: Sendable {
     public var encrypt: SealingKey? = nil
     /// The private signing key file.
     public var sign: String? = nil
+    /// Ctrl-C: checked between the stages of a save (and inside the quantization measurement).
+    public var shouldStop: @Sendable () -> Bool = { false }
     public init() {}
 }
 
@@ -41,7 +43,8 @@ public enum ModelFile {
     /// The bytes of a model file.
     public static func encode(_ model: Model, options: SaveOptions) throws -> (bytes: [UInt8], report: SaveReport) {
         let payload = try Payload.encode(model, quantize: options.quantize)
-        let quantization = try Quantization.measure(model, options.quantize)
+        let quantization = try Quantization.measure(model, options.quantize, interrupted: options.shouldStop)
+        if options.shouldStop() { throw ModelFileError.interrupted("the file") }
         var body = options.compression == .zlib ? try Zlib.compress(payload) : payload
         var encryption: ModelHeader.Encryption? = nil
         var sealingKey: SymmetricKey? = nil
@@ -55,11 +58,16 @@ public enum ModelFile {
             sealingKey = try Sealing.derive(key, kdf: kdf)
         }
         let (_, tensors) = model.estimator.splitTensors()
-        let header = ModelHeader(format: Int(ModelFileFormat.version), name: model.name, algorithm: model.algorithm, task: model.task,
-                                 formula: model.formula, target: model.target, classes: model.classes, features: model.features,
-                                 inputs: model.inputs, parameters: model.parameters, metrics: model.metrics, lineage: model.lineage,
+        // The header is never sealed: an encrypted file keeps the texts of the data (the classes
+        // and the categories seen) in its payload only.
+        let sealed = options.encrypt != nil
+        let inputs = sealed ? model.inputs.map { var i = $0; i.categories = nil; return i } : model.inputs
+        var header = ModelHeader(format: Int(ModelFileFormat.version), name: model.name, algorithm: model.algorithm, task: model.task,
+                                 formula: model.formula, target: model.target, classes: sealed ? nil : model.classes, features: model.features,
+                                 inputs: inputs, parameters: model.parameters, metrics: model.metrics, lineage: model.lineage,
                                  payload: .init(bytes: payload.count, stored: 0, compression: options.compression, tensors: tensors.count),
                                  quantization: quantization, encryption: encryption)
+        if options.quantize == .f64, let earlier = model.dequantizedFrom { header.quantization.dequantizedFrom = earlier }
         // The stored size depends on the seal's 28 bytes only: known before sealing.
         var sized = header
         sized.payload.stored = body.count + (sealingKey == nil ? 0 : 28)
@@ -92,8 +100,11 @@ public enum ModelFile {
 
     /// Writes the model atomically.
     public static func save(_ model: Model, to path: String, options: SaveOptions) throws -> SaveReport {
-        let (bytes, report) = try encode(model, options: options)
-        try AtomicFile.write(bytes, to: path)
+        let (bytes, report): ([UInt8], SaveReport)
+        do { (bytes, report) = try encode(model, options: options) } catch ModelFileError.interrupted {
+            throw ModelFileError.interrupted(path)
+        }
+        try AtomicFile.write(bytes, to: path, shouldStop: options.shouldStop)
         return report
     }
 
@@ -120,9 +131,13 @@ public enum ModelFile {
             if let e = f.header.encryption {
                 guard e.cipher == "AES-256-GCM" else { throw ModelFileError.corrupt("it names the unknown cipher '\(e.cipher)'") }
                 guard let key else { throw ModelFileError.needsKey(e.key) }
-                if case .file = key, e.key == .passphrase { throw ModelFileError.needsKey(.passphrase) }
+                if case .file = key, e.key == .passphrase { throw ModelFileError.otherKey(.passphrase) }
                 if case .passphrase = key, e.key == .file { throw ModelFileError.needsKey(.file) }
-                plain = try Sealing.open(f.body, key: try Sealing.derive(key, kdf: e.kdf), header: f.sealedHeader)
+                do {
+                    plain = try Sealing.open(f.body, key: try Sealing.derive(key, kdf: e.kdf), header: f.sealedHeader)
+                } catch ModelFileError.wrongKey {
+                    throw ModelFileError.wrongKey(e.key)
+                }
                 body = UnsafeRawBufferPointer(start: nil, count: 0)
             } else {
                 body = f.body
@@ -137,7 +152,14 @@ public enum ModelFile {
                     return try Payload.decode(stored)
                 }
             }
-            let model = try plain.map { try $0.withUnsafeBytes { try inflate($0) } } ?? inflate(body)
+            var model = try plain.map { try $0.withUnsafeBytes { try inflate($0) } } ?? inflate(body)
+            // Weights read back from fewer bits keep their rounding: a later save says so.
+            if f.header.quantization.dtype != .f64 { model.dequantizedFrom = f.header.quantization.dtype }
+            else if let earlier = f.header.quantization.dequantizedFrom { model.dequantizedFrom = earlier }
+            // The header is what inspect shows: it must say what the payload holds.
+            guard model.algorithm == f.header.algorithm, model.task == f.header.task, model.features == f.header.features else {
+                throw ModelFileError.corrupt("its header describes another model than its payload holds")
+            }
             return LoadedModel(model: model, header: f.header, signature: signature, fileBytes: bytes.count)
         }
     }
@@ -176,6 +198,7 @@ public enum ModelFile {
             guard b.count >= 16 + h + 8 else { throw ModelFileError.truncated("\(b.count) bytes, inside the header") }
             let bodyLength = Bytes.read(UInt64.self, b, at: 16 + h)
             let bodyStart = 24 + h
+            guard bodyLength <= UInt64(ModelFileFormat.maxPayloadBytes) else { throw ModelFileError.corrupt("its body length \(bodyLength) is impossible") }
             guard bodyLength <= UInt64(b.count - bodyStart) else {
                 throw ModelFileError.truncated("\(b.count) bytes, where the body alone needs \(bodyLength)")
             }
@@ -185,7 +208,7 @@ public enum ModelFile {
             guard kind <= 1 else { throw ModelFileError.corrupt("its signature kind \(kind) is unknown") }
             let end = bodyEnd + 33 + (kind == 1 ? 96 : 0)
             guard b.count >= end else { throw ModelFileError.truncated("\(b.count) bytes, inside the signature") }
-            guard b.count == end else { throw ModelFileError.corrupt("\(b.count - end) bytes follow its end") }
+            guard b.count == end else { throw ModelFileError.corrupt(b.count - end == 1 ? "1 byte follows its end" : "\(b.count - end) bytes follow its end") }
             digest = Array(b[bodyEnd..<(bodyEnd + 32)])
             guard Array(SHA256.hash(data: UnsafeRawBufferPointer(rebasing: b[0..<bodyEnd]))) == digest else { throw ModelFileError.checksum }
             do {
@@ -219,7 +242,7 @@ public enum ModelFile {
 enum Quantization {
     static let knnMeasuredRows = 2_000
 
-    static func measure(_ model: Model, _ dtype: QuantizedType) throws -> ModelHeader.Quantization {
+    static func measure(_ model: Model, _ dtype: QuantizedType, interrupted: @escaping @Sendable () -> Bool = { false }) throws -> ModelHeader.Quantization {
         var q = ModelHeader.Quantization(dtype: dtype)
         let tensors = model.estimator.splitTensors().tensors.filter(\.quantizable)
         q.f64WeightBytes = tensors.reduce(0) { $0 + $1.count * 8 }
@@ -231,7 +254,8 @@ enum Quantization {
         }
         let bytes = try Payload.encode(model, quantize: dtype)
         let quantized = try bytes.withUnsafeBytes { try Payload.decode($0) }
-        let (a, pa) = model.predict(x), (b, pb) = quantized.predict(x)
+        let (a, pa) = model.predict(x, interrupted: interrupted), (b, pb) = quantized.predict(x, interrupted: interrupted)
+        if interrupted() { throw ModelFileError.interrupted("the file") }
         var maxAbs = 0.0, maxRel = 0.0, same = 0
         func compare(_ u: Double, _ v: Double) {
             let d = abs(u - v)
@@ -245,7 +269,8 @@ enum Quantization {
         }
         for (u, v) in zip(a, b) where u == v { same += 1 }
         q.rows = x.rows
-        q.maxAbsoluteChange = maxAbs
+        // A cluster's number has no size: k-means reports only the rows that keep their cluster.
+        q.maxAbsoluteChange = model.task == .clustering ? nil : maxAbs
         // A probability's relative change says little (1e-9 to 2e-9 doubles it): classifiers report absolute ones.
         q.maxRelativeChange = model.task == .regression ? maxRel : nil
         if model.task != .regression { q.labelAgreement = Double(same) / Double(x.rows) }

@@ -57,10 +57,12 @@ public struct ModelHeader: Codable, Sendable {
         /// The weights' bytes as stored, and as they would be at f64.
         public var weightBytes: Int?
         public var f64WeightBytes: Int?
+        /// Stored as f64 now, but read from a file that held them in fewer bits (their rounding stays).
+        public var dequantizedFrom: QuantizedType?
 
         enum CodingKeys: String, CodingKey {
             case dtype, rows, maxAbsoluteChange = "max_abs_change", maxRelativeChange = "max_rel_change", labelAgreement = "label_agreement"
-            case weightBytes = "weight_bytes", f64WeightBytes = "f64_weight_bytes"
+            case weightBytes = "weight_bytes", f64WeightBytes = "f64_weight_bytes", dequantizedFrom = "dequantized_from"
         }
     }
 
@@ -105,7 +107,11 @@ public enum ModelFileError: Error, Equatable {
     case wrongSigner(String)
     case badSignature
     case needsKey(ModelHeader.KeySource)
-    case wrongKey
+    /// A passphrase file given key=, or a key-file file given only a passphrase.
+    case otherKey(ModelHeader.KeySource)
+    case wrongKey(ModelHeader.KeySource)
+    case interrupted(String)
+    case badName(String)
     case badKeyFile(String)
     case missingFile(String)
     case io(String)
@@ -116,7 +122,7 @@ public enum ModelFileError: Error, Equatable {
         switch self {
         case .notAModel: return "this is not an mlsh model file (it does not start with the model file's magic bytes)"
         case .newerFormat(let v): return "this model file has format version \(v); this mlsh reads version \(ModelFileFormat.version)"
-        case .truncated(let what): return "the model file ends early (\(what)): it is truncated"
+        case .truncated(let what): return "the model file ends early (\(what)): it is truncated or damaged"
         case .corrupt(let what): return "the model file is damaged: \(what)"
         case .checksum: return "the model file is damaged: its SHA-256 checksum does not match its content (a changed or missing byte)"
         case .unsigned: return "the model file is not signed, and verify= asks for a signature"
@@ -124,7 +130,12 @@ public enum ModelFileError: Error, Equatable {
         case .badSignature: return "the model file's signature does not hold: it was changed after it was signed"
         case .needsKey(.file): return "the model file is encrypted: give its key with key=KEYFILE"
         case .needsKey(.passphrase): return "the model file is encrypted with a passphrase: set MLSH_MODEL_PASSPHRASE"
-        case .wrongKey: return "the key does not open this model file (a wrong key or passphrase)"
+        case .otherKey(.passphrase): return "the model file is sealed with a passphrase (MLSH_MODEL_PASSPHRASE), not a key file"
+        case .otherKey(.file): return "the model file is sealed with a key file, not a passphrase: give it with key=KEYFILE"
+        case .wrongKey(.file): return "the key does not open this model file (a wrong key file)"
+        case .wrongKey(.passphrase): return "the passphrase in MLSH_MODEL_PASSPHRASE does not open this model file"
+        case .interrupted(let path): return "interrupted: nothing was written (\(path) is as it was)"
+        case .badName(let name): return "the file names its model \(name.debugDescription), which is not a name a session can hold"
         case .badKeyFile(let why): return why
         case .missingFile(let path): return "no file \(path)"
         case .io(let why): return why
@@ -137,8 +148,12 @@ public enum ModelFileError: Error, Equatable {
         case .newerFormat(let v): return "it was saved by a newer mlsh; update mlsh to one that reads format \(v)"
         case .truncated, .checksum, .corrupt: return "save the model again, or copy the file again from where it came"
         case .unsigned, .wrongSigner, .badSignature: return "load it only from a source you trust, signed with save … sign=KEYFILE"
-        case .needsKey(.file), .wrongKey: return "the key file is the one given to save … encrypt=KEYFILE"
-        case .needsKey(.passphrase): return "export MLSH_MODEL_PASSPHRASE='…' before starting mlsh"
+        case .needsKey(.file), .wrongKey(.file): return "the key file is the one given to save … encrypt=KEYFILE"
+        case .needsKey(.passphrase), .wrongKey(.passphrase): return "export MLSH_MODEL_PASSPHRASE='…' (the one it was saved with) before starting mlsh"
+        case .otherKey(.passphrase): return "leave out key=; load model reads MLSH_MODEL_PASSPHRASE"
+        case .otherKey(.file): return "the key file is the one given to save … encrypt=KEYFILE"
+        case .interrupted: return nil
+        case .badName: return "give it one: load model \"FILE\" as NAME"
         case .badKeyFile: return "keygen \"NAME\" writes NAME.key and NAME.pub; keygen \"NAME\" aes writes NAME.aes"
         case .missingFile: return "check the path: a relative one starts in the folder mlsh runs in"
         case .io: return nil

@@ -193,6 +193,11 @@ extension Model {
     /// names and counts that index into each other agree.
     func checkConsistency() throws {
         if let problem = recipe.statesFitSteps() { throw ModelFileError.corrupt(problem) }
+        // Names reach the terminal: none may carry a control character (an escape sequence).
+        let names = [name, formula] + [target].compactMap { $0 } + features + inputs.map(\.name) + (classes ?? [])
+        if names.contains(where: { $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } }) {
+            throw ModelFileError.corrupt("a name in it holds a control character")
+        }
         guard !features.isEmpty else { throw ModelFileError.corrupt("the model has no features") }
         if let classes {
             guard classes.count >= 1 else { throw ModelFileError.corrupt("the model has an empty class list") }

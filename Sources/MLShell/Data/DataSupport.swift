@@ -110,6 +110,13 @@ extension Diagnostic {
         copy.severity = .warning
         return copy
     }
+
+    /// The same diagnostic as a note.
+    var asNote: Diagnostic {
+        var copy = self
+        copy.severity = .note
+        return copy
+    }
 }
 
 extension Session {

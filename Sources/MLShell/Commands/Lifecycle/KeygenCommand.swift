@@ -25,7 +25,11 @@ struct KeygenCommand: ShellCommand {
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
-        let name = try call.string("NAME")!
+        var name = try call.string("NAME")!
+        for ext in [".key", ".pub", ".aes"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
+        guard !name.isEmpty, !name.hasSuffix("/") else {
+            throw call.error(at: "NAME", "keygen needs a name for the key files", hint: "keygen \"release\" writes release.key and release.pub")
+        }
         let aes = call.word("KIND") == "aes"
         let replace = call.word("replace") == "true"
         let written = try ModelFileMessages.attempt(call, at: "NAME") { try KeyFile.generate(name, aes: aes, replace: replace) }

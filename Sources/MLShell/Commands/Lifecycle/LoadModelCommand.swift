@@ -11,6 +11,12 @@ import Glibc
 enum LoadModelCommand {
     static let dataOptions = ["sep", "header", "missing", "types", "rows", "on_bad_rows"]
 
+    /// A name a session holds and a user can type back: a letter or _, then letters, digits, _ and .
+    static func isPlainName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || first.properties.isAlphabetic, s.utf8.count <= 200 else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || $0 == "." || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+
     static func run(_ call: CommandCall, in session: Session) throws {
         let path = try call.string("FILE")!
         for name in dataOptions where call.has(name) {
@@ -33,6 +39,11 @@ enum LoadModelCommand {
         if let b = call.binding.first {
             try session.checkBindable(b, in: call.file)
             model.name = b.text
+        } else if !isPlainName(model.name) {
+            throw ModelFileMessages.diagnostic(.badName(model.name), call)
+        }
+        if key != nil, loaded.header.encryption == nil, call.has("key") {
+            session.report(call.error(at: "key", "\(path) is not encrypted; key= is not needed").asNote)
         }
         session.bind(model.name, .model(model))
         let what = model.classes.map { ", \(plural($0.count, "class"))" } ?? ""

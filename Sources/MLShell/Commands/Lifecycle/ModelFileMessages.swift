@@ -32,6 +32,10 @@ enum ModelFileMessages {
     static func quantization(_ q: ModelHeader.Quantization) -> String? {
         guard q.dtype != .f64 else { return nil }
         let sizes = q.weightBytes.flatMap { w in q.f64WeightBytes.map { "weights \(formatBytes($0)) as f64, \(formatBytes(w)) as \(q.dtype.rawValue)" } }
+        if let rows = q.rows, q.maxAbsoluteChange == nil, let same = q.labelAgreement {
+            return "quantized to \(q.dtype.rawValue): on \(plural(rows, "training row")), \(NumberFormat.compact(same * 100, significant: 4))% keep their cluster"
+                + (sizes.map { "\n  " + $0 } ?? "")
+        }
         guard let rows = q.rows, let abs = q.maxAbsoluteChange else {
             return "quantized to \(q.dtype.rawValue)" + (sizes.map { " (\($0))" } ?? "") + "; the change of predictions was not measured (no training rows in the session)"
         }

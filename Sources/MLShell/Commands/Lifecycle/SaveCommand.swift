@@ -30,7 +30,8 @@ struct SaveCommand: ShellCommand {
             OptionSpec("compress", .word(["zlib", "none"]), "compress the weights", default: "zlib"),
             OptionSpec("quantize", .word(["f64", "f32", "f16", "int8"]), "store the weights in fewer bits", default: "f64"),
             OptionSpec("encrypt", .value, "a key file (\"NAME.aes\"), or passphrase (from MLSH_MODEL_PASSPHRASE)", default: "none"),
-            OptionSpec("sign", .string, "a private key file (\"NAME.key\") to sign with", default: "none"),
+            OptionSpec("sign", .value, "a private key file (\"NAME.key\") to sign with", default: "none"),
+            OptionSpec("replace", .word(["true", "false"]), "write over a file that is not a model file", default: "false"),
         ],
         examples: [
             Example("load \"tutorials/data/mtcars.csv\""),
@@ -42,16 +43,28 @@ struct SaveCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         var m = try call.model(session)
         let path = try call.string("FILE")!
+        guard !path.isEmpty else { throw call.error(at: "FILE", "the file name is empty", hint: "save \(m.name) \"\(m.name).mlsm\"") }
         if FileText.isDirectory(path) {
             throw call.error(at: "FILE", "'\(path)' is a directory", hint: "name a file inside it, e.g. \"\(path)/\(m.name).mlsm\"")
+        }
+        // A model file may be replaced (that is saving again); a data file or a key is not, unasked.
+        if call.word("replace") != "true", let existing = fopen(path, "rb") {
+            var magic = [UInt8](repeating: 0, count: ModelFileFormat.magic.count)
+            let n = fread(&magic, 1, magic.count, existing)
+            fclose(existing)
+            if n > 0 && magic != ModelFileFormat.magic {
+                throw call.error(at: "FILE", "'\(path)' exists and is not a model file: save does not write over it",
+                                 hint: "choose another name, or give replace=true to write over it")
+            }
         }
         var options = SaveOptions()
         if let c = call.word("compress") { options.compression = Compression(rawValue: c)! }
         if let q = call.word("quantize") { options.quantize = QuantizedType(rawValue: q)! }
-        if let e = call.expr("encrypt") {
+        if let e = call.expr("encrypt"), e.asName?.text != "none" {
             if e.asName?.text == "passphrase" {
-                guard let phrase = getenv("MLSH_MODEL_PASSPHRASE").map({ String(cString: $0) }), !phrase.isEmpty else {
-                    throw call.error(at: "encrypt", "encrypt=passphrase reads the passphrase from MLSH_MODEL_PASSPHRASE, which is not set",
+                let phrase = getenv("MLSH_MODEL_PASSPHRASE").map { String(cString: $0) }
+                guard let phrase, !phrase.isEmpty else {
+                    throw call.error(at: "encrypt", "encrypt=passphrase reads the passphrase from MLSH_MODEL_PASSPHRASE, which is " + (phrase == nil ? "not set" : "empty"),
                                      hint: "export MLSH_MODEL_PASSPHRASE='…' before starting mlsh, or use a key file: keygen \"NAME\" aes")
                 }
                 options.encrypt = .passphrase(phrase)
@@ -59,18 +72,37 @@ struct SaveCommand: ShellCommand {
                 options.encrypt = .file(path: try call.string("encrypt")!)
             }
         }
-        options.sign = try call.string("sign")
+        if let e = call.expr("sign"), e.asName?.text != "none" {
+            let key = try call.string("sign")!
+            options.sign = key
+            var st = stat()
+            if stat(key, &st) == 0, st.st_mode & 0o077 != 0 {
+                session.report(call.error(at: "sign", "\(key) can be read by others than you: a private key should not be (chmod 600 \(key))").asWarning)
+            }
+        }
+        if options.quantize != .f64, !m.estimator.splitTensors().tensors.contains(where: \.quantizable) {
+            session.report(call.error(at: "quantize", "a \(m.algorithm.rawValue) model has no weights to quantize (its thresholds and values stay f64); saving it as f64").asWarning)
+            options.quantize = .f64
+        }
+        let interrupt = session.interrupt
+        options.shouldStop = { interrupt.isSet }
         if !path.lowercased().hasSuffix(".mlsm") {
             session.report(call.error(at: "FILE", "model files end in .mlsm by convention; writing '\(path)' as named").asWarning)
         }
         fillSourceHash(&m, session)
-        let report = try ModelFileMessages.attempt(call, at: options.sign != nil && !call.has("encrypt") ? "sign" : "FILE") {
-            try ModelFile.save(m, to: path, options: options)
+        let report: SaveReport
+        do {
+            report = try ModelFile.save(m, to: path, options: options)
+        } catch let e as ModelFileError {
+            if case .interrupted = e { throw Diagnostic(.interrupted, .error, e.message) }
+            // A key file's problem points at the option that names it.
+            let at = ["sign", "encrypt"].first { o in (try? call.string(o)).flatMap { $0 }.map { e.message.contains($0) } ?? false } ?? "FILE"
+            throw ModelFileMessages.diagnostic(e, call, at: at)
         }
         session.bind(m.name, .model(m))
         var line = "saved \(m.name) to \(path): \(formatBytes(report.fileBytes))"
         if options.compression == .zlib {
-            line += " (\(formatBytes(report.payloadBytes)) before zlib, \(NumberFormat.compact(Double(report.payloadBytes) / Double(max(1, report.bodyBytes)), significant: 3))× smaller)"
+            line += " (zlib made its \(formatBytes(report.payloadBytes)) of weights and recipe \(NumberFormat.compact(Double(report.payloadBytes) / Double(max(1, report.bodyBytes)), significant: 3))× smaller)"
         }
         session.print(line)
         if let q = ModelFileMessages.quantization(report.quantization) { session.print("  " + q) }

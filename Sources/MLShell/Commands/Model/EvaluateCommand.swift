@@ -48,7 +48,7 @@ extension Model {
             return try design(raw: raw, engine: engine, withTarget: needTarget, inBlocks: inBlocks, rowsName: d.name)
         } catch let e as Diagnostic {
             if e.id == .unknownColumn, e.message.contains("lacks the feature") {
-                throw call.error(e.message, hint: "evaluate on rows with the same columns as \(trainedOn)'s file")
+                throw call.error(e.message, hint: lineage.map { "evaluate on rows with the same columns as \($0.source)" } ?? "evaluate on rows with the same columns as \(trainedOn)'s file")
             }
             throw e.located(in: call.file, call.command.range)
         }

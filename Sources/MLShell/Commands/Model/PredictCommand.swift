@@ -119,7 +119,7 @@ struct PredictCommand: ShellCommand {
             // A value given but unknown to the recipe (an ordinal category never seen) is missing after it.
             if let given = absent.first(where: { row[$0] != nil && row[$0] != .missing }) {
                 throw call.error("no prediction: the value given for \(given) is one the model's recipe never saw, so it has no value for it",
-                                 hint: "the recipe lists the values it knows: recipe \(m.trainedOn)", id: .missingArgument)
+                                 hint: session.dataset(named: m.trainedOn) != nil ? "the recipe lists the values it knows: recipe \(m.trainedOn)" : "show \(m.name) lists the values its recipe knows", id: .missingArgument)
             }
             throw call.error("no prediction: after the recipe, this row has no value for " + absent.joined(separator: ", "),
                              hint: "give the raw values it comes from, e.g. " + absent.prefix(3).map { "\($0)=…" }.joined(separator: " "), id: .missingArgument)
