@@ -156,6 +156,7 @@ struct Trainer {
             + (session.recording ? "" : " in " + Runner.formatElapsed(elapsed))]
         if !shown.isEmpty { lines.append("  " + shown.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
         if design.dropped > 0 { lines.append("  left out \(plural(design.dropped, "row")) with a missing value in the model's columns") }
+        lines += targetNotes(formula.target, recipe, d)
         let steps = recipe.entries.filter { !$0.step.isRowStep }.count
         if steps > 0 { lines.append("  preprocessing: \(plural(steps, "recipe step")) re-fitted on these rows (recipe \(d.name) lists them)") }
         if session.interrupt.isSet { lines.append("  stopped early by Ctrl-C: the model is kept as it was at that point") }
@@ -187,5 +188,28 @@ struct Trainer {
         model.metricLines = training.map { $0.replacingFirstLine() }
         model.trainingSummary = lines + training + coefficients
         return model
+    }
+
+    /// Recipe steps that change the target: the model then learns (and is scored on) the changed
+    /// values. Said once at fit, since a pipeline in scikit-learn would never touch y.
+    func targetNotes(_ target: String?, _ recipe: Recipe, _ d: Dataset) -> [String] {
+        guard let target else { return [] }
+        var notes: [String] = []
+        for e in recipe.entries where !e.step.isRowStep {
+            switch e.step {
+            case .fill(let columns, _) where columns.contains(target):
+                let missing = d.loaded.column(target)?.missingCount ?? 0
+                guard missing > 0 else { continue }
+                notes.append("  warning: '\(e.command)' fills the target \(target): the model learns, and evaluate scores,")
+                notes.append("           made-up values; to learn from known ones only: clean \(d.name) missing drop cols=[\(target)] first")
+            case .scale(let columns, _) where columns.contains(target), .normalize(let columns, _) where columns.contains(target):
+                notes.append("  note: '\(e.command)' changes the target \(target): predictions come in its scaled units, not the file's")
+            case .clip(let column, _, _) where column == target, .cast(let column, _) where column == target,
+                 .derive(let column, _) where column == target && d.loaded.index(of: target) != nil:
+                notes.append("  note: '\(e.command)' changes the target \(target): the model learns the changed values")
+            default: continue
+            }
+        }
+        return notes
     }
 }
