@@ -75,7 +75,7 @@ import Testing
         let python = try Self.readerPython()
 
         for c in Self.cases {
-            let read = try Self.runTool(python, [packageRoot + "/scripts/read_mlsm.py", "\(dir)/\(c.model).mlsm",
+            let read = try runProgram(python, [packageRoot + "/scripts/read_mlsm.py", "\(dir)/\(c.model).mlsm",
                                                  "\(packageRoot)/tutorials/data/\(c.data).csv"])
             try #require(read.status == 0, "read_mlsm.py on \(c.model).mlsm: \(read.stderr)")
             let want = try Table(String(contentsOfFile: "\(dir)/\(c.model).csv", encoding: .utf8))
@@ -131,14 +131,14 @@ import Testing
             ("newer", newer, "this model file has format version 2; this reader reads version 1"),
         ]
         let csv = packageRoot + "/tutorials/data/mtcars.csv"
-        let ok = try Self.runTool(python, [packageRoot + "/scripts/read_mlsm.py", dir + "/m.mlsm", csv])
+        let ok = try runProgram(python, [packageRoot + "/scripts/read_mlsm.py", dir + "/m.mlsm", csv])
         #expect(ok.status == 0 && ok.stdout.hasPrefix("prediction\n"), "\(ok.stderr)")
         for (name, bytes, message) in damaged {
             try bytes.write(to: URL(fileURLWithPath: "\(dir)/\(name).mlsm"))
-            let r = try Self.runTool(python, [packageRoot + "/scripts/read_mlsm.py", "\(dir)/\(name).mlsm", csv])
+            let r = try runProgram(python, [packageRoot + "/scripts/read_mlsm.py", "\(dir)/\(name).mlsm", csv])
             #expect(r.status != 0 && r.stdout.isEmpty && r.stderr.contains(message), "\(name): \(r.stderr)")
         }
-        let n = try Self.runTool(python, [packageRoot + "/scripts/read_mlsm.py", dir + "/n.mlsm", csv])
+        let n = try runProgram(python, [packageRoot + "/scripts/read_mlsm.py", dir + "/n.mlsm", csv])
         #expect(n.status != 0 && n.stderr.contains("recipe step 'normalize' (state 'none') is not implemented"), "\(n.stderr)")
     }
 
@@ -152,31 +152,9 @@ import Testing
 
     /// The venv's Python, from scripts/reader-venv (which makes the venv when it is missing).
     static func readerPython() throws -> String {
-        let venv = try runTool(packageRoot + "/scripts/reader-venv", [])
+        let venv = try runProgram(packageRoot + "/scripts/reader-venv", [])
         try #require(venv.status == 0, "scripts/reader-venv failed: \(venv.stderr)")
         return venv.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Runs a program, reading its output and errors while it runs.
-    static func runTool(_ executable: String, _ args: [String]) throws -> ProcessResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }  // each written by one thread, read after wait
-        let outBox = Box(), errBox = Box()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { outBox.data = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
-        group.wait()
-        p.waitUntilExit()
-        return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self),
-                             stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// A CSV text (RFC 4180: quoted fields, "" for a quote inside them) as a header and rows.

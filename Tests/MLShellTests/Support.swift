@@ -25,15 +25,22 @@ struct ProcessResult {
 
 /// Runs the mlsh binary with arguments, optional standard input, in a folder.
 func runMlsh(_ args: [String], stdin: String? = nil, cwd: String = packageRoot, env extra: [String: String] = [:]) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: mlshBinary)
-    p.arguments = args
-    p.currentDirectoryURL = URL(fileURLWithPath: cwd)
     var env = ProcessInfo.processInfo.environment
     env["MLSH_HISTORY"] = NSTemporaryDirectory() + "mlsh-test-history-\(getpid())"
     env["NO_COLOR"] = "1"
     for (k, v) in extra { env[k] = v }
-    p.environment = env
+    return try runProgram(mlshBinary, args, stdin: stdin, cwd: cwd, environment: env)
+}
+
+/// Runs a program with arguments, optional standard input, in a folder, reading its output and
+/// errors while it runs (so that a large output cannot block it).
+func runProgram(_ executable: String, _ args: [String], stdin: String? = nil, cwd: String = packageRoot,
+                environment: [String: String]? = nil) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = args
+    p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+    if let environment { p.environment = environment }
     let out = Pipe(), err = Pipe(), input = Pipe()
     p.standardOutput = out
     p.standardError = err
@@ -41,7 +48,6 @@ func runMlsh(_ args: [String], stdin: String? = nil, cwd: String = packageRoot, 
     try p.run()
     if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8)!) }
     try input.fileHandleForWriting.close()
-    // Read both pipes before waiting, so a large output cannot block the child.
     final class Box: @unchecked Sendable { var data = Data() }  // each written by one thread, read after wait
     let outBox = Box(), errBox = Box()
     let group = DispatchGroup()
