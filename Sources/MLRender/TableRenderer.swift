@@ -16,6 +16,9 @@ public struct TableRenderer: Sendable {
     }
 
     public func render(_ table: TextTable, mode: TableMode = .box) -> String {
+        // The data modes carry data only: the columns drawn for people are left out.
+        var table = table
+        if mode.isData { table.columns.removeAll { $0.decorative } }
         switch mode {
         case .box: return box(table)
         case .markdown: return markdown(table)
@@ -187,7 +190,7 @@ public struct TableRenderer: Sendable {
         out += "|" + table.columns.map { $0.alignment == .right ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
         for r in 0..<table.shownRows {
             if let gap = table.gapAfter, r == gap { out += "| " + table.columns.map { _ in "…" }.joined(separator: " | ") + " |\n" }
-            out += "| " + table.columns.map { esc($0.cells[r] ?? missingText) }.joined(separator: " | ") + " |\n"
+            out += "| " + table.columns.map { esc($0.machineCells[r] ?? missingText) }.joined(separator: " | ") + " |\n"
         }
         if table.shownRows < table.totalRows { out += "\n\(table.totalRows) rows (\(table.shownRows) shown)\n" }
         return out

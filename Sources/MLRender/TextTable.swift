@@ -1,3 +1,4 @@
+import MLFrame
 /// A table ready to draw: headers, a type label per column, and cells as text (nil = missing).
 public struct TextTable: Sendable {
     public enum Alignment: Sendable { case left, right }
@@ -10,12 +11,22 @@ public struct TextTable: Sendable {
         /// The values in full (every digit of a number), for the csv and json modes, which are read by
         /// programs; nil when the cells are already exact.
         public var exactCells: [String?]?
-        public init(header: String, typeLabel: String? = nil, alignment: Alignment, cells: [String?], exactCells: [String?]? = nil) {
+        /// Drawn for people only (a bar, a histogram): the data modes leave the column out.
+        public var decorative: Bool
+        public init(header: String, typeLabel: String? = nil, alignment: Alignment, cells: [String?], exactCells: [String?]? = nil,
+                    decorative: Bool = false) {
             self.header = header
             self.typeLabel = typeLabel
             self.alignment = alignment
             self.cells = cells
             self.exactCells = exactCells
+            self.decorative = decorative
+        }
+
+        /// Numbers shown rounded for people, with every digit for the data modes.
+        public init(header: String, alignment: Alignment = .right, numbers: [Double?], shown: (Double) -> String) {
+            self.init(header: header, alignment: alignment, cells: numbers.map { $0.map(shown) },
+                      exactCells: numbers.map { $0.map(formatDouble) })
         }
 
         /// What csv and json write.
@@ -45,4 +56,7 @@ public struct TextTable: Sendable {
 /// How tables are drawn (`set table box|markdown|csv|json`).
 public enum TableMode: String, Sendable, CaseIterable {
     case box, markdown, csv, json
+
+    /// The modes programs read: every digit, no bars, no rows left out.
+    public var isData: Bool { self != .box }
 }

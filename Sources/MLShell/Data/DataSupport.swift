@@ -133,7 +133,18 @@ extension Session {
 
     /// A frame as a table, head and tail when longer than `maxRows`.
     func printFrame(_ frame: Frame, maxRows: Int? = nil) {
-        printTable(TextTable(frame: frame, maxRows: maxRows ?? settings.maxrows))
+        printTable(frameTable(frame, maxRows: maxRows))
+    }
+
+    /// A frame as the current table mode shows it. Box mode shows head and tail when the frame is
+    /// longer than `maxRows` (or the maxrows setting); the data modes, which programs read, give
+    /// the first `maxRows` rows when a number was asked for, and every row otherwise.
+    func frameTable(_ frame: Frame, maxRows: Int? = nil) -> TextTable {
+        guard settings.table.isData else { return TextTable(frame: frame, maxRows: max(maxRows ?? settings.maxrows, 1)) }
+        let n = min(frame.rowCount, maxRows ?? frame.rowCount)
+        var table = TextTable(frame: n == frame.rowCount ? frame : frame.take(Array(0..<n)), maxRows: max(n, 1))
+        table.totalRows = frame.rowCount
+        return table
     }
 }
 

@@ -65,7 +65,8 @@ enum Report {
             columns.append(.init(header: "estimate", alignment: .right, cells: numbers([fit.intercept] + fit.coefficients), exactCells: exact([fit.intercept] + fit.coefficients)))
             if let se = fit.standardErrors, let p = fit.pValues {
                 columns.append(.init(header: "std error", alignment: .right, cells: numbers(se), exactCells: exact(se)))
-                columns.append(.init(header: "p-value", alignment: .right, cells: p.map { $0 < 1e-4 ? "<0.0001" : NumberFormat.compact($0, significant: 3) }))
+                columns.append(.init(header: "p-value", alignment: .right, cells: p.map { $0 < 1e-4 ? "<0.0001" : NumberFormat.compact($0, significant: 3) },
+                                     exactCells: exact(p)))
             } else if m.algorithm == .linear {
                 var note = ["  note: the features are linearly dependent (rank \(fit.rank) of \(m.features.count + 1)): no standard errors;",
                             "        the estimates are the minimum-norm answer"]

@@ -29,14 +29,14 @@ struct CountCommand: ShellCommand {
             try session.checkBindable(name, in: call.file)
             session.bindDataset(d.summary(name: name.text, frame: result, command: call.command.sourceText))
         }
-        var table = TextTable(frame: result, maxRows: max(session.settings.maxrows, 1))
+        var table = session.frameTable(result)
         let top = order.first.map { groups.sizes[$0] } ?? 1
         let barWidth = 20
         let unicode = session.terminal.utf8 || session.recording
         let shownIndices: [Int] = table.gapAfter.map { g in Array(0..<g) + Array((order.count - (table.shownRows - g))..<order.count) } ?? Array(order.indices)
         table.columns.append(.init(header: "", alignment: .left, cells: shownIndices.map { k in
             Bar.render(Double(groups.sizes[order[k]]) / Double(max(top, 1)), width: barWidth, unicode: unicode)
-        }))
+        }, decorative: true))
         table.footer = "\(plural(order.count, "group")) of \(plural(total, "row"))"
         session.printTable(table)
     }

@@ -38,31 +38,30 @@ struct DescribeCommand: ShellCommand {
             .init(header: "count", alignment: .right, cells: rows.map { $0.2 }),
             .init(header: "missing", alignment: .right, cells: rows.map { $0.3 }),
             .init(header: "distinct", alignment: .right, cells: rows.map { $0.4 }),
-            .init(header: "top values", alignment: .left, cells: rows.map { $0.5 }),
+            .init(header: "top values", alignment: .left, cells: rows.map { $0.5 }, exactCells: rows.map { $0.5.isEmpty ? nil : $0.5 }),
         ])
         var renderer = session.tableRenderer
         renderer.width = session.width
-        session.output.write(renderer.plain(overview))
+        // Box mode draws the tables for people; the data modes write them as data, every digit kept.
+        let data = session.settings.table.isData
+        if data { session.printTable(overview) } else { session.output.write(renderer.plain(overview)) }
         // Numeric columns: the statistics and a spark histogram of 8 equal bins.
         let numeric = zip(frame.columns, summaries).compactMap { c, s -> (String, NumericSummary)? in
             if case .numeric(let n) = s { return (c.name, n) }
             return nil
         }
         if !numeric.isEmpty {
-            func f(_ x: Double) -> String? { x.isNaN ? nil : NumberFormat.compact(x) }
+            func stat(_ header: String, _ value: (NumericSummary) -> Double) -> TextTable.Column {
+                .init(header: header, numbers: numeric.map { let x = value($0.1); return x.isNaN ? nil : x }, shown: { NumberFormat.compact($0) })
+            }
             let stats = TextTable(columns: [
                 .init(header: "column", alignment: .left, cells: numeric.map { $0.0 }),
-                .init(header: "mean", alignment: .right, cells: numeric.map { f($0.1.mean) }),
-                .init(header: "std", alignment: .right, cells: numeric.map { f($0.1.std) }),
-                .init(header: "min", alignment: .right, cells: numeric.map { f($0.1.min) }),
-                .init(header: "25%", alignment: .right, cells: numeric.map { f($0.1.q25) }),
-                .init(header: "50%", alignment: .right, cells: numeric.map { f($0.1.q50) }),
-                .init(header: "75%", alignment: .right, cells: numeric.map { f($0.1.q75) }),
-                .init(header: "max", alignment: .right, cells: numeric.map { f($0.1.max) }),
-                .init(header: "histogram", alignment: .left, cells: numeric.map { Sparkline.render($0.1.histogram, unicode: unicode) }),
+                stat("mean", \.mean), stat("std", \.std), stat("min", \.min), stat("25%", \.q25), stat("50%", \.q50),
+                stat("75%", \.q75), stat("max", \.max),
+                .init(header: "histogram", alignment: .left, cells: numeric.map { Sparkline.render($0.1.histogram, unicode: unicode) }, decorative: true),
             ])
             session.print()
-            session.output.write(renderer.plain(stats))
+            if data { session.printTable(stats) } else { session.output.write(renderer.plain(stats)) }
         }
     }
 

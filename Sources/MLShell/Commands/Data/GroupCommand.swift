@@ -70,7 +70,7 @@ struct GroupCommand: ShellCommand {
             try session.checkBindable(name, in: call.file)
             session.bindDataset(d.summary(name: name.text, frame: result, command: call.command.sourceText))
         }
-        var table = TextTable(frame: result, maxRows: session.settings.maxrows)
+        var table = session.frameTable(result)
         table.footer = "\(plural(result.rowCount, "group")) of \(plural(d.frame.rowCount, "row"))"
         session.printTable(table)
     }

@@ -41,9 +41,10 @@ struct CVCommand: ShellCommand {
         let (scores, times) = try crossValidate(call, session, algorithm: algorithm, formula: formula, params: fitParams, on: d, folds: k, seed: seed)
         let names = scores[0].metrics.map(\.0)
         func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
-        var cells: [[String]] = []
+        var cells: [[String]] = [], exact: [[String]] = []
         for (i, s) in scores.enumerated() {
             cells.append(["\(i + 1)"] + s.metrics.map { f($0.1) } + [session.recording ? "–" : Runner.formatElapsed(.seconds(times[i]))])
+            exact.append(["\(i + 1)"] + s.metrics.map { formatDouble($0.1) } + [session.recording ? "–" : formatDouble(times[i])])
         }
         // Folds without a score (NA) are left out of the mean and std, and the footer says so.
         let stats = names.indices.map { j in CVCommand.meanStd(scores.map { $0.metrics[j].1 }) }
@@ -51,9 +52,12 @@ struct CVCommand: ShellCommand {
         let unscored = scores.indices.filter { !scores[$0].primary.isFinite }.map { $0 + 1 }
         cells.append(["mean"] + means.map(f) + [session.recording ? "–" : Runner.formatElapsed(.seconds(times.reduce(0, +) / Double(k)))])
         cells.append(["std"] + stds.map(f) + [""])
+        exact.append(["mean"] + means.map(formatDouble) + [session.recording ? "–" : formatDouble(times.reduce(0, +) / Double(k))])
+        exact.append(["std"] + stds.map(formatDouble) + [""])
         let headers = ["fold"] + names + ["fit time"]
         var table = TextTable(columns: headers.indices.map { j in
-            TextTable.Column(header: headers[j], alignment: j == 0 ? .left : .right, cells: cells.map { $0[j] })
+            TextTable.Column(header: headers[j], alignment: j == 0 ? .left : .right, cells: cells.map { $0[j] },
+                             exactCells: exact.map { $0[j].isEmpty ? nil : $0[j] })
         })
         table.footer = "\(k)-fold cross-validation of \(algorithm) \(formula.text) on \(d.name), seed \(seed)"
         if !unscored.isEmpty {

@@ -53,7 +53,7 @@ struct CompareCommand: ShellCommand {
             .init(header: "algorithm", alignment: .left, cells: models.map(\.algorithm.rawValue)),
         ]
         for (j, n) in names.enumerated() {
-            columns.append(.init(header: n, alignment: .right, cells: scores.map { NumberFormat.compact($0.metrics[j].1, significant: 4) }))
+            columns.append(.init(header: n, numbers: scores.map { $0.metrics[j].1 }, shown: { NumberFormat.compact($0, significant: 4) }))
         }
         var table = TextTable(columns: columns)
         table.footer = "on \(d.name); \(star) best by \(names[0]) (\(lower ? "lower" : "higher") is better)"

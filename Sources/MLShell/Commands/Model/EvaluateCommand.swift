@@ -95,12 +95,16 @@ struct EvaluateCommand: ShellCommand {
         if design.dropped > 0 { header += " (\(design.dropped) left out: missing values)" }
         session.print(header)
         func f(_ x: Double?) -> String? { x.map { NumberFormat.compact($0, significant: 4) } }
+        /// Metric values: 4 digits for people, every digit in the data modes.
+        func metricColumn(_ header: String, _ v: [Double?]) -> TextTable.Column {
+            .init(header: header, numbers: v, shown: { NumberFormat.compact($0, significant: 4) })
+        }
         switch m.task {
         case .regression:
             let r = Metrics.regression(design.y, values)
             var t = TextTable(columns: [
                 .init(header: "metric", alignment: .left, cells: ["RMSE", "MAE", "R²", "MAPE"]),
-                .init(header: "value", alignment: .right, cells: [f(r.rmse), f(r.mae), f(r.r2), f(r.mape)]),
+                metricColumn("value", [r.rmse, r.mae, r.r2, r.mape]),
             ])
             t.footer = "4 metrics"
             session.printTable(t)
@@ -108,16 +112,16 @@ struct EvaluateCommand: ShellCommand {
             let c = Metrics.classification(design.y.map { Int($0) }, values.map { Int($0) }, classes: m.classes!, probabilities: probabilities)
             var summary = TextTable(columns: [
                 .init(header: "metric", alignment: .left, cells: ["accuracy", "log-loss", "ROC AUC" + (c.classes.count > 2 ? " (ovr)" : "")]),
-                .init(header: "value", alignment: .right, cells: [f(c.accuracy), f(c.logLoss), f(c.rocAUC)]),
+                metricColumn("value", [c.accuracy, c.logLoss, c.rocAUC]),
             ])
             summary.footer = "3 metrics"
             session.printTable(summary)
             let k = c.classes.count
             var perClass = TextTable(columns: [
                 .init(header: "class", alignment: .left, cells: c.classes + ["macro avg", "weighted avg"]),
-                .init(header: "precision", alignment: .right, cells: (c.precision + [c.macro.precision, c.weighted.precision]).map { f($0) }),
-                .init(header: "recall", alignment: .right, cells: (c.recall + [c.macro.recall, c.weighted.recall]).map { f($0) }),
-                .init(header: "f1", alignment: .right, cells: (c.f1 + [c.macro.f1, c.weighted.f1]).map { f($0) }),
+                metricColumn("precision", c.precision + [c.macro.precision, c.weighted.precision]),
+                metricColumn("recall", c.recall + [c.macro.recall, c.weighted.recall]),
+                metricColumn("f1", c.f1 + [c.macro.f1, c.weighted.f1]),
                 .init(header: "support", alignment: .right, cells: (c.support.map(String.init) + [String(design.rowCount), String(design.rowCount)])),
             ])
             perClass.footer = k == 1 ? "1 class" : "\(k) classes"
@@ -132,10 +136,9 @@ struct EvaluateCommand: ShellCommand {
             let labels = fit.assign(design.x)
             let rows = (0..<design.rowCount).map { design.x.row($0) }
             let inertia = zip(rows, labels).reduce(0.0) { s, p in s + zip(p.0, fit.centers[p.1]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
-            var t = TextTable(columns: [
-                .init(header: "metric", alignment: .left, cells: ["inertia", "silhouette"]),
-                .init(header: "value", alignment: .right, cells: [f(inertia), rows.count <= 5000 ? f(Metrics.silhouette(rows, labels)) : "n/a (over 5000 rows)"]),
-            ])
+            var value = metricColumn("value", [inertia, rows.count <= 5000 ? Metrics.silhouette(rows, labels) : nil])
+            if rows.count > 5000 { value.cells[1] = "n/a (over 5000 rows)" }
+            var t = TextTable(columns: [.init(header: "metric", alignment: .left, cells: ["inertia", "silhouette"]), value])
             t.footer = "2 metrics"
             session.printTable(t)
         }

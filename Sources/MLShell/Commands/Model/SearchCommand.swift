@@ -94,8 +94,8 @@ struct SearchCommand: ShellCommand {
         for n in names {
             columns.append(.init(header: n, alignment: .right, cells: ranked.map { shown(n, results[$0].params) }))
         }
-        columns.append(.init(header: "mean \(results[0].metric)", alignment: .right, cells: ranked.map { f(results[$0].mean) }))
-        columns.append(.init(header: "std", alignment: .right, cells: ranked.map { f(results[$0].std) }))
+        columns.append(.init(header: "mean \(results[0].metric)", numbers: ranked.map { results[$0].mean }, shown: f))
+        columns.append(.init(header: "std", numbers: ranked.map { results[$0].std }, shown: f))
         columns.append(.init(header: "fit time", alignment: .right, cells: ranked.map { session.recording ? "–" : Runner.formatElapsed(.seconds(results[$0].time)) }))
         var table = TextTable(columns: columns)
         table.footer = "\(plural(combos.count, "candidate")) × \(k) folds, seed \(seed)"
