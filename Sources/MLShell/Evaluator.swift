@@ -29,6 +29,13 @@ public struct Evaluator {
             if n.text == "missing" && !n.quoted { return .missing }
             if n.text == "args" && !n.quoted { return .list(session.scriptArguments.map { .string($0) }) }
             if let v = session.variable(n.text) { return v }
+            // `e.rmse`: a field of a bound record (a dotted name is one word to the lexer).
+            if let dot = n.text.firstIndex(of: "."), case .record(let fields)? = session.variable(String(n.text[..<dot])) {
+                let key = String(n.text[n.text.index(after: dot)...])
+                if let v = fields.first(where: { $0.name == key })?.value { return v }
+                throw fail("\(n.text[..<dot]) has no field '\(key)'", e,
+                           hint: Suggest.didYouMean(key, in: fields.map(\.name)) ?? "its fields: " + fields.map(\.name).joined(separator: ", "), id: .unknownName)
+            }
             let hint = Suggest.didYouMean(n.text, in: session.variableNames)
                 ?? "bind a value first, e.g. 'print 1 as \(n.quoted ? "x" : n.text)'; 'vars' lists what is bound"
             throw fail("unknown name '\(n.text)'", e, hint: hint, id: .unknownName)

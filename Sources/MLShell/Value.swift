@@ -11,6 +11,8 @@ public enum Value: Equatable {
     case missing
     case dataset(Dataset)
     case model(Model)
+    /// Named results of a command (`evaluate m on test as e`: e.rmse, e.r2, …), in order.
+    case record([(name: String, value: Value)])
 
     public static func == (a: Value, b: Value) -> Bool {
         switch (a, b) {
@@ -22,6 +24,7 @@ public enum Value: Equatable {
         case (.missing, .missing): return true
         case (.dataset(let x), .dataset(let y)): return x === y
         case (.model(let x), .model(let y)): return x.name == y.name && x.formula == y.formula && x.lineage == y.lineage && x.estimator == y.estimator
+        case (.record(let x), .record(let y)): return x.map(\.name) == y.map(\.name) && x.map(\.value) == y.map(\.value)
         default: return false
         }
     }
@@ -37,7 +40,14 @@ public enum Value: Equatable {
         case .missing: return "missing"
         case .dataset: return "dataset"
         case .model: return "model"
+        case .record: return "record"
         }
+    }
+
+    /// A record's field, by name.
+    public func field(_ name: String) -> Value? {
+        guard case .record(let fields) = self else { return nil }
+        return fields.first { $0.name == name }?.value
     }
 
     /// The shape, as `vars` shows it: a list's length, nothing for a scalar.
@@ -45,6 +55,7 @@ public enum Value: Equatable {
         if case .list(let items) = self { return "\(items.count)" }
         if case .dataset(let d) = self { return "\(d.frame.rowCount)×\(d.frame.columns.count)" }
         if case .model(let m) = self { return "\(m.features.count) features" }
+        if case .record(let fields) = self { return "\(fields.count) fields" }
         return ""
     }
 
@@ -64,6 +75,7 @@ public enum Value: Equatable {
         case .missing: return "missing"
         case .dataset(let d): return d.name
         case .model(let m): return "\(m.algorithm) \(m.formula)"
+        case .record(let fields): return "{" + fields.map { "\($0.name): \($0.value.format(topLevel: false))" }.joined(separator: ", ") + "}"
         }
     }
 

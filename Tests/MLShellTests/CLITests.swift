@@ -119,8 +119,13 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stdout == "1\n")
         #expect(bad.stderr.hasPrefix("<stdin>:2:7: error: unknown name 'nope'"))
-        let invalid = try runMlsh([], stdin: "print \"a\u{FFFD}\"\n")
+        // Really invalid UTF-8 (0xFF and 0xFE never occur in it): each bad byte reads as U+FFFD.
+        let invalidBytes = Data(Array("print \"a".utf8) + [0xFF, 0xFE] + Array("\"\n".utf8))
+        #expect(!String(decoding: invalidBytes, as: UTF8.self).utf8.elementsEqual(invalidBytes))  // decoding had to repair it
+        let invalid = try runMlsh([], stdinBytes: invalidBytes)
         #expect(invalid.status == 0)
+        #expect(invalid.stdout == "a\u{FFFD}\u{FFFD}\n")
+        #expect(invalid.stderr == "")
     }
 
     @Test func checkThroughTheBinary() throws {
@@ -164,7 +169,8 @@ import Testing
     }
 
     @Test func tutorialsPassThroughTheBinary() throws {
-        let files = transcriptFiles().map { String($0.dropFirst(packageRoot.count + 1)) }
+        let files = try (transcriptFiles(in: "tutorials") + transcriptFiles(in: "Tests/Transcripts")).map { String($0.dropFirst(packageRoot.count + 1)) }
+        #expect(files.count >= 14, "\(files)")
         let r = try runMlsh(["check"] + files)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }

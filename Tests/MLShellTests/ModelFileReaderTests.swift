@@ -83,6 +83,7 @@ import Testing
             // The same rows (counted before any value is compared) and the same prediction columns.
             try #require(got.rows.count == want.rows.count, "\(c.model): the reader gave \(got.rows.count) rows, mlsh \(want.rows.count)")
             try #require(got.header == want.header.filter { $0 == "prediction" || $0.hasPrefix("p_") }, "\(c.model): \(got.header) vs \(want.header)")
+            try #require(!got.header.isEmpty && !want.rows.isEmpty, "\(c.model): nothing to compare")
             let classifier = got.header.count > 1
             for name in got.header {
                 let g = try #require(got.column(name)), w = try #require(want.column(name))

@@ -92,8 +92,15 @@ let everyAlgorithm = [
         let loaded = try ModelFile.decode(bytes)
         let x = try #require(m.trainingSample)
         let (a, pa) = m.predict(x), (b, pb) = loaded.model.predict(x)
+        try #require(a.count == b.count)
+        try #require((pa == nil) == (pb == nil))
+        if let pa, let pb {
+            try #require(pa.count == pb.count)
+            #expect(zip(pa, pb).allSatisfy { $0.count == $1.count })
+        }
         let changes = pa.map { p in zip(p.joined(), pb!.joined()).map { abs($0 - $1) } } ?? zip(a, b).map { abs($0 - $1) }
         let bound = try #require(report.quantization.maxAbsoluteChange)
+        try #require(!changes.isEmpty)
         #expect(changes.max()! <= bound)
         #expect(loaded.header.quantization.maxAbsoluteChange == bound)
         #expect(report.quantization.rows == x.rows)
@@ -363,9 +370,9 @@ func SHA256Digest(of bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)
         var inputs: [String] = []
         for folder in ["Tests/Fuzz/corpus-modelfile", "Tests/Fuzz/regressions"] {
             let dir = packageRoot + "/" + folder
-            inputs += ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { dir + "/" + $0 }
+            inputs += try FileManager.default.contentsOfDirectory(atPath: dir).sorted().map { dir + "/" + $0 }
         }
-        #expect(inputs.count >= 27)
+        try #require(inputs.count >= 27)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: replay)
         p.arguments = inputs

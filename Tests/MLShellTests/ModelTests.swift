@@ -76,9 +76,13 @@ import Testing
         // diamonds (53,940 rows) takes the normal-equations path, mtcars (32 rows) QR: both are pinned here.
         if x.rows >= 10_000 { #expect(LinearAlgebra.leastSquaresNormal(x.data, rows: x.rows, cols: x.cols, y, intercept: true) != nil) }
         #expect(close(fit.intercept, c.intercept!, 1e-8), "intercept \(fit.intercept) vs \(c.intercept!)")
-        for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
-        for (a, b) in zip(try #require(fit.standardErrors), c.std_errors!) { #expect(close(a, b, 1e-6), "se \(a) vs \(b)") }
-        for (a, b) in zip(try #require(fit.pValues), c.p_values!) { #expect(abs(a - b) <= 1e-6 * max(b, 1e-12) + 1e-14, "p \(a) vs \(b)") }
+        let expected = c.coefficients!.flat
+        try #require(fit.coefficients.count == expected.count)
+        for (a, b) in zip(fit.coefficients, expected) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
+        let se = try #require(fit.standardErrors), p = try #require(fit.pValues)
+        try #require(se.count == c.std_errors!.count && p.count == c.p_values!.count)
+        for (a, b) in zip(se, c.std_errors!) { #expect(close(a, b, 1e-6), "se \(a) vs \(b)") }
+        for (a, b) in zip(p, c.p_values!) { #expect(abs(a - b) <= 1e-6 * max(b, 1e-12) + 1e-14, "p \(a) vs \(b)") }
     }
 
     @Test(arguments: [("ridge-mtcars", 1.0), ("ridge-mtcars-10", 10.0)])
@@ -87,7 +91,9 @@ import Testing
         let (x, y) = try design(c)
         let fit = try LinearModels.ridge(x, y, alpha: alpha)
         #expect(close(fit.intercept, c.intercept!, 1e-8))
-        for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
+        let expected = c.coefficients!.flat
+        try #require(fit.coefficients.count == expected.count)
+        for (a, b) in zip(fit.coefficients, expected) { #expect(close(a, b, 1e-8), "\(a) vs \(b)") }
     }
 
     @Test(arguments: [("lasso-mtcars", 1.0), ("elasticnet-mtcars", 0.5)])
@@ -96,7 +102,9 @@ import Testing
         let (x, y) = try design(c)
         let fit = try LinearModels.elasticNet(x, y, alpha: 0.5, l1Ratio: ratio)
         #expect(close(fit.intercept, c.intercept!, 1e-6), "\(fit.intercept) vs \(c.intercept!)")
-        for (a, b) in zip(fit.coefficients, c.coefficients!.flat) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b)), "\(a) vs \(b)") }
+        let expected = c.coefficients!.flat
+        try #require(fit.coefficients.count == expected.count)
+        for (a, b) in zip(fit.coefficients, expected) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b)), "\(a) vs \(b)") }
     }
 
     @Test func logisticBinary() throws {
@@ -116,7 +124,10 @@ import Testing
         #expect(fit.objective <= newton * (1 + 1e-9), "objective \(fit.objective) vs optimum \(newton)")
         #expect(close(fit.objective, c.objective!, 1e-5))
         #expect(close(fit.intercepts[0], c.checks!.newton_intercept!, 1e-5))
-        for (a, b) in zip(fit.weights[0], c.checks!.newton_coefficients!.flat) { #expect(close(a, b, 1e-5), "\(a) vs \(b)") }
+        let newtonCoefficients = c.checks!.newton_coefficients!.flat
+        try #require(fit.weights.count == 1)
+        try #require(fit.weights[0].count == newtonCoefficients.count)
+        for (a, b) in zip(fit.weights[0], newtonCoefficients) { #expect(close(a, b, 1e-5), "\(a) vs \(b)") }
     }
 
     @Test func logisticMultinomial() throws {
@@ -131,6 +142,7 @@ import Testing
         #expect(close(fit.objective, c.objective!, 1e-5), "objective \(fit.objective) vs \(c.objective!)")
         // The intercepts are defined up to a common shift: compare them centred.
         let mean = fit.intercepts.reduce(0, +) / Double(fit.intercepts.count)
+        try #require(fit.intercepts.count == c.intercepts!.count)
         for (a, b) in zip(fit.intercepts.map { $0 - mean }, c.intercepts!) { #expect(abs(a - b) <= 1e-4, "intercept \(a) vs \(b)") }
     }
 
@@ -170,6 +182,7 @@ import Testing
         let r = Metrics.classification(m.y_true.map { index[$0]! }, m.y_pred.map { index[$0]! }, classes: m.classes.map { "\($0)" }, probabilities: probabilities)
         func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 }
         #expect(same(r.accuracy, m.accuracy))
+        #expect(r.precision.count == m.precision.count && r.recall.count == m.recall.count && r.f1.count == m.f1.count)
         #expect(zip(r.precision, m.precision).allSatisfy { same($0, $1) })
         #expect(zip(r.recall, m.recall).allSatisfy { same($0, $1) })
         #expect(zip(r.f1, m.f1).allSatisfy { same($0, $1) })
@@ -220,9 +233,11 @@ import Testing
             #expect(LinearAlgebra.leastSquaresNormal(a, rows: m, cols: cols.count + 1, y)?.solution.elementsEqual(normal.solution) { abs($0 - $1) <= 1e-10 * max(1, abs($1)) } ?? false)
             let qr = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: cols.count + 1, y)
             #expect(normal.rank == qr.rank && normal.rank == (trap ? cols.count : cols.count + 1))
+            #expect(normal.solution.count == qr.solution.count)
             for (p, q) in zip(normal.solution, qr.solution) { #expect(abs(p - q) <= 1e-10 * max(1, abs(q)), "\(p) vs \(q)") }
             if !trap { #expect(abs(normal.rss - qr.rss) <= 1e-9 * qr.rss) }  // QR's rss holds at full rank only
             if let d1 = normal.inverseGramDiagonal, let d2 = qr.inverseGramDiagonal {
+                #expect(d1.count == d2.count)
                 for (p, q) in zip(d1, d2) { #expect(abs(p - q) <= 1e-8 * q) }
             } else {
                 #expect(trap && normal.inverseGramDiagonal == nil && qr.inverseGramDiagonal == nil)
@@ -244,6 +259,7 @@ import Testing
         var a = design.withIntercept().data
         let qr = try LinearAlgebra.leastSquaresQR(&a, rows: m, cols: 3, y)
         #expect(fit.rank == 3 && qr.rank == 3)
+        #expect(fit.coefficients.count + 1 == qr.solution.count)
         for (p, q) in zip([fit.intercept] + fit.coefficients, qr.solution) { #expect(abs(p - q) <= 1e-6 * abs(q), "\(p) vs \(q)") }
     }
 
@@ -263,13 +279,18 @@ import Testing
         }
         let whole = try LinearModels.ols(x, ys)
         let inBlocks = try #require(LinearModels.ols(blocks, ys))
+        #expect(inBlocks.fit.coefficients.count == whole.coefficients.count)
         for (p, q) in zip([inBlocks.fit.intercept] + inBlocks.fit.coefficients, [whole.intercept] + whole.coefficients) {
             #expect(abs(p - q) <= 1e-12 * max(1, abs(q)))
         }
-        for (p, q) in zip(inBlocks.fit.standardErrors ?? [], whole.standardErrors ?? [0]) { #expect(abs(p - q) <= 1e-10 * q) }
+        let blocksSE = try #require(inBlocks.fit.standardErrors), wholeSE = try #require(whole.standardErrors)
+        #expect(blocksSE.count == wholeSE.count)
+        for (p, q) in zip(blocksSE, wholeSE) { #expect(abs(p - q) <= 1e-10 * q) }
         let predicted = whole.predict(x)
+        let blocksPredicted = blocks.times(whole.coefficients, plus: whole.intercept)
+        #expect(inBlocks.fitted.count == predicted.count && blocksPredicted.count == predicted.count)
         #expect(zip(inBlocks.fitted, predicted).allSatisfy { abs($0 - $1) <= 1e-12 })
-        #expect(zip(blocks.times(whole.coefficients, plus: whole.intercept), predicted).allSatisfy { abs($0 - $1) <= 1e-12 })
+        #expect(zip(blocksPredicted, predicted).allSatisfy { abs($0 - $1) <= 1e-12 })
     }
 
     /// The batched neighbour search equals sorting every distance (ties: the earlier training row),
@@ -330,7 +351,9 @@ import Testing
         let x = Matrix(rows: 5, cols: 2, data: [1, 1, 0, 0, 0, 0, 0, 1, 1, 1])
         let fit = try LinearModels.ols(x, [1, 2, 3, 4, 5])
         #expect(fit.rank == 2)
-        for (a, b) in zip([fit.intercept] + fit.coefficients, [1.83333333333, -0.33333333333, 2.16666666667]) { #expect(abs(a - b) < 1e-9) }
+        let expected = [1.83333333333, -0.33333333333, 2.16666666667]
+        #expect(fit.coefficients.count + 1 == expected.count)
+        for (a, b) in zip([fit.intercept] + fit.coefficients, expected) { #expect(abs(a - b) < 1e-9) }
         #expect(fit.standardErrors == nil)
     }
 }
@@ -424,6 +447,7 @@ struct AnyEncodable: Encodable {
         let (x, y, classes) = try iris(c.features)
         let fit = Tree.fit(x, y.map(Double.init), classes: classes, maxDepth: 3, minSamplesLeaf: 1)
         #expect(fit.depth == c.depth && fit.leaves == c.n_leaves)
+        #expect(fit.importances.count == c.feature_importances.count)
         for (a, b) in zip(fit.importances, c.feature_importances) { #expect(abs(a - b) <= 1e-12, "importance \(a) vs \(b)") }
         let predicted = fit.probabilities(x).map { p in classes[p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }!] }
         #expect(predicted == c.predictions)
@@ -433,10 +457,15 @@ struct AnyEncodable: Encodable {
         let c = try JSONDecoder().decode(BayesCase.self, from: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/Fixtures/expected/model-bayes-iris.json")))
         let (x, y, classes) = try iris(c.features)
         let fit = NaiveBayes.fit(x, y, classes: classes)
+        try #require(fit.priors.count == c.class_prior.count && fit.means.count == c.theta.count && fit.variances.count == c.var.count)
+        #expect(zip(fit.means, c.theta).allSatisfy { $0.count == $1.count })
+        #expect(zip(fit.variances, c.var).allSatisfy { $0.count == $1.count })
         for (a, b) in zip(fit.priors, c.class_prior) { #expect(abs(a - b) <= 1e-12) }
         for (r, s) in zip(fit.means, c.theta) { for (a, b) in zip(r, s) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) } }
         for (r, s) in zip(fit.variances, c.var) { for (a, b) in zip(r, s) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b)), "var \(a) vs \(b)") } }
         let p = fit.probabilities(x)
+        try #require(p.count == c.predict_proba.count)
+        #expect(zip(p, c.predict_proba).allSatisfy { $0.count == $1.count })
         for (r, s) in zip(p, c.predict_proba) { for (a, b) in zip(r, s) { #expect(abs(a - b) <= 1e-9, "proba \(a) vs \(b)") } }
     }
 }

@@ -27,6 +27,8 @@ import Testing
     /// Compares the step's output columns with scikit-learn's, cell by cell.
     func compare(_ frame: Frame, _ e: Expected, columns: [String]? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let names = columns ?? e.output_columns
+        #expect(!names.isEmpty, "no column to compare", sourceLocation: sourceLocation)
+        #expect(frame.rowCount == e.output.count, "\(frame.rowCount) rows vs scikit-learn's \(e.output.count)", sourceLocation: sourceLocation)
         for (k, name) in names.enumerated() {
             guard let c = frame.column(name) else { Issue.record("no column \(name)", sourceLocation: sourceLocation); continue }
             var worst = 0.0

@@ -23,18 +23,20 @@ struct ProcessResult {
     let stderr: String
 }
 
-/// Runs the mlsh binary with arguments, optional standard input, in a folder.
-func runMlsh(_ args: [String], stdin: String? = nil, cwd: String = packageRoot, env extra: [String: String] = [:]) throws -> ProcessResult {
+/// Runs the mlsh binary with arguments, optional standard input (text, or raw bytes that need not
+/// be valid UTF-8), in a folder.
+func runMlsh(_ args: [String], stdin: String? = nil, stdinBytes: Data? = nil, cwd: String = packageRoot,
+             env extra: [String: String] = [:]) throws -> ProcessResult {
     var env = ProcessInfo.processInfo.environment
     env["MLSH_HISTORY"] = NSTemporaryDirectory() + "mlsh-test-history-\(getpid())"
     env["NO_COLOR"] = "1"
     for (k, v) in extra { env[k] = v }
-    return try runProgram(mlshBinary, args, stdin: stdin, cwd: cwd, environment: env)
+    return try runProgram(mlshBinary, args, stdin: stdin, stdinBytes: stdinBytes, cwd: cwd, environment: env)
 }
 
 /// Runs a program with arguments, optional standard input, in a folder, reading its output and
 /// errors while it runs (so that a large output cannot block it).
-func runProgram(_ executable: String, _ args: [String], stdin: String? = nil, cwd: String = packageRoot,
+func runProgram(_ executable: String, _ args: [String], stdin: String? = nil, stdinBytes: Data? = nil, cwd: String = packageRoot,
                 environment: [String: String]? = nil) throws -> ProcessResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
@@ -47,6 +49,7 @@ func runProgram(_ executable: String, _ args: [String], stdin: String? = nil, cw
     p.standardInput = input
     try p.run()
     if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8)!) }
+    if let stdinBytes { input.fileHandleForWriting.write(stdinBytes) }
     try input.fileHandleForWriting.close()
     final class Box: @unchecked Sendable { var data = Data() }  // each written by one thread, read after wait
     let outBox = Box(), errBox = Box()

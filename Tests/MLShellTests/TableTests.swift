@@ -54,6 +54,7 @@ import Testing
         for width in [40, 60, 80, 120] {
             for columns in [1, 3, 8, 20] {
                 let lines = render(frame(rows: 5, columns: columns), width: width).split(separator: "\n")
+                #expect(!lines.isEmpty, "width \(width), \(columns) columns: nothing rendered")
                 #expect(lines.allSatisfy { $0.count <= max(width, 40) }, "width \(width), \(columns) columns")
             }
         }

@@ -84,25 +84,51 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let outcome = checker.check(path: String(path.dropFirst(packageRoot.count + 1)), text: text)
         #expect(outcome.passed, "\(outcome.report)")
+        #expect(outcome.blocks > 0, "\(path) has no command to check")
+    }
+
+    /// transcriptPasses has one case per file, listed at load time: an unreadable or emptied
+    /// folder would run no case at all, so it fails here.
+    @Test func transcriptListIsComplete() throws {
+        let tutorials = try transcriptFiles(in: "tutorials")
+        let transcripts = try transcriptFiles(in: "Tests/Transcripts")
+        #expect(tutorials.count >= 6, "\(tutorials)")
+        #expect(transcripts.count >= 8, "\(transcripts)")
+        #expect(transcriptFiles() == tutorials + transcripts)
     }
 }
 
+/// The .mlsh files of a folder under the package root, as full paths; throws when it cannot be read.
+func transcriptFiles(in dir: String) throws -> [String] {
+    let full = packageRoot + "/" + dir
+    return try FileManager.default.contentsOfDirectory(atPath: full).filter { $0.hasSuffix(".mlsh") }.sorted().map { full + "/" + $0 }
+}
+
+/// The tutorials and transcript tests, for `@Test(arguments:)` (which cannot throw here): a folder
+/// that cannot be read gives no files, and `transcriptListIsComplete` fails for it.
 func transcriptFiles() -> [String] {
-    var files: [String] = []
-    for dir in ["tutorials", "Tests/Transcripts"] {
-        let full = packageRoot + "/" + dir
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: full)) ?? []
-        files += names.filter { $0.hasSuffix(".mlsh") }.sorted().map { full + "/" + $0 }
-    }
-    return files
+    ["tutorials", "Tests/Transcripts"].flatMap { (try? transcriptFiles(in: $0)) ?? [] }
 }
 
 /// The ```mlsh blocks of docs/*.md, run in order in one session and checked like transcripts,
 /// so the reference cannot drift from what mlsh prints.
 @Suite struct DocsExamplesTests {
-    static func docs() -> [String] {
-        let dir = packageRoot + "/docs"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+    /// The docs/*.md names; throws when docs/ cannot be read.
+    static func docNames() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/docs").filter { $0.hasSuffix(".md") }.sorted()
+    }
+
+    /// For `@Test(arguments:)`: no names when docs/ cannot be read, which `docsListIsComplete` fails.
+    static func docs() -> [String] { (try? docNames()) ?? [] }
+
+    /// examplesInDocsPass has one case per page, listed at load time: an unreadable or emptied
+    /// docs/ would run no case at all, so it fails here; and most pages must have examples.
+    @Test func docsListIsComplete() throws {
+        let names = try Self.docNames()
+        #expect(names.count >= 7, "\(names)")
+        #expect(Self.docs() == names)
+        let withExamples = try names.filter { try String(contentsOfFile: packageRoot + "/docs/" + $0, encoding: .utf8).contains("```mlsh") }
+        #expect(withExamples.count >= 5, "\(withExamples)")
     }
 
     /// The blocks as one script; lines outside blocks become blank so that line numbers hold.

@@ -10,13 +10,19 @@ struct DescribeCommand: ShellCommand {
         discussion: "std is the sample standard deviation (ddof=1) and the quartiles interpolate linearly, as pandas does.",
         parameters: [Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true)],
         options: [OptionSpec("cols", .value, "only these columns, e.g. cols=[bill_length_mm, sex]", default: "all")],
-        examples: [Example("load \"tutorials/data/penguins.csv\""), Example("describe penguins"), Example("describe cols=[species, body_mass_g]")])
+        binds: ["NAME"],
+        examples: [Example("load \"tutorials/data/penguins.csv\""), Example("describe penguins"), Example("describe cols=[species, body_mass_g]"),
+                   Example("describe penguins as stats")])
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let d = try call.dataset(session)
         var frame = d.frame
         if let cols = call.expr("cols") { frame = frame.selecting(try call.columnNames([cols], in: d)) }
         let summaries = summarize(frame)
+        if let name = call.binding.first {
+            try session.checkBindable(name, in: call.file)
+            session.bindDataset(d.summary(name: name.text, frame: statistics(frame, summaries), command: call.command.sourceText))
+        }
         let unicode = session.terminal.utf8 || session.recording
         let missingCells = frame.columns.reduce(0) { $0 + $1.missingCount }
         session.print("\(d.name): \(plural(frame.rowCount, "row")) × \(plural(frame.columns.count, "column")), \(plural(missingCells, "missing cell"))")
@@ -63,6 +69,32 @@ struct DescribeCommand: ShellCommand {
             session.print()
             if data { session.printTable(stats) } else { session.output.write(renderer.plain(stats)) }
         }
+    }
+
+    /// The summaries as a dataset, one row per column, every number in full (`describe DS as NAME`).
+    static func statistics(_ frame: Frame, _ summaries: [ColumnSummary]) -> Frame {
+        func numbers(_ name: String, _ value: (NumericSummary) -> Double) -> Column {
+            let v = summaries.map { s -> Double in if case .numeric(let n) = s { return value(n) }; return .nan }
+            return Column(name: name, storage: .float(v), validity: Bitmap(v.map { !$0.isNaN }))
+        }
+        func ints(_ name: String, _ value: (Int, Int, Int) -> Int) -> Column {
+            Column(name: name, storage: .int(summaries.map { s in
+                switch s {
+                case .numeric(let n): return Int64(value(n.count, n.missing, n.distinct))
+                case .text(let t): return Int64(value(t.count, t.missing, t.distinct))
+                }
+            }))
+        }
+        let top = summaries.map { s -> String? in if case .text(let t) = s { return t.top.first?.value }; return nil }
+        return Frame(columns: [
+            Column(name: "column", storage: .string(codes: frame.columns.indices.map(UInt32.init), dictionary: frame.columnNames)),
+            Column(name: "type", storage: .string(codes: frame.columns.indices.map(UInt32.init), dictionary: frame.columns.map(\.type.rawValue))),
+            ints("count") { c, _, _ in c }, ints("missing") { _, m, _ in m }, ints("distinct") { _, _, d in d },
+            numbers("mean", \.mean), numbers("std", \.std), numbers("min", \.min), numbers("q25", \.q25),
+            numbers("q50", \.q50), numbers("q75", \.q75), numbers("max", \.max),
+            Column(name: "top", storage: .string(codes: top.indices.map(UInt32.init), dictionary: top.map { $0 ?? "" }),
+                   validity: Bitmap(top.map { $0 != nil })),
+        ])
     }
 
     /// Every column's summary, the columns shared out across the cores.

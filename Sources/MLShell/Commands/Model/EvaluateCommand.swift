@@ -69,11 +69,14 @@ struct EvaluateCommand: ShellCommand {
             Parameter("MODEL", .name, "the model"),
             Parameter("DS", .dataset, "the dataset to measure on", keyword: "on"),
         ],
+        binds: ["NAME"],
         examples: [
             Example("load \"tutorials/data/iris.csv\""),
             Example("split iris 0.7 seed=1 stratify=Species as train test"),
             Example("fit logistic Species ~ . on train as clf"),
             Example("evaluate clf on test"),
+            Example("evaluate clf on test as scores"),
+            Example("print scores.accuracy"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
@@ -95,6 +98,14 @@ struct EvaluateCommand: ShellCommand {
         if design.dropped > 0 { header += " (\(design.dropped) left out: missing values)" }
         session.print(header)
         func f(_ x: Double?) -> String? { x.map { NumberFormat.compact($0, significant: 4) } }
+        /// `as NAME`: the metrics as a record (`print e.rmse`), with the rows scored; a metric that
+        /// has no value (log-loss without probabilities) is missing.
+        func bind(_ metrics: [(String, Double)]) throws {
+            guard let name = call.binding.first else { return }
+            try session.checkBindable(name, in: call.file)
+            session.bind(name.text, .record(metrics.map { (name: $0.0, value: $0.1.isNaN ? .missing : .number($0.1)) }
+                + [(name: "rows", value: .number(Double(design.rowCount)))]))
+        }
         /// Metric values: 4 digits for people, every digit in the data modes.
         func metricColumn(_ header: String, _ v: [Double?]) -> TextTable.Column {
             .init(header: header, numbers: v, shown: { NumberFormat.compact($0, significant: 4) })
@@ -108,6 +119,7 @@ struct EvaluateCommand: ShellCommand {
             ])
             t.footer = "4 metrics"
             session.printTable(t)
+            try bind([("rmse", r.rmse), ("mae", r.mae), ("r2", r.r2), ("mape", r.mape)])
         case .classification:
             let c = Metrics.classification(design.y.map { Int($0) }, values.map { Int($0) }, classes: m.classes!, probabilities: probabilities)
             var summary = TextTable(columns: [
@@ -116,6 +128,9 @@ struct EvaluateCommand: ShellCommand {
             ])
             summary.footer = "3 metrics"
             session.printTable(summary)
+            try bind([("accuracy", c.accuracy), ("log_loss", c.logLoss ?? .nan), ("roc_auc", c.rocAUC ?? .nan),
+                      ("precision_macro", c.macro.precision), ("recall_macro", c.macro.recall), ("f1_macro", c.macro.f1),
+                      ("precision_weighted", c.weighted.precision), ("recall_weighted", c.weighted.recall), ("f1_weighted", c.weighted.f1)])
             let k = c.classes.count
             var perClass = TextTable(columns: [
                 .init(header: "class", alignment: .left, cells: c.classes + ["macro avg", "weighted avg"]),
@@ -141,6 +156,7 @@ struct EvaluateCommand: ShellCommand {
             var t = TextTable(columns: [.init(header: "metric", alignment: .left, cells: ["inertia", "silhouette"]), value])
             t.footer = "2 metrics"
             session.printTable(t)
+            try bind([("inertia", inertia)] + (rows.count <= 5000 ? [("silhouette", Metrics.silhouette(rows, labels))] : []))
         }
     }
 }
