@@ -124,17 +124,23 @@ public struct InputColumn: Codable, Sendable, Equatable {
         self.missing = missing
     }
 
-    /// The schema of a frame's columns, as seen on its rows.
-    public static func schema(of frame: Frame) -> [InputColumn] {
+    /// The schema of a frame's columns, as seen on its rows (all of them, or those listed): no
+    /// copy of the rows is made, so a million-row fit pays one pass per column.
+    public static func schema(of frame: Frame, rows: [Int]? = nil) -> [InputColumn] {
         frame.columns.map { c in
             var categories: [String]? = nil
+            var missing = 0
+            func visit(_ body: (Int) -> Void) {
+                if let rows { for r in rows { body(r) } } else { for r in 0..<c.count { body(r) } }
+            }
+            if let v = c.validity { visit { r in if !v[r] { missing += 1 } } }
             if case .string(let codes, let dictionary) = c.storage {
                 var used = [Bool](repeating: false, count: dictionary.count)
-                for (r, code) in codes.enumerated() where c.isValid(r) { used[Int(code)] = true }
+                visit { r in if c.isValid(r) { used[Int(codes[r])] = true } }
                 let seen = dictionary.indices.filter { used[$0] }.map { dictionary[$0] }
                 categories = seen.count <= 1000 ? seen.sorted() : nil
             }
-            return InputColumn(name: c.name, type: c.type, categories: categories, missing: c.missingCount)
+            return InputColumn(name: c.name, type: c.type, categories: categories, missing: missing)
         }
     }
 }

@@ -18,7 +18,7 @@ extension Trainer {
         let every = max(1, (trainingRows.count + Self.profileRows - 1) / Self.profileRows)
         let profiled = stride(from: 0, to: trainingRows.count, by: every).map { trainingRows[$0] }
         let raw = d.loaded.take(profiled)
-        model.inputs = InputColumn.schema(of: d.loaded.take(trainingRows))
+        model.inputs = InputColumn.schema(of: d.loaded, rows: trainingRows.count == d.loaded.rowCount ? nil : trainingRows)
         if let t = model.target { model.targetType = d.loaded.column(t)?.type }
         model.lineage = Lineage(source: d.source.path, sourceBytes: d.source.bytes, sourceSHA256: nil, rows: trainingRows.count,
                                 seed: session.settings.seed, mlshVersion: HelpFormatter.version,
