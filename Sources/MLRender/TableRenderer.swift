@@ -18,7 +18,10 @@ public struct TableRenderer: Sendable {
     public func render(_ table: TextTable, mode: TableMode = .box) -> String {
         // The data modes carry data only: the columns drawn for people are left out.
         var table = table
-        if mode.isData { table.columns.removeAll { $0.decorative } }
+        if mode.isData {
+            table.columns.removeAll { $0.decorative }
+            for i in table.columns.indices { if let key = table.columns[i].key { table.columns[i].header = key } }
+        }
         switch mode {
         case .box: return box(table)
         case .markdown: return markdown(table)

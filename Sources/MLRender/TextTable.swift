@@ -13,6 +13,8 @@ public struct TextTable: Sendable {
         public var exactCells: [String?]?
         /// Drawn for people only (a bar, a histogram): the data modes leave the column out.
         public var decorative: Bool
+        /// The column's name in the data modes where the box leaves its header empty.
+        public var key: String?
         public init(header: String, typeLabel: String? = nil, alignment: Alignment, cells: [String?], exactCells: [String?]? = nil,
                     decorative: Bool = false) {
             self.header = header
@@ -21,6 +23,7 @@ public struct TextTable: Sendable {
             self.cells = cells
             self.exactCells = exactCells
             self.decorative = decorative
+            self.key = nil
         }
 
         /// Numbers shown rounded for people, with every digit for the data modes.

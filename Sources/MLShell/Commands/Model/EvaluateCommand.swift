@@ -142,7 +142,9 @@ struct EvaluateCommand: ShellCommand {
             perClass.footer = k == 1 ? "1 class" : "\(k) classes"
             session.printTable(perClass)
             session.print("confusion matrix (rows: true class, columns: predicted):")
-            var confusion = TextTable(columns: [.init(header: "", alignment: .left, cells: c.classes)]
+            var trueClass = TextTable.Column(header: "", alignment: .left, cells: c.classes)
+            trueClass.key = "true class"
+            var confusion = TextTable(columns: [trueClass]
                 + (0..<k).map { j in .init(header: c.classes[j], alignment: .right, cells: (0..<k).map { String(c.confusion[$0][j]) }) })
             confusion.footer = "\(design.rowCount) rows"
             session.printTable(confusion)
