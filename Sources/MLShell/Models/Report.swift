@@ -92,7 +92,7 @@ enum Report {
         case .tree(let fit):
             let t = TextTable(columns: [
                 .init(header: "feature", alignment: .left, cells: m.features),
-                .init(header: "importance", alignment: .right, cells: fit.importances.map { NumberFormat.compact($0, significant: 3) }),
+                .init(header: "importance", numbers: fit.importances, shown: { NumberFormat.compact($0, significant: 3) }),
             ])
             var tt = t
             tt.footer = "depth \(fit.depth), \(plural(fit.leaves, "leaf"))".replacingOccurrences("leafs", "leaves")
