@@ -41,6 +41,10 @@ let package = Package(
         ]),
         // The model-file decoder under libFuzzer (scripts/fuzz), or replaying inputs without it.
         .executableTarget(name: "FuzzModelFile", dependencies: ["MLModel", .product(name: "Crypto", package: "swift-crypto")]),
+        // The CSV reader, the JSON Lines reader, and the lexer and parser, the same way.
+        .executableTarget(name: "FuzzCSV", dependencies: ["MLFrameIO", "MLFrame", "MLDiagnostics"]),
+        .executableTarget(name: "FuzzJSONLines", dependencies: ["MLFrameIO", "MLFrame", "MLDiagnostics"]),
+        .executableTarget(name: "FuzzParser", dependencies: ["MLLanguage", "MLDiagnostics"]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
                                                          .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Snapshots"]),

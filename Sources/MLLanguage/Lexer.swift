@@ -32,19 +32,23 @@ public struct Lexer {
     }
 
     public mutating func next() -> Token {
-        skipSpaceAndComments()
-        let start = pos
-        guard pos < bytes.count else { return Token(.eof, "", range: SourceRange(pos, pos)) }
-        let c = bytes[pos]
-        if c == UInt8(ascii: "\n") {
-            pos += 1
-            return Token(.newline, "\n", range: SourceRange(start, pos))
+        // A loop, not a call per unknown character: a run of thousands of them (a binary file
+        // read as a script) overflowed the stack.
+        while true {
+            skipSpaceAndComments()
+            let start = pos
+            guard pos < bytes.count else { return Token(.eof, "", range: SourceRange(pos, pos)) }
+            let c = bytes[pos]
+            if c == UInt8(ascii: "\n") {
+                pos += 1
+                return Token(.newline, "\n", range: SourceRange(start, pos))
+            }
+            if isDigit(c) || (c == UInt8(ascii: ".") && isDigit(peek(1))) { return number() }
+            if isWordStart(c) { return word() }  // (reads bytes[pos])
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { return string(quote: c) }
+            if c == UInt8(ascii: "`") { return quotedName() }
+            if let token = punct() { return token }
         }
-        if isDigit(c) || (c == UInt8(ascii: ".") && isDigit(peek(1))) { return number() }
-        if isWordStart(c) { return word() }  // (reads bytes[pos])
-        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { return string(quote: c) }
-        if c == UInt8(ascii: "`") { return quotedName() }
-        return punct()
     }
 
     private mutating func skipSpaceAndComments() {
@@ -194,7 +198,8 @@ public struct Lexer {
         return Token(.quotedName, text(nameStart, pos), range: SourceRange(start, pos))
     }
 
-    private mutating func punct() -> Token {
+    /// An operator or bracket; nil for an unknown character, which is reported and skipped.
+    private mutating func punct() -> Token? {
         let start = pos
         let c = bytes[pos]
         let two = pos + 1 < bytes.count ? text(pos, pos + 2) : ""
@@ -223,7 +228,7 @@ public struct Lexer {
         else if ch == "$" { hint = "script arguments are in the list 'args'" }
         error("unexpected character '\(ch)'", pos, end, hint: hint)
         pos = end
-        return next()
+        return nil
     }
 }
 
