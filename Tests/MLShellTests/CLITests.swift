@@ -174,6 +174,17 @@ import Testing
         let r = try runMlsh(["check"] + files)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
+
+    /// Each tutorial also runs as the README says (a script, which stops at its first error): a
+    /// tutorial shows no error it cannot run past.
+    @Test func tutorialsRunAsScripts() throws {
+        let files = try transcriptFiles(in: "tutorials").map { String($0.dropFirst(packageRoot.count + 1)) }
+        #expect(files.count >= 6)
+        for file in files {
+            let r = try runMlsh([file])
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+        }
+    }
 }
 
 func runShell(_ command: String, env: [String: String]) throws -> ProcessResult {
