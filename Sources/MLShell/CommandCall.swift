@@ -38,12 +38,12 @@ public struct CommandCall {
     public func string(_ name: String) throws -> String? {
         guard let e = expr(name) else { return nil }
         let v: Value
-        do { v = try Evaluator(session: session, file: file).evaluate(e) } catch let d as Diagnostic {
+        do { v = try Evaluator(session: session, file: file).evaluate(e) } catch {
             // `save m model.mlsm`: a bare word where a text (a path, mostly) goes.
-            if d.id == .unknownName, let n = e.asName, !n.quoted {
-                throw d.withHint("a text goes in quotes: \"\(n.text)\"")
+            if error.id == .unknownName, let n = e.asName, !n.quoted {
+                throw error.withHint("a text goes in quotes: \"\(n.text)\"")
             }
-            throw d
+            throw error
         }
         if case .string(let s) = v { return s }
         throw wrongType(name, e, v, expected: .string)
