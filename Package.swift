@@ -39,12 +39,14 @@ let package = Package(
             "MLShell", "MLLineEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // What the fuzz harnesses share: libFuzzer's driver, or replaying inputs without it.
+        .target(name: "FuzzDriver"),
         // The model-file decoder under libFuzzer (scripts/fuzz), or replaying inputs without it.
-        .executableTarget(name: "FuzzModelFile", dependencies: ["MLModel", .product(name: "Crypto", package: "swift-crypto")]),
+        .executableTarget(name: "FuzzModelFile", dependencies: ["FuzzDriver", "MLModel", .product(name: "Crypto", package: "swift-crypto")]),
         // The CSV reader, the JSON Lines reader, and the lexer and parser, the same way.
-        .executableTarget(name: "FuzzCSV", dependencies: ["MLFrameIO", "MLFrame", "MLDiagnostics"]),
-        .executableTarget(name: "FuzzJSONLines", dependencies: ["MLFrameIO", "MLFrame", "MLDiagnostics"]),
-        .executableTarget(name: "FuzzParser", dependencies: ["MLLanguage", "MLDiagnostics"]),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzDriver", "MLFrameIO", "MLFrame", "MLDiagnostics"]),
+        .executableTarget(name: "FuzzJSONLines", dependencies: ["FuzzDriver", "MLFrameIO", "MLFrame", "MLDiagnostics"]),
+        .executableTarget(name: "FuzzParser", dependencies: ["FuzzDriver", "MLLanguage", "MLDiagnostics"]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
                                                          .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Snapshots"]),

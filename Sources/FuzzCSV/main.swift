@@ -10,6 +10,7 @@
 //   bits 6-7: nothing more; rows=N (N = body length % 4); missing=[] or a longer list;
 //             a type forced on one column (the file is read twice: once for the names).
 // Every frame that loads is written back as CSV, which reads every cell.
+import FuzzDriver
 import MLDiagnostics
 import MLFrame
 import MLFrameIO
@@ -19,36 +20,9 @@ import Glibc
 import Darwin
 #endif
 
-enum Scratch {
-    /// Where inputs are written: one file per process, per extension.
-    static let folder: String = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
-    static let csv = "\(folder)/mlsh-fuzz-\(getpid()).csv"
-    static let tsv = "\(folder)/mlsh-fuzz-\(getpid()).tsv"
-
-    static func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) -> Bool {
-        guard let f = fopen(path, "wb") else { return false }
-        let n = bytes.count == 0 ? 0 : fwrite(bytes.baseAddress!, 1, bytes.count, f)
-        return fclose(f) == 0 && n == bytes.count
-    }
-
-    static func removeAll() {
-        unlink(csv)
-        unlink(tsv)
-    }
-}
-
-func readFile(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { out += chunk[0..<n] }
-        if n < chunk.count { break }
-    }
-    return ferror(f) == 0 ? out : nil
-}
+/// Where inputs are written: one file per process, per extension (a .tsv path is sniffed as tabs).
+let csvScratch = scratchPath(extension: "csv")
+let tsvScratch = scratchPath(extension: "tsv")
 
 let renderer = DiagnosticRenderer(color: false)
 
@@ -74,14 +48,14 @@ func readOne(_ data: UnsafePointer<UInt8>, _ count: Int) {
     options.threads = 2
     let delimiters: [UInt8?] = [nil, nil, 44, 9, 59, 124, 32, 58]
     options.delimiter = delimiters[Int(choice & 7)]
-    let path = choice & 7 == 1 ? Scratch.tsv : Scratch.csv
+    let path = choice & 7 == 1 ? tsvScratch : csvScratch
     switch (choice >> 3) & 3 {
     case 2: options.header = true
     case 3: options.header = false
     default: break
     }
     if choice & 0x20 != 0 { options.onBadRows = .skip }
-    guard Scratch.write(body, to: path) else { return }
+    guard writeScratch(body, to: path) else { return }
     switch choice >> 6 {
     case 1:
         options.rowLimit = body.count % 4
@@ -98,25 +72,4 @@ func readOne(_ data: UnsafePointer<UInt8>, _ count: Int) {
     _ = load(path, options)
 }
 
-#if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-atexit { Scratch.removeAll() }
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
-    readOne(data, count)
-    return 0
-})
-#else
-var replayed = 0
-for path in CommandLine.arguments.dropFirst() {
-    guard let bytes = readFile(path) else { continue }
-    bytes.withUnsafeBufferPointer { b in readOne(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count) }
-    replayed += 1
-}
-Scratch.removeAll()
-print("replayed \(replayed) inputs")
-#endif
+runFuzzTarget(cleanUp: { unlink(csvScratch); unlink(tsvScratch) }, readOne)

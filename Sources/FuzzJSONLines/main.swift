@@ -8,6 +8,7 @@
 //   bit 1:    a type forced on one column (the file is read twice: once for the names);
 //   bits 2-7: unused.
 // Every frame that loads is written back as JSON Lines, which reads every cell.
+import FuzzDriver
 import MLDiagnostics
 import MLFrame
 import MLFrameIO
@@ -17,29 +18,8 @@ import Glibc
 import Darwin
 #endif
 
-enum Scratch {
-    /// Where inputs are written: one file per process.
-    static let path = "\(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp")/mlsh-fuzz-\(getpid()).jsonl"
-
-    static func write(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let f = fopen(path, "wb") else { return false }
-        let n = bytes.count == 0 ? 0 : fwrite(bytes.baseAddress!, 1, bytes.count, f)
-        return fclose(f) == 0 && n == bytes.count
-    }
-}
-
-func readFile(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { out += chunk[0..<n] }
-        if n < chunk.count { break }
-    }
-    return ferror(f) == 0 ? out : nil
-}
+/// Where inputs are written: one file per process.
+let scratch = scratchPath(extension: "jsonl")
 
 let renderer = DiagnosticRenderer(color: false)
 
@@ -47,7 +27,7 @@ let renderer = DiagnosticRenderer(color: false)
 /// errors (thrown diagnostics) are the expected answer to a bad file.
 func load(_ options: CSVOptions) -> Frame? {
     do throws(Diagnostic) {
-        let (frame, report) = try JSONLinesReader.read(path: Scratch.path, options: options)
+        let (frame, report) = try JSONLinesReader.read(path: scratch, options: options)
         for w in report.warnings { _ = renderer.render(w) }
         _ = FrameWriter.write(frame, format: .jsonLines)
         return frame
@@ -61,7 +41,7 @@ func readOne(_ data: UnsafePointer<UInt8>, _ count: Int) {
     guard count > 0 else { return }
     let choice = data[0]
     let body = UnsafeBufferPointer(start: data + 1, count: count - 1)
-    guard Scratch.write(body) else { return }
+    guard writeScratch(body, to: scratch) else { return }
     var options = CSVOptions()
     if choice & 1 != 0 { options.rowLimit = body.count % 4 }
     if choice & 2 != 0 {
@@ -73,25 +53,4 @@ func readOne(_ data: UnsafePointer<UInt8>, _ count: Int) {
     _ = load(options)
 }
 
-#if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-atexit { unlink(Scratch.path) }
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
-    readOne(data, count)
-    return 0
-})
-#else
-var replayed = 0
-for path in CommandLine.arguments.dropFirst() {
-    guard let bytes = readFile(path) else { continue }
-    bytes.withUnsafeBufferPointer { b in readOne(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count) }
-    replayed += 1
-}
-unlink(Scratch.path)
-print("replayed \(replayed) inputs")
-#endif
+runFuzzTarget(cleanUp: { unlink(scratch) }, readOne)

@@ -6,10 +6,8 @@
 //   1: a file without its trailer: the harness appends a valid SHA-256 and "unsigned";
 //   2: a payload (model JSON and tensors), decoded directly.
 import Crypto
+import FuzzDriver
 import MLModel
-#if canImport(Glibc)
-import Glibc
-#endif
 
 func decodeOne(_ data: UnsafePointer<UInt8>, _ count: Int) {
     guard count > 0 else { return }
@@ -21,23 +19,4 @@ func decodeOne(_ data: UnsafePointer<UInt8>, _ count: Int) {
     }
 }
 
-#if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
-    decodeOne(data, count)
-    return 0
-})
-#else
-var replayed = 0
-for path in CommandLine.arguments.dropFirst() {
-    guard let bytes = try? AtomicFile.read(path) else { continue }
-    bytes.withUnsafeBufferPointer { b in decodeOne(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count) }
-    replayed += 1
-}
-print("replayed \(replayed) inputs")
-#endif
+runFuzzTarget(decodeOne)

@@ -7,26 +7,9 @@
 // and arguments are printed back and diagnostics are rendered with their source excerpts, so
 // that the ranges the parser reports are used as the shell uses them. (Only the first few and
 // the last: rendering one reads its whole line, and hostile input can hold thousands of errors.)
+import FuzzDriver
 import MLDiagnostics
 import MLLanguage
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-func readFile(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { out += chunk[0..<n] }
-        if n < chunk.count { break }
-    }
-    return ferror(f) == 0 ? out : nil
-}
 
 func render(_ diagnostics: [Diagnostic]) {
     let renderer = DiagnosticRenderer(color: false)
@@ -59,23 +42,4 @@ func parseOne(_ data: UnsafePointer<UInt8>, _ count: Int) {
     render(diagnostics)
 }
 
-#if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
-    parseOne(data, count)
-    return 0
-})
-#else
-var replayed = 0
-for path in CommandLine.arguments.dropFirst() {
-    guard let bytes = readFile(path) else { continue }
-    bytes.withUnsafeBufferPointer { b in parseOne(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count) }
-    replayed += 1
-}
-print("replayed \(replayed) inputs")
-#endif
+runFuzzTarget(parseOne)
