@@ -48,8 +48,10 @@ public enum FileText {
     /// The same, from consecutive parts (no joined copy of a large file).
     public static func writeAtomically(_ path: String, parts: [[UInt8]]) throws(Diagnostic) {
         let total = parts.reduce(0) { $0 + $1.count }
-        let tmp = path + ".tmp-\(getpid())"
-        guard let f = fopen(tmp, "wb") else {
+        // Unique per write, not per process: two threads (tests, a server) may write one path at once;
+        // "x" refuses a name that exists rather than share it.
+        let tmp = path + ".tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        guard let f = fopen(tmp, "wbx") else {
             throw Diagnostic(.fileUnreadable, .error, "cannot write '\(path)': \(String(cString: strerror(errno)))",
                              hint: "check that the folder exists and is writable")
         }
