@@ -31,7 +31,10 @@ public struct TranscriptChecker {
     public func check(path: String, text original: String) -> Outcome {
         // Windows line ends: in Swift "\r\n" is one Character, so lines would not split on "\n".
         // The transcript is read (and rewritten by --update) with "\n" alone.
-        let text = original.utf8.contains(13) ? String(decoding: original.utf8.filter { $0 != 13 }, as: UTF8.self) : original
+        let unix = original.utf8.contains(13) ? String(decoding: original.utf8.filter { $0 != 13 }, as: UTF8.self) : original
+        // A Markdown page is checked through its ```mlsh blocks, line for line (MarkdownTranscript).
+        let markdown = MarkdownTranscript.isMarkdown(path) ? MarkdownTranscript(unix) : nil
+        let text = markdown?.script ?? unix
         let file = SourceFile(name: path, text: text)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         let isOutput = lines.map { $0.hasPrefix("#>") }
@@ -113,11 +116,13 @@ public struct TranscriptChecker {
         }
 
         // The file rebuilt with every block's actual output, for --update.
+        // In Markdown, the page's own lines around the blocks, and each block's indent.
         var rebuilt: [String] = []
         for (index, line) in lines.enumerated() where !isOutput[index] {
-            rebuilt.append(line)
+            rebuilt.append(markdown?.lines[index] ?? line)
             if let actual = actualByLine[index + 1] {
-                rebuilt += actual.map { $0.isEmpty ? "#>" : "#> " + $0 }
+                let indent = markdown?.indents[index] ?? ""
+                rebuilt += actual.map { indent + ($0.isEmpty ? "#>" : "#> " + $0) }
             }
         }
         return Outcome(path: path, failures: failures, blocks: ordered.count + orphans.count, report: report,
@@ -129,7 +134,8 @@ public struct TranscriptChecker {
     public func record(path: String, text: String) -> Outcome {
         // An unclosed string or bracket takes in the rest of the file, `#>` lines and all: recording
         // that would bury them inside it. Say where it opens instead, and leave the file alone.
-        let script = Parser.parse(SourceFile(name: path, text: text))
+        let source = MarkdownTranscript.isMarkdown(path) ? MarkdownTranscript(text).script : text
+        let script = Parser.parse(SourceFile(name: path, text: source))
         if script.isIncomplete {
             let report = script.diagnostics.filter { $0.id == .incompleteInput }
                 .map { DiagnosticRenderer(color: false).render($0) }.joined()

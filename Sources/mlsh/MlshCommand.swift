@@ -77,13 +77,15 @@ struct CheckCommand: ParsableCommand {
         abstract: "Run scripts and compare each command's output with the '#>' lines after it.",
         discussion: """
             A '#> ...' line matches any number of lines, and '[..]' inside a line matches any text.
-            Output is checked at 80 columns without colour. Exit status 1 when any file differs.
+            Output is checked at 80 columns without colour. A Markdown file (.md) is checked
+            through its ```mlsh blocks, run in order as one script. Exit status 1 when any file
+            differs.
             """)
 
     @Flag(help: "Rewrite the '#>' lines with the actual output (atomically).")
     var update = false
 
-    @Argument(help: ArgumentHelp("The scripts to check.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The scripts (or Markdown pages) to check.", valueName: "file"))
     var files: [String]
 
     func run() throws {

@@ -159,19 +159,61 @@ import Testing
         #expect(none.status == 66)
     }
 
-    /// The README's tour, typed line by line into the binary (its SVG goes to a temporary file):
-    /// every command in it must run without an error or a warning.
-    @Test func readmeTourRuns() throws {
-        let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
-        let svg = NSTemporaryDirectory() + "mlsh-tour-\(UUID().uuidString).svg"
-        let commands = readme.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("mlsh"), let prompt = line.range(of: "> ") else { return nil }
-            return String(line[prompt.upperBound...]).replacingOccurrences(of: "\"mass.svg\"", with: "\"\(svg)\"")
-        }
-        #expect(commands.count >= 12 && commands.contains { $0.hasPrefix("fit ") })
-        let r = try runMlsh([], stdin: commands.filter { !$0.hasPrefix("prnt") }.joined(separator: "\n") + "\n")
-        #expect(r.status == 0 && !r.stderr.contains("error") && !(r.stdout + r.stderr).contains("warning"), "\(r.stdout)\(r.stderr)")
-        #expect(FileManager.default.fileExists(atPath: svg))
+    /// The README's tour through the binary as a user would check it: `mlsh check README.md`
+    /// runs its ```mlsh block and compares every recorded line.
+    @Test func readmeTourChecksThroughTheBinary() throws {
+        let r = try runMlsh(["check", "README.md"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.hasPrefix("ok: README.md (19 blocks)"), "\(r.stdout)")
+    }
+
+    /// A Markdown page is checked through its ```mlsh blocks (the docs say their examples are
+    /// transcripts), and --update rewrites only the `#>` lines inside them, at the block's indent.
+    @Test func checkReadsMarkdownPages() throws {
+        let dir = try tempDir()
+        let page = """
+            # A page
+
+            Prose with `print 7` in it, and a shell block that is not mlsh:
+
+            ```sh
+            print 5
+            ```
+
+            1. a step in a list:
+
+               ```mlsh
+               print 1 + 1
+               #> 3
+               ```
+
+            ```mlsh
+            prnt 2
+            ```
+
+            """
+        try page.write(toFile: dir + "/page.md", atomically: true, encoding: .utf8)
+        let failed = try runMlsh(["check", dir + "/page.md"])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.hasSuffix("FAILED: \(dir)/page.md (2 of 2 blocks differ; 'mlsh check --update' records the new output)\n"), "\(failed.stdout)")
+        let update = try runMlsh(["check", "--update", dir + "/page.md"])
+        #expect(update.status == 0, "\(update.stdout)\(update.stderr)")
+        let updated = try String(contentsOfFile: dir + "/page.md", encoding: .utf8)
+        #expect(updated == page
+            .replacingOccurrences(of: "   #> 3\n", with: "   #> 2\n")
+            .replacingOccurrences(of: "prnt 2\n", with: """
+                prnt 2
+                #> \(dir)/page.md:17:1: error: unknown command 'prnt'
+                #>  17 | prnt 2
+                #>     | ^~~~
+                #> hint: did you mean 'print'?
+
+                """))
+        let again = try runMlsh(["check", dir + "/page.md"])
+        #expect(again.stdout == "ok: \(dir)/page.md (2 blocks)\n", "\(again.stdout)")
+        // The docs themselves, as a user would check one.
+        let docs = try runMlsh(["check", "docs/prep.md"])
+        #expect(docs.status == 0 && docs.stdout.hasPrefix("ok: docs/prep.md ("), "\(docs.stdout)")
     }
 
     @Test func tutorialsPassThroughTheBinary() throws {

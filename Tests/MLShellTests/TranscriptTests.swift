@@ -131,29 +131,21 @@ func transcriptFiles() -> [String] {
         #expect(withExamples.count >= 5, "\(withExamples)")
     }
 
-    /// The blocks as one script; lines outside blocks become blank so that line numbers hold.
-    static func script(of markdown: String) -> String {
-        var out: [String] = []
-        var inBlock = false
-        var indent = 0
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.drop(while: { $0 == " " })
-            if trimmed.hasPrefix("```") {
-                inBlock = trimmed == "```mlsh"
-                indent = line.count - trimmed.count
-                out.append("")
-                continue
-            }
-            out.append(inBlock ? String(line.dropFirst(min(indent, line.prefix(while: { $0 == " " }).count))) : "")
-        }
-        return out.joined(separator: "\n")
-    }
-
     @Test(arguments: docs())
     func examplesInDocsPass(_ name: String) throws {
         _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let text = try String(contentsOfFile: packageRoot + "/docs/" + name, encoding: .utf8)
-        let outcome = TranscriptChecker().check(path: "docs/" + name, text: Self.script(of: text))
+        let outcome = TranscriptChecker().check(path: "docs/" + name, text: text)
+        #expect(outcome.blocks > 0 || !text.contains("```mlsh"))
+        #expect(outcome.passed, "\(outcome.report)")
+    }
+
+    /// The README's tour is a checked transcript too, so its figures cannot drift from mlsh's.
+    @Test func readmeTourPasses() throws {
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let text = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
+        let outcome = TranscriptChecker().check(path: "README.md", text: text)
+        #expect(outcome.blocks >= 15, "\(outcome.blocks)")
         #expect(outcome.passed, "\(outcome.report)")
     }
 }
