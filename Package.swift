@@ -20,7 +20,7 @@ let package = Package(
         // The parse loop works on raw memory it owns; exclusivity checks there cost a third of the time.
         .target(name: "MLFrameIO", dependencies: ["MLDiagnostics", "MLFrame", "CZlib"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "MLRender", dependencies: ["MLFrame"]),
+        .target(name: "MLRender", dependencies: ["MLDiagnostics", "MLFrame"]),
         .target(name: "MLPrep", dependencies: ["MLDiagnostics", "MLFrame"]),
         .target(name: "MLLearn", dependencies: ["MLDiagnostics", "MLFrame", "CLapack"]),
         // The fitted model as a value, its session-free prediction path and its file format.

@@ -1,3 +1,4 @@
+import MLDiagnostics
 import MLFrame
 
 /// Draws tables by DuckDB's rules: a type row under the header; head and tail around a `…`
@@ -142,19 +143,28 @@ public struct TableRenderer: Sendable {
     }
 
     /// A table without borders, columns two spaces apart and a rule under the header: for
-    /// summaries (describe) that must fit 80 columns. Too wide: the widest columns shrink.
+    /// summaries (describe) that must fit 80 columns. Too wide: the widest columns shrink; still
+    /// too wide at their narrowest: the last columns are left out, and a line under the table
+    /// names them.
     public func plain(_ table: TextTable) -> String {
         var widths = table.columns.map { c -> Int in
             let cellWidth = c.cells.reduce(0) { max($0, displayWidth($1 ?? missingText)) }
             return max(displayWidth(c.header), cellWidth, 1)
         }
-        func total() -> Int { widths.reduce(0, +) + 2 * (widths.count - 1) }
-        while total() > width, let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > TableRenderer.minColumnWidth {
-            widths[i] -= 1
+        var shown = widths.count
+        func total() -> Int { widths.prefix(shown).reduce(0, +) + 2 * (shown - 1) }
+        while total() > width {
+            if let i = widths.prefix(shown).indices.max(by: { widths[$0] < widths[$1] }), widths[i] > TableRenderer.minColumnWidth {
+                widths[i] -= 1
+            } else if shown > 1 {
+                shown -= 1
+            } else {
+                break
+            }
         }
         func line(_ texts: [String?], styled: Bool = false) -> String {
             var parts: [String] = []
-            for (k, c) in table.columns.enumerated() {
+            for (k, c) in table.columns.prefix(shown).enumerated() {
                 let t = fit(texts[k] ?? missingText, widths[k])
                 let padded = c.alignment == .right ? pad(left: t, widths[k]) : pad(right: t, widths[k])
                 parts.append(texts[k] == nil || styled ? dim(padded) : padded)
@@ -162,9 +172,14 @@ public struct TableRenderer: Sendable {
             return parts.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
         var out = line(table.columns.map { $0.header })
-        out += widths.map { String(repeating: unicode ? "─" : "-", count: $0) }.joined(separator: "  ") + "\n"
+        out += widths.prefix(shown).map { String(repeating: unicode ? "─" : "-", count: $0) }.joined(separator: "  ") + "\n"
         for r in 0..<table.shownRows {
             out += line(table.columns.map { $0.cells[r] })
+        }
+        if shown < table.columns.count {
+            let hidden = table.columns.dropFirst(shown).map { $0.header }
+            let note = "(\(hidden.count) more column\(hidden.count == 1 ? "" : "s") not shown: \(hidden.joined(separator: ", ")); a wider terminal or 'set maxwidth' shows them)"
+            out += dim(wrap(note, width).joined(separator: "\n")) + "\n"
         }
         return out
     }
@@ -233,23 +248,9 @@ public struct TableRenderer: Sendable {
 
     // MARK: - Text helpers
 
-    /// Terminal columns a text takes: East Asian wide characters and emoji take two.
-    func displayWidth(_ s: String) -> Int {
-        var w = 0
-        for ch in s { w += charWidth(ch) }
-        return w
-    }
+    func displayWidth(_ s: String) -> Int { TextWidth.of(s) }
 
-    func charWidth(_ ch: Character) -> Int {
-        guard let v = ch.unicodeScalars.first?.value else { return 0 }
-        if v < 0x1100 { return 1 }
-        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v) {
-            return 2
-        }
-        return 1
-    }
+    func charWidth(_ ch: Character) -> Int { TextWidth.of(ch) }
 
     /// A cell's text on one line, cut with … to `w` columns. Line breaks and tabs become spaces and
     /// other control characters (an escape, a bell) are shown as �, so no cell can move the cursor.

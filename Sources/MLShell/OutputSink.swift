@@ -43,13 +43,26 @@ public final class CapturedOutput: OutputSink {
     }
 }
 
-/// What the terminal can show, read once at start.
+/// What the terminal can show, read at start; the width of a real terminal is read again each
+/// time it is needed (`currentColumns`), since the window can be resized while mlsh runs.
 public struct TerminalInfo: Sendable {
     public var stdoutIsTTY: Bool
     public var stderrIsTTY: Bool
     public var noColorEnv: Bool
     public var utf8: Bool
     public var columns: Int?
+
+    /// The window's width now when standard output is a terminal (one ioctl: cheap enough to ask
+    /// before every table), else the width found at start (COLUMNS, or none).
+    public var currentColumns: Int? {
+        guard stdoutIsTTY else { return columns }
+        return TerminalInfo.windowColumns() ?? columns
+    }
+
+    static func windowColumns() -> Int? {
+        var ws = winsize()
+        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0 && ws.ws_col > 0 ? Int(ws.ws_col) : nil
+    }
 
     public init(stdoutIsTTY: Bool, stderrIsTTY: Bool, noColorEnv: Bool, utf8: Bool, columns: Int?) {
         self.stdoutIsTTY = stdoutIsTTY
@@ -69,11 +82,8 @@ public struct TerminalInfo: Sendable {
         let noColor = env("NO_COLOR").map { !$0.isEmpty } ?? false
         let lang = (env("LC_ALL") ?? env("LC_CTYPE") ?? env("LANG") ?? "").uppercased()
         let utf8 = lang.contains("UTF-8") || lang.contains("UTF8")
-        var columns: Int? = nil
-        var ws = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 {
-            columns = Int(ws.ws_col)
-        } else if let c = env("COLUMNS").flatMap({ Int($0) }), c > 0 {
+        var columns = windowColumns()
+        if columns == nil, let c = env("COLUMNS").flatMap({ Int($0) }), c > 0 {
             columns = c
         }
         return TerminalInfo(

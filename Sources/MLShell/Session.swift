@@ -48,16 +48,19 @@ public final class Session {
     /// The width for tables, plots and help.
     public var width: Int {
         if settings.maxwidth > 0 { return settings.maxwidth }
-        return max(40, terminal.columns ?? 80)
+        return max(40, terminal.currentColumns ?? 80)
     }
 
+    /// Prints prose: a line wider than the width wraps at spaces (tables and plots, which lay
+    /// themselves out to the width, and values, which must stay whole, write to `output` directly).
     public func print(_ text: String = "") {
-        output.write(text + "\n")
+        output.write(TextWidth.wrap(text, width: width) + "\n")
     }
 
-    /// Shows a diagnostic on standard error.
+    /// Shows a diagnostic on standard error, its message wrapped and its source line cut to the width.
     public func report(_ d: Diagnostic) {
-        let renderer = DiagnosticRenderer(color: colorEnabled && (terminal.stderrIsTTY || settings.color == .on))
+        var renderer = DiagnosticRenderer(color: colorEnabled && (terminal.stderrIsTTY || settings.color == .on))
+        renderer.width = width
         output.writeError(renderer.render(d))
     }
 

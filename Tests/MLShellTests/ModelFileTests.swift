@@ -270,7 +270,7 @@ func SHA256Digest(of bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)
         }
         #expect(try err("save n \"m.mlsm\"").contains("hint: did you mean 'm'?"))
         #expect(try err("save m \"\(dir)\"").contains("error: '\(dir)' is a directory"))
-        #expect(try err("save m \"m.mlsm\" compres=none").contains("hint: did you mean 'compress'? (the options of 'save' are: compress, quantize, encrypt, sign, replace)"))
+        #expect(try unwrapped(err("save m \"m.mlsm\" compres=none")).contains("hint: did you mean 'compress'? (the options of 'save' are: compress, quantize, encrypt, sign, replace)"))
         #expect(try err("save m \"m.mlsm\" quantize=int4").contains("int4"))
         #expect(try err("save m \"/proc/m.mlsm\"").contains("error: cannot write in /proc:"))
         #expect(try err("load model \"\(packageRoot)/tutorials/data/mtcars.csv\"")

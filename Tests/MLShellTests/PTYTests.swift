@@ -10,7 +10,7 @@ final class PseudoTerminal {
     let pid: pid_t
     private(set) var screen = ""
 
-    init(arguments: [String] = [], environment: [String: String]) throws {
+    init(arguments: [String] = [], environment: [String: String], columns: UInt16 = 100) throws {
         // posix_openpt/unlockpt/ptsname are not visible from Swift; these are the ioctls behind them.
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
         var unlock: Int32 = 0
@@ -20,7 +20,7 @@ final class PseudoTerminal {
             throw POSIXError(.ENXIO)
         }
         let slavePath = "/dev/pts/\(number)"
-        var size = winsize(ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var size = winsize(ws_row: 30, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
 
         var actions = posix_spawn_file_actions_t()
@@ -62,6 +62,24 @@ final class PseudoTerminal {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         close(master)
+    }
+
+    /// Resizes the window, as dragging a terminal's edge does (the program gets SIGWINCH).
+    func resize(columns: UInt16) {
+        var size = winsize(ws_row: 30, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
+    /// The lines shown since `from`, escape sequences removed.
+    func lines(after from: String.Index) -> [String] {
+        var text = ""
+        var skipping = false
+        for ch in screen[from...].unicodeScalars {
+            if skipping { if ch.properties.isAlphabetic { skipping = false } }
+            else if ch == "\u{1B}" { skipping = true }
+            else if ch != "\r" { text.unicodeScalars.append(ch) }
+        }
+        return text.split(separator: "\n").map(String.init)
     }
 
     func send(_ text: String) {
@@ -229,6 +247,34 @@ final class PseudoTerminal {
     }
     /// A long fit on a terminal shows a live line (iteration and inertia), and Ctrl-C stops it at the
     /// next iteration, keeps the model and says so; the prompt comes back.
+    /// With `maxwidth 0` (the default) tables follow the window as it is resized, both ways.
+    @Test func widthFollowsTheWindow() throws {
+        let t = try PseudoTerminal(environment: environment, columns: 120)
+        #expect(t.waitFor("mlsh> "))
+        var m = t.mark
+        t.send("load \"\(packageRoot)/tutorials/data/penguins.csv\"\r")
+        #expect(t.waitForPrompt(after: "loaded penguins", from: m), "\(t.screen)")
+        m = t.mark
+        t.send("describe\r")
+        #expect(t.waitForPrompt(after: "histogram", from: m), "\(t.screen)")
+        let wide = t.lines(after: m).map(\.count).max() ?? 0
+        #expect(wide > 80 && wide <= 120, "\(t.lines(after: m))")
+        t.resize(columns: 60)
+        m = t.mark
+        t.send("describe\r")
+        #expect(t.waitForPrompt(after: "─\r\n", from: m), "\(t.screen)")
+        t.settle()
+        let narrow = t.lines(after: m).dropFirst()  // the command line as typed
+        #expect(!narrow.isEmpty && narrow.allSatisfy { $0.count <= 60 }, "\(narrow)")
+        t.resize(columns: 100)
+        m = t.mark
+        t.send("count penguins by species\r")
+        #expect(t.waitForPrompt(after: "3 groups", from: m), "\(t.screen)")
+        #expect((t.lines(after: m).map(\.count).max() ?? 0) <= 100)
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+    }
+
     @Test func progressLineAndCtrlCDuringAFit() throws {
         let t = try PseudoTerminal(environment: environment)
         #expect(t.waitFor("mlsh> "))

@@ -136,6 +136,6 @@ enum BarPlotTestAccess {
         let (s, _) = recordingSession()
         _ = run("load \"tutorials/data/mtcars.csv\"", in: s)
         let out = run("plot scatter mtcars wt mpg by=model width=60 height=6", in: s)
-        #expect(out.contains("note: model has 32 values, more than 8 colours: the 25 smallest are shown as \"other\""))
+        #expect(unwrapped(out).contains("note: model has 32 values, more than 8 colours: the 25 smallest are shown as \"other\""))
     }
 }

@@ -106,3 +106,9 @@ func assertSnapshot(_ actual: String, named name: String, sourceLocation: Testin
         Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
     }
 }
+
+/// Prose as it was before wrapping to the width: each continuation line (two spaces, then text)
+/// joined back to the line it continues. For tests that pin a long message's exact words.
+func unwrapped(_ text: String) -> String {
+    text.replacing(#/\n  (?=[^ ])/#, with: " ")
+}

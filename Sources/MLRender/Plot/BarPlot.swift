@@ -59,7 +59,7 @@ public struct BarPlot: Sendable {
             out += PlotText.pad(PlotText.cut(b.label, labelWidth), labelWidth) + " " + o.vline + line + " " + PlotText.pad(valueText(b.value), valueWidth, right: true) + "\n"
         }
         out = out.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingTrailingSpaces() }.joined(separator: "\n")
-        for f in footnotes { out += o.dim("note: " + f) + "\n" }
+        out += o.notes(footnotes)
         return out
     }
 

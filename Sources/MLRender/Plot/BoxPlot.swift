@@ -54,7 +54,7 @@ public struct BoxPlot: Sendable {
         let ticks = s.tickLabels(count: max(2, width / 10)).map { (s.position($0.value), $0.label) }
         out += String(repeating: " ", count: labelWidth + 2) + PlotText.axisLabels(ticks, width: width) + "\n"
         out += String(repeating: " ", count: labelWidth + 2) + PlotText.center(o.dim(valueLabel), width + (o.color ? 8 : 0)) + "\n"
-        for f in footnotes { out += o.dim("note: " + f) + "\n" }
+        out += o.notes(footnotes)
         return out
     }
 }

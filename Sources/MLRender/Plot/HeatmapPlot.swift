@@ -23,7 +23,15 @@ public struct HeatmapPlot: Sendable {
     }
 
     public func text(_ o: PlotOptions) -> String {
-        let labelWidth = min(max(1, rowLabels.map(\.count).max() ?? 1), 16)
+        // The row labels give up room first (down to 4), then columns that do not fit are left out,
+        // and a note says how many.
+        let shownColumns = max(1, min(columnLabels.count, (o.width - 5) / 7))
+        let labelWidth = min(max(1, rowLabels.map(\.count).max() ?? 1), 16, max(4, o.width - 1 - 7 * shownColumns))
+        let columnLabels = Array(columnLabels.prefix(shownColumns))
+        var footnotes = footnotes
+        if shownColumns < self.columnLabels.count {
+            footnotes.insert("\(self.columnLabels.count - shownColumns) more columns not shown at this width", at: 0)
+        }
         // Wide enough for the longest column label when the width allows (a cut "pred seto…" hides the class).
         let longest = max(10, columnLabels.map(\.count).max() ?? 0)
         let cellWidth = max(6, min(longest, (o.width - labelWidth - 1) / max(1, columnLabels.count) - 1))
@@ -35,7 +43,7 @@ public struct HeatmapPlot: Sendable {
         for (r, label) in rowLabels.enumerated() {
             var line = PlotText.pad(PlotText.cut(label, labelWidth), labelWidth) + " "
             var cells: [String] = []
-            for v in values[r] {
+            for v in values[r].prefix(shownColumns) {
                 let t = cellText(v)
                 let f = v.isNaN ? 0 : diverging ? max(0, min(1, abs(v - (range.0 + range.1) / 2) / ((range.1 - range.0) / 2)))
                     : max(0, min(1, (v - range.0) / max(1e-300, range.1 - range.0)))
@@ -56,7 +64,7 @@ public struct HeatmapPlot: Sendable {
             out += line + "\n"
         }
         out = out.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingTrailingSpaces() }.joined(separator: "\n")
-        for f in footnotes { out += o.dim("note: " + f) + "\n" }
+        out += o.notes(footnotes)
         return out
     }
 }

@@ -1,3 +1,4 @@
+import MLDiagnostics
 /// Options every plot takes, validated once before drawing.
 public struct PlotOptions: Sendable {
     /// Total width in characters, axes and labels included.
@@ -34,6 +35,13 @@ public struct PlotOptions: Sendable {
     }
 
     func dim(_ text: String) -> String { color ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+
+    /// The notes under a plot, each wrapped to the plot's width and dimmed.
+    func notes(_ footnotes: [String]) -> String {
+        footnotes.map { note in
+            TextWidth.wrap("note: " + note, width: width).split(separator: "\n").map { dim(String($0)) + "\n" }.joined()
+        }.joined()
+    }
 
     var hline: String { unicode ? "─" : "-" }
     var vline: String { unicode ? "│" : "|" }

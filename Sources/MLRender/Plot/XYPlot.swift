@@ -71,7 +71,7 @@ public struct XYPlot: Sendable {
         if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
             out += legend(o, indent: labelWidth + 2)
         }
-        for f in footnotes { out += o.dim("note: " + f) + "\n" }
+        out += o.notes(footnotes)
         return out
     }
 

@@ -10,13 +10,13 @@ struct HelpCommand: ShellCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws {
         guard let verb = call.word("VERB") else {
-            session.output.write(HelpFormatter.overview(session.registry))
+            session.output.write(TextWidth.wrap(HelpFormatter.overview(session.registry), width: session.width))
             return
         }
         guard let type = session.registry.lookup(verb) else {
             throw call.error(at: "VERB", "no command named '\(verb)'", hint: Suggest.didYouMean(verb, in: session.registry.allNames)
                              ?? "type 'help' to see every command", id: .unknownCommand)
         }
-        session.output.write(HelpFormatter.command(type.spec))
+        session.output.write(TextWidth.wrap(HelpFormatter.command(type.spec), width: session.width))
     }
 }

@@ -17,6 +17,6 @@ struct PrintCommand: ShellCommand {
             try session.checkBindable(name, in: call.file)
             session.bind(name.text, value)
         }
-        session.print(value.display)
+        session.output.write(value.display + "\n")  // a value stays whole: never wrapped
     }
 }
