@@ -117,6 +117,29 @@ import Testing
         #expect(r.stdout == "[\"one\", \"--two\"]\n2\n")
     }
 
+    /// `scripts/mlsh --install DIR` links the binary into DIR; with DIR on the PATH, a
+    /// `#!/usr/bin/env mlsh` script runs (MLSH_BINARY stands in for the release build).
+    @Test func installPutsMlshOnThePath() throws {
+        let dir = try tempDir()
+        let bin = dir + "/bin"
+        let install = try runShell("'\(packageRoot)/scripts/mlsh' --install '\(bin)'", env: ["MLSH_BINARY": mlshBinary, "PATH": "/usr/bin:/bin", "HOME": dir])
+        #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
+        #expect(install.stdout.hasPrefix("mlsh: linked \(bin)/mlsh → \(mlshBinary)\nmlsh: \(bin) is not on your PATH yet: add  export PATH=\"\(bin):$PATH\"  to your shell's profile\n"), "\(install.stdout)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: bin + "/mlsh") == mlshBinary)
+        let script = dir + "/hi.mlsh"
+        try "#!/usr/bin/env mlsh\nprint 6 * 7\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        var r = try runShell(script, env: ["PATH": bin + ":/usr/bin:/bin"])
+        for _ in 0..<20 where r.status == 126 && r.stderr.contains("Text file busy") {
+            Thread.sleep(forTimeInterval: 0.1)
+            r = try runShell(script, env: ["PATH": bin + ":/usr/bin:/bin"])
+        }
+        #expect(r.status == 0 && r.stdout == "42\n", "\(r.stdout)\(r.stderr)")
+        // Installing again replaces the link; with the folder on the PATH it says so.
+        let again = try runShell("'\(packageRoot)/scripts/mlsh' --install '\(bin)'", env: ["MLSH_BINARY": mlshBinary, "PATH": bin + ":/usr/bin:/bin", "HOME": dir])
+        #expect(again.status == 0 && again.stdout.contains("mlsh: \(bin) is on your PATH"), "\(again.stdout)\(again.stderr)")
+    }
+
     @Test func pipedInputRunsWithoutPrompt() throws {
         let r = try runMlsh([], stdin: "print 1\nprint [2,\n3]\nprint 4")
         #expect(r.status == 0)
