@@ -73,11 +73,10 @@ public struct Completer {
         let previous = Array(words.dropFirst())
         // A position with its own vocabulary (an algorithm, a setting, a command) offers only that.
         var own: [String] = type.completions(at: previous.count, previous: previous, in: session)
-        if previous.count < spec.parameters.count, case .word(let choices) = spec.parameters[previous.count].kind {
-            own += choices
-        }
-        if !own.isEmpty { return Completion(start: start, candidates: filter(own, word)) }
-        var pool: [String] = spec.options.map { $0.name + "=" }
+        let (choices, alsoOthers) = wordChoices(spec, previous: previous)
+        own += choices
+        if !own.isEmpty && !alsoOthers { return Completion(start: start, candidates: filter(own, word)) }
+        var pool: [String] = own + spec.options.map { $0.name + "=" }
         pool += spec.parameters.compactMap(\.keyword)
         if !spec.binds.isEmpty && !previous.isEmpty { pool.append("as") }
         pool += session.variableNames
@@ -88,6 +87,25 @@ public struct Completer {
     }
 
     private func previous(_ words: [String]) -> [String] { Array(words.dropFirst()) }
+
+    /// The choices of the spec's word parameters (a method, a kind) that may stand at the next
+    /// position, and whether something else may stand there too: an optional dataset before
+    /// `encode onehot`, the columns before `fill … median`. A word already given is not offered.
+    func wordChoices(_ spec: CommandSpec, previous: [String]) -> (words: [String], alsoOthers: Bool) {
+        let positional = spec.parameters.filter { $0.keyword == nil }
+        var words: [String] = []
+        var alsoOthers = false
+        for (k, p) in positional.enumerated() {
+            guard case .word(let choices) = p.kind, !previous.contains(where: choices.contains) else { continue }
+            let before = positional[..<k]
+            let required = before.filter { !$0.optional }.count
+            let afterVariadic = before.contains { $0.variadic }
+            guard previous.count >= required && (previous.count <= k || afterVariadic) else { continue }
+            words += choices
+            if previous.count < k || afterVariadic { alsoOthers = true }
+        }
+        return (words, alsoOthers)
+    }
 
     private func filter(_ pool: [String], _ prefix: String) -> [String] {
         var seen = Set<String>()

@@ -31,6 +31,29 @@ import Testing
         #expect(complete("fit linear body_mass_g ~ flipper", session: s) == ["flipper_length_mm"])
     }
 
+    /// Every word position a spec knows: plot kinds before options, a model's plots after its
+    /// name, a method after an optional dataset, a strategy after the columns.
+    @Test func wordPositionsFromTheSpec() {
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let (s, _) = recordingSession()
+        _ = run("load \"tutorials/data/penguins.csv\"; fit logistic species ~ bill_length_mm on penguins as m", in: s)
+        #expect(complete("plot h", session: s) == ["heatmap", "hist"])
+        #expect(complete("plot sc", session: s) == ["scatter"])
+        #expect(complete("plot ", session: s) == ["bar", "box", "heatmap", "hist", "line", "m", "scatter"])
+        #expect(complete("plot m con", session: s) == ["confusion"])
+        #expect(complete("plot m ", session: s) == ["clusters", "confusion", "importance", "loss", "pr", "residuals", "roc"])
+        #expect(complete("plot hist bill", session: s) == ["bill_depth_mm", "bill_length_mm"])
+        #expect(complete("encode o", session: s) == ["onehot", "order=", "ordinal"])
+        #expect(complete("encode penguins o", session: s) == ["onehot", "ordinal"])
+        #expect(complete("encode pen", session: s) == ["penguins"])
+        #expect(complete("encode penguins onehot is", session: s) == ["island"])
+        #expect(complete("scale penguins ", session: s).prefix(3) == ["minmax", "robust", "zscore"])
+        #expect(complete("clean d", session: s) == ["duplicates"])
+        #expect(complete("fill penguins sex mo", session: s) == ["mode", "model"])
+        #expect(complete("cast penguins year fl", session: s) == ["float"])
+        #expect(complete("keygen \"k\" a", session: s) == ["aes"])
+    }
+
     @Test func boundNames() {
         let (s, _) = recordingSession()
         _ = run("print 1 as alpha; print 2 as alpine", in: s)

@@ -30,3 +30,14 @@ extension SearchCommand {
         index == 0 ? Algorithm.allCases.map(\.rawValue) : []
     }
 }
+
+/// `plot` takes a kind, or a model's name and then one of its plots.
+extension PlotCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        switch index {
+        case 0: return kinds + session.variableNames.filter { session.model(named: $0) != nil }
+        case 1 where session.model(named: previous[0]) != nil: return ModelPlots.kinds
+        default: return []
+        }
+    }
+}
