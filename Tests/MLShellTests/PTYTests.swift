@@ -203,6 +203,19 @@ final class PseudoTerminal {
         t.send("prnt 1\r")
         #expect(t.waitFor("did you mean 'print'?", after: m))
 
+        // A plot kind completes before the options that share its first letters: `plot sc<Tab>`
+        // becomes `plot scatter`, which then runs.
+        t.settle()
+        m = t.mark
+        t.send("load \"\(packageRoot)/tutorials/data/penguins.csv\"\r")
+        #expect(t.waitForPrompt(after: "loaded penguins", from: m), "\(t.screen)")
+        m = t.mark
+        t.send("plot sc\t")
+        t.settle()
+        t.send("penguins bill_length_mm bill_depth_mm height=5\r")
+        #expect(t.waitForPrompt(after: "bill_length_mm\r\n", from: m), "\(t.screen)")
+        #expect(!t.screen[m...].contains("error"), "\(t.screen)")
+
         // Ctrl-D on an empty line exits with status 0.
         t.settle()
         t.send("\u{04}")
