@@ -151,14 +151,18 @@ extension CSVReader {
         let given = Set(names)
         var out: [String] = []
         var times: [String: Int] = [:]
+        // The next suffix to try for each repeated name: a header of one name repeated thousands of
+        // times would otherwise try 2, 3, 4… afresh for each copy (quadratic; the fuzzer found it).
+        var nextSuffix: [String: Int] = [:]
         for (i, raw) in names.enumerated() {
             var name = raw.isEmpty ? "column_\(i + 1)" : raw
             if raw.isEmpty, given.contains(name) { name = "column_\(i + 1)_" }
             times[name, default: 0] += 1
             if seen.contains(name) {
-                var k = 2
+                var k = nextSuffix[name] ?? 2
                 // The new name must not take the name of a later column either.
                 while seen.contains("\(name)_\(k)") || given.contains("\(name)_\(k)") { k += 1 }
+                nextSuffix[name] = k + 1
                 let nth = ["", "first", "second", "third", "fourth", "fifth"]
                 let which = times[name]! < nth.count ? "the \(nth[times[name]!])" : "number \(times[name]!)"
                 report.warnings.append(Diagnostic(.csvDuplicateColumn, .warning,

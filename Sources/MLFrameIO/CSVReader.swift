@@ -40,10 +40,13 @@ public enum CSVReader {
         report.compressed = source.compressed
         report.bytes = source.size
         // Two buffers: while the cores parse the block in one, the next block is read into the other.
-        var current = ReadBuffer(capacity: 2 * blockSize + (1 << 16))
-        var next = ReadBuffer(capacity: 2 * blockSize + (1 << 16))
-        var eof = try current.read(from: source, count: blockSize) == 0
-        if !eof && current.count < blockSize { eof = try current.read(from: source, count: blockSize) == 0 }
+        // A small file is read in one piece the size of the file, with buffers to match (a
+        // 2 MiB block for a 1 KiB file costs more to allocate than to parse).
+        let chunk = source.compressed || source.size == 0 ? blockSize : min(blockSize, source.size + 1)
+        var current = ReadBuffer(capacity: 2 * chunk + (1 << 16))
+        var next = ReadBuffer(capacity: 2 * chunk + (1 << 16))
+        var eof = try current.read(from: source, count: chunk) == 0
+        if !eof && current.count < chunk { eof = try current.read(from: source, count: chunk) == 0 }
         if current.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { current.removeFirst(3) }
         // Blank lines before the header are skipped, as pandas skips them (and counted, for line numbers).
         var linesBefore = 0  // line ends before the current block
@@ -52,7 +55,7 @@ public enum CSVReader {
             guard blank > 0 else { break }
             linesBefore += countLineEnds(current.base, 0, blank)
             current.removeFirst(blank)
-            if current.count == 0 && !eof { eof = try current.read(from: source, count: blockSize) == 0 } else { break }
+            if current.count == 0 && !eof { eof = try current.read(from: source, count: chunk) == 0 } else { break }
         }
         if current.bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
             throw Diagnostic(.csvEmpty, .error, "'\(path)' is empty: it has no header and no rows",
@@ -73,7 +76,7 @@ public enum CSVReader {
         let sampleRowsWanted = 100
         var hundredRows = endOfLines(current.bytes, sampleRowsWanted)
         while hundredRows == nil && !eof && current.count < (64 << 20) {
-            eof = try current.read(from: source, count: blockSize) == 0
+            eof = try current.read(from: source, count: chunk) == 0
             hundredRows = endOfLines(current.bytes, sampleRowsWanted)
         }
         let sampleEnd = max(min(current.count, 1 << 20), hundredRows ?? current.count)
@@ -142,7 +145,7 @@ public enum CSVReader {
                 rowStarts = scan.starts
                 if !eof {
                     guard let cut = scan.lastEnd else {
-                        eof = try current.read(from: source, count: blockSize) == 0
+                        eof = try current.read(from: source, count: chunk) == 0
                         continue
                     }
                     blockEnd = cut
@@ -150,7 +153,7 @@ public enum CSVReader {
             } else if !eof {
                 guard let cut = lastNewline(base, from: blockStart, to: current.count) else {
                     // No complete row yet (a very long field): read more.
-                    eof = try current.read(from: source, count: blockSize) == 0
+                    eof = try current.read(from: source, count: chunk) == 0
                     continue
                 }
                 blockEnd = cut + 1
@@ -178,7 +181,7 @@ public enum CSVReader {
             let readResult = ReadResult()
             var outcomes = parseChunks(base, bounds: bounds, rooms: rooms, rowsBefore: rows, stores: stores, capacity: &capacity,
                                        pool: pool, parser: parser, stopWhenFull: chunks == 1,
-                                       readAhead: readAhead ? { () throws(Diagnostic) in readResult.got = try next.read(from: source, count: blockSize) } : nil,
+                                       readAhead: readAhead ? { () throws(Diagnostic) in readResult.got = try next.read(from: source, count: chunk) } : nil,
                                        readResult: readResult)
             // Lone CRs end rows only where the block was read as one chunk (small, limited, or
             // parsed again below); elsewhere the newline counts are the line ends.

@@ -212,6 +212,15 @@ import Testing
         let (f3, r3) = try CSVReader.read(path: try write("a,a,b\n1,2,3\n"), options: CSVOptions())
         #expect(f3.columnNames == ["a", "a_2", "b"])
         #expect(r3.warnings.map(\.message) == ["the header names 'a' more than once; the second (column 2) is now 'a_2'"])
+        // A later column already named a_3 is kept clear of; each copy takes the next free suffix.
+        let (f4, _) = try CSVReader.read(path: try write("a,a,a_3,a,a\n1,2,3,4,5\n"), options: CSVOptions())
+        #expect(f4.columnNames == ["a", "a_2", "a_3", "a_4", "a_5"])
+        // Thousands of copies of one name (each once tried every suffix from 2: quadratic).
+        let many = 5000
+        let (f5, r5) = try CSVReader.read(path: try write(Array(repeating: "x", count: many).joined(separator: ",") + "\n"
+            + Array(repeating: "1", count: many).joined(separator: ",") + "\n"), options: CSVOptions())
+        #expect(f5.columnNames.count == many && Set(f5.columnNames).count == many)
+        #expect(f5.columnNames.last == "x_\(many)" && r5.warnings.count == many - 1)
     }
 
     /// A stray quote inside an unquoted field must not throw off where the parallel chunks split.
