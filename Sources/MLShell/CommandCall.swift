@@ -82,6 +82,15 @@ public struct CommandCall {
         return Diagnostic(id, .error, message, file: file, range: range, hint: hint)
     }
 
+    /// An option given where it has no effect (`plot bar … by=`): typed at the prompt, a warning
+    /// and the command goes on; in a script (or `-c`), an error, since a script that says one thing
+    /// and draws another should not pass silently.
+    public func notApplicable(_ name: String, _ message: String, hint: String? = nil, in session: Session) throws(Diagnostic) {
+        let atPrompt = file.name == "<input>"
+        let d = Diagnostic(.badArgument, atPrompt ? .warning : .error, message, file: file, range: expr(name)?.range ?? command.range, hint: hint)
+        if atPrompt { session.report(d) } else { throw d }
+    }
+
     /// A diagnostic pointing at the whole command.
     public func error(_ message: String, hint: String? = nil, id: Diagnostic.ID = .badArgument) -> Diagnostic {
         Diagnostic(id, .error, message, file: file, range: command.range, hint: hint)

@@ -131,6 +131,34 @@ enum BarPlotTestAccess {
         #expect(run("plot hist penguins inf", in: s).contains("error: 'inf' has no values to plot"))
     }
 
+    /// An option the kind would ignore is never dropped silently: a warning at the prompt (the plot
+    /// is still drawn), an error in a script (nothing is drawn, the script stops).
+    @Test func optionsThatDoNotApply() {
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let (s, _) = recordingSession()
+        _ = run("load \"tutorials/data/penguins.csv\"", in: s)
+        let typed = run("plot bar island by=species height=4", in: s, name: "<input>")
+        #expect(typed.hasPrefix("""
+            <input>:1:20: warning: by= does not apply to a bar plot; hist, scatter, box plots take it
+             1 | plot bar island by=species height=4
+               |                    ^~~~~~~
+            hint: a bar plot takes width=, height=, title= and style=
+
+            """), "\(typed)")
+        #expect(typed.contains("Biscoe"))
+        let scripted = run("plot hist body_mass_g logx=true\nprint 1", in: s, name: "s.mlsh")
+        #expect(scripted == """
+            s.mlsh:1:28: error: logx= does not apply to a hist plot; scatter, line, box plots take it
+             1 | plot hist body_mass_g logx=true
+               |                            ^~~~
+            hint: a hist plot also takes bins=, by=
+
+            """)
+        #expect(run("plot heatmap penguins by=species", in: s, name: "s.mlsh").hasPrefix("s.mlsh:1:26: error: by= does not apply to a heatmap plot; hist, scatter, box plots take it"))
+        // Where it applies, it is taken.
+        #expect(!run("plot scatter bill_length_mm body_mass_g logx=true by=species height=5", in: s, name: "s.mlsh").contains("error"))
+    }
+
     @Test func manyGroupsFoldIntoOther() {
         _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
         let (s, _) = recordingSession()

@@ -60,6 +60,7 @@ struct PlotCommand: ShellCommand {
             throw call.error(at: "KIND", "'plot' draws " + kinds.joined(separator: ", ") + ", or a model's plots; '\(kind)' is neither",
                              hint: Suggest.didYouMean(kind, in: kinds + session.modelNames) ?? "e.g. plot hist DS COL, or plot MODEL confusion on DS")
         }
+        try checkOptionsApply(kind, call, session)
         let d = try call.dataset(session)
         var o = try options(call, session)
         let columns = call.exprs("COL")
@@ -80,6 +81,23 @@ struct PlotCommand: ShellCommand {
             return
         }
         session.output.write(figure.text(o))
+    }
+
+    /// The options each kind takes besides the common ones (width, height, title, style, to).
+    static let kindOptions: [String: [String]] = [
+        "hist": ["bins", "by"], "bar": [], "scatter": ["by", "logx", "logy"], "line": ["logx", "logy"],
+        "box": ["by", "logx"], "heatmap": [],
+    ]
+
+    /// An option the kind would ignore is refused (in a script) or warned about (at the prompt).
+    static func checkOptionsApply(_ kind: String, _ call: CommandCall, _ session: Session) throws {
+        for name in ["by", "bins", "logx", "logy"] where call.expr(name) != nil && !(kindOptions[kind] ?? []).contains(name) {
+            let takers = kinds.filter { kindOptions[$0]?.contains(name) == true }
+            let own = kindOptions[kind] ?? []
+            try call.notApplicable(name, "\(name)= does not apply to a \(kind) plot; \(takers.joined(separator: ", ")) plots take it",
+                                   hint: own.isEmpty ? "a \(kind) plot takes width=, height=, title= and style=" : "a \(kind) plot also takes " + own.map { $0 + "=" }.joined(separator: ", "),
+                                   in: session)
+        }
     }
 
     static func options(_ call: CommandCall, _ session: Session) throws -> PlotOptions {
