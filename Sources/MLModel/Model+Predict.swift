@@ -76,7 +76,7 @@ extension Model {
         let frame = try recipe.apply(raw, engine: engine)
         for f in features where frame.index(of: f) == nil {
             throw Diagnostic(.unknownColumn, .error, (rowsName.map { "\($0) lacks" } ?? "the rows lack") + " the feature '\(f)' that \(name) was fitted on",
-                             hint: "give the raw columns the model was fitted on: " + inputs.map(\.name).joined(separator: ", "))
+                             hint: "give the raw columns the model was fitted on: " + usedInputs.map(\.name).joined(separator: ", "))
         }
         if withTarget, let t = target, frame.index(of: t) == nil {
             throw Diagnostic(.unknownColumn, .error, "\(rowsName ?? "the rows") \(rowsName == nil ? "have" : "has") no column '\(t)', the target \(name) predicts",
@@ -107,7 +107,7 @@ extension Model {
         for row in rows {
             for key in row.keys.sorted() where !known.contains(key) {
                 throw Diagnostic(.unknownColumn, .error, "\(name) takes no input '\(key)'",
-                                 hint: Suggest.didYouMean(key, in: inputs.map(\.name)) ?? "its inputs: " + inputs.map(\.name).joined(separator: ", "))
+                                 hint: Suggest.didYouMean(key, in: inputs.map(\.name)) ?? "its inputs: " + usedInputs.map(\.name).joined(separator: ", "))
             }
         }
         var columns: [Column] = []

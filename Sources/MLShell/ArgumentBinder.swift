@@ -56,6 +56,7 @@ struct ArgumentBinder {
             if let keyword = p.keyword {
                 guard i < items.count, case .positional(let e) = items[i], e.asName?.text == keyword, e.asName?.quoted == false else {
                     if p.optional { continue }
+                    if let swallowed = swallowedKeyword(keyword, in: items[..<i]) { throw swallowed }
                     throw missing(p, at: i < items.count ? items[i].range : nil)
                 }
                 i += 1
@@ -180,6 +181,33 @@ struct ArgumentBinder {
             hint = "to compare, write == (as in \(name.text) == ...); a single = sets an option"
         }
         return diag(.unknownOption, "unknown option '\(name.text)' for '\(spec.name)'", name.range, hint: hint)
+    }
+
+    /// `fit logistic y ~ a + on d`: the formula (or expression) ends in an operator, so the keyword
+    /// became its last term. Said as what it is, at the operator, rather than "needs 'on DS'".
+    private func swallowedKeyword(_ keyword: String, in items: ArraySlice<Argument>) -> Diagnostic? {
+        func lastTerm(_ e: Expr) -> (op: String, opEnd: Int, name: Name)? {
+            switch e.kind {
+            case .formula(_, let rhs): return lastTerm(rhs)
+            case .binary(let op, let a, let b):
+                if let n = b.asName, n.text == keyword, !n.quoted { return (op, a.range.end, n) }
+                return lastTerm(b)
+            default: return nil
+            }
+        }
+        for item in items.reversed() {
+            guard case .positional(let e) = item, let (op, after, name) = lastTerm(e) else { continue }
+            // The operator's own range: after its left side's end, past the spaces, before the keyword.
+            let bytes = Array(command.file.text.utf8)
+            var start = after
+            while start < min(name.range.start, bytes.count), bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+            let what: String
+            if case .formula = e.kind { what = "formula" } else { what = "expression" }
+            return diag(.missingArgument, "the \(what) ends after '\(op)': a term is missing there, and '\(keyword)' cannot be one",
+                        SourceRange(start, start + op.utf8.count),
+                        hint: "write a term after '\(op)', or remove the '\(op)'; usage: \(spec.usage)")
+        }
+        return nil
     }
 
     private func missing(_ p: Parameter, at range: SourceRange?, after keyword: String? = nil) -> Diagnostic {

@@ -64,7 +64,7 @@ public enum ModelFile {
         let inputs = sealed ? model.inputs.map { var i = $0; i.categories = nil; return i } : model.inputs
         var header = ModelHeader(format: Int(ModelFileFormat.version), name: model.name, algorithm: model.algorithm, task: model.task,
                                  formula: model.formula, target: model.target, classes: sealed ? nil : model.classes, features: model.features,
-                                 inputs: inputs, parameters: model.parameters, metrics: model.metrics, lineage: model.lineage,
+                                 inputs: inputs, used: model.usedInputs.map(\.name), parameters: model.parameters, metrics: model.metrics, lineage: model.lineage,
                                  payload: .init(bytes: payload.count, stored: 0, compression: options.compression, tensors: tensors.count),
                                  quantization: quantization, encryption: encryption)
         if options.quantize == .f64, let earlier = model.dequantizedFrom { header.quantization.dequantizedFrom = earlier }

@@ -30,6 +30,8 @@ public struct ModelHeader: Codable, Sendable {
     public var classes: [String]?
     public var features: [String]
     public var inputs: [InputColumn]
+    /// The inputs the answers depend on (Model.usedInputs); absent in files before it was written.
+    public var used: [String]? = nil
     public var parameters: [Model.Parameter]
     public var metrics: [Model.Metric]
     public var lineage: Lineage?

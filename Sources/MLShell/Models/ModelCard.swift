@@ -8,7 +8,9 @@ enum ModelCard {
         session.print("\(m.name): \(m.algorithm) \(m.formula) (\(m.task.rawValue))")
         if !m.parameters.isEmpty { session.print("  parameters: " + m.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")) }
         session.print("  fitted on \(m.trainedOn): \(plural(m.trainingRows, "row"))")
-        list("inputs (raw)", m.inputs.map(\.name), session)
+        list("inputs (raw)", m.usedInputs.map(\.name), session)
+        let unused = m.unusedInputs.map { $0.name == m.target ? "\($0.name) (the target)" : $0.name }
+        if !unused.isEmpty { list("not used", unused, session) }
         list("features", m.features, session)
         if let classes = m.classes { list("classes", classes, session) }
         let steps = m.recipe.entries.filter { !$0.step.isRowStep }

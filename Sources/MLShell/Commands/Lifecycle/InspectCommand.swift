@@ -28,12 +28,16 @@ struct InspectCommand: ShellCommand {
         session.print("  model: \(h.name), \(h.algorithm.rawValue) \(h.formula) (\(h.task.rawValue))")
         if !h.parameters.isEmpty { session.print("  parameters: " + h.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")) }
         if let classes = h.classes { session.list("classes", classes) }
-        session.list("inputs (raw)", h.inputs.map { i in
+        // Files from before `used` was written: every input but the target.
+        let used = Set(h.used ?? h.inputs.map(\.name).filter { $0 != h.target })
+        session.list("inputs (raw)", h.inputs.filter { used.contains($0.name) }.map { i in
             var s = "\(i.name) (\(i.type.rawValue)"
             if let c = i.categories { s += ", \(plural(c.count, "category"))" }
             if i.missing > 0 { s += ", \(i.missing) missing" }
             return s + ")"
         })
+        let unused = h.inputs.filter { !used.contains($0.name) }.map { $0.name == h.target ? "\($0.name) (the target)" : $0.name }
+        if !unused.isEmpty { session.list("not used", unused) }
         session.list("features", h.features)
         if !h.metrics.isEmpty {
             session.print("  training: " + h.metrics.map { "\($0.name) \(NumberFormat.compact($0.value, significant: 4))" }.joined(separator: ", "))

@@ -48,7 +48,7 @@ enum LoadModelCommand {
         session.bind(model.name, .model(model))
         let what = model.classes.map { ", \(plural($0.count, "class"))" } ?? ""
         session.print("loaded \(model.name) from \(path) (\(formatBytes(loaded.fileBytes))): \(model.algorithm.rawValue) \(model.formula) (\(model.task.rawValue)\(what)), "
-                      + "\(plural(model.inputs.count, "raw input"))")
+                      + "\(plural(model.usedInputs.count, "raw input"))")
         session.print("  " + ModelFileMessages.signature(loaded.signature))
         if let q = ModelFileMessages.quantization(loaded.header.quantization) { session.print("  " + q) }
     }

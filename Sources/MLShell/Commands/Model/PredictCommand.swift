@@ -92,7 +92,7 @@ struct PredictCommand: ShellCommand {
             let input = m.inputs.first { $0.name == name.text }
             guard input != nil else {
                 throw Diagnostic(.unknownName, .error, "\(m.name) takes no input '\(name.text)'", file: call.file, range: name.range,
-                                 hint: Suggest.didYouMean(name.text, in: m.inputs.map(\.name)) ?? "its inputs: " + m.inputs.map(\.name).joined(separator: ", "))
+                                 hint: Suggest.didYouMean(name.text, in: m.inputs.map(\.name)) ?? "its inputs: " + m.usedInputs.map(\.name).joined(separator: ", "))
             }
             let v = try Evaluator(session: session, file: call.file).evaluate(e)
             switch v {
