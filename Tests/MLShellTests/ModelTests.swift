@@ -5,6 +5,8 @@ import MLModel
 import MLFrameIO
 @testable import MLLearn
 import Testing
+import Synchronization
+@testable import MLShell
 
 /// Model numbers against scikit-learn and statsmodels (Tests/Fixtures/expected/model-*.json,
 /// made by scripts/expected/make_model_expected.py).
@@ -467,5 +469,29 @@ struct AnyEncodable: Encodable {
         try #require(p.count == c.predict_proba.count)
         #expect(zip(p, c.predict_proba).allSatisfy { $0.count == $1.count })
         for (r, s) in zip(p, c.predict_proba) { for (a, b) in zip(r, s) { #expect(abs(a - b) <= 1e-9, "proba \(a) vs \(b)") } }
+    }
+}
+
+/// Scoring the training rows after a fit stops at Ctrl-C between chunks of rows: the model is
+/// kept and the metrics are skipped, rather than seconds of work with no way out.
+@Suite struct TrainingMetricsInterruptTests {
+    @Test func scoringStopsBetweenChunks() throws {
+        _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        let (s, _) = recordingSession()
+        _ = run("load \"tutorials/data/diamonds.csv\"; fit linear price ~ carat + depth on diamonds as m", in: s)
+        let m = try #require(s.model(named: "m"))
+        let d = try #require(s.dataset(named: "diamonds"))
+        #expect(d.frame.rowCount > Report.scoringChunk)  // more than one chunk
+        let (design, _) = try m.design(raw: d.loaded, engine: nil, withTarget: true)
+        let calls = Atomic<Int>(0)
+        let stopped = Report.training(m, design, interrupted: { calls.add(1, ordering: .relaxed).newValue > 1 })
+        #expect(stopped == nil)
+        let scoredOrNil = Report.training(m, design, interrupted: { false })
+        let scored = try #require(scoredOrNil)
+        #expect(scored.metrics.map(\.name) == ["rmse", "mae", "r2"])
+        let whole = m.predict(design.x).values
+        let chunkedOrNil = Report.predictions(m, design.x, interrupted: { false })
+        let chunked = try #require(chunkedOrNil).values
+        #expect(chunked.count == whole.count && chunked == whole)
     }
 }

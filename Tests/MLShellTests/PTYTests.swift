@@ -300,6 +300,13 @@ final class PseudoTerminal {
         #expect(t.waitFor("(Ctrl-C stops here, keeping the model)", after: m), "\(t.screen)")
         t.send("\u{03}")
         #expect(t.waitForPrompt(after: "stopped early by Ctrl-C", from: m), "\(t.screen)")
+        // In cv no model is kept: the live line says what Ctrl-C does there.
+        m = t.mark
+        t.send("cv mlp price ~ carat + depth on diamonds epochs=100000 folds=2\r")
+        #expect(t.waitFor("(Ctrl-C stops cv)", after: m, timeout: 20), "\(t.screen)")
+        #expect(!t.screen[m...].contains("keeping the model"), "\(t.screen)")
+        t.send("\u{03}")
+        #expect(t.waitForPrompt(after: "interrupted", from: m), "\(t.screen)")
         // Ctrl-C also reaches inside a long prediction (knn reads every training row for each row).
         t.send("fit knn price ~ carat + depth + table + x + y + z on diamonds as near\r")
         #expect(t.waitForPrompt(after: "fitted near", from: m, timeout: 30), "\(t.screen)")

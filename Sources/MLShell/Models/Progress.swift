@@ -10,11 +10,14 @@ final class Progress {
     let label: String
     let valueLabel: String
     let live: Bool
+    /// What Ctrl-C does, as the live line says it: a fit keeps its model, a fold of cv keeps nothing.
+    let onCtrlC: String
     private var last = ContinuousClock.now
     private var shown = false
 
-    init(session: Session, label: String, valueLabel: String = "loss") {
+    init(session: Session, label: String, valueLabel: String = "loss", keepsModel: Bool = true) {
         self.session = session
+        self.onCtrlC = keepsModel ? "Ctrl-C stops here, keeping the model" : "Ctrl-C stops cv"
         self.label = label
         self.valueLabel = valueLabel
         self.live = session.terminal.stderrIsTTY && !session.recording
@@ -23,7 +26,7 @@ final class Progress {
     func report(_ step: Int, _ loss: Double) {
         guard live, ContinuousClock.now - last > .milliseconds(100) else { return }
         last = ContinuousClock.now
-        session.output.writeError("\r\u{1B}[2K  \(label) \(step)  \(valueLabel) \(NumberFormat.compact(loss, significant: 7))  (Ctrl-C stops here, keeping the model)")
+        session.output.writeError("\r\u{1B}[2K  \(label) \(step)  \(valueLabel) \(NumberFormat.compact(loss, significant: 7))  (\(onCtrlC))")
         shown = true
     }
 

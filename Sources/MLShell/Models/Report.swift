@@ -17,7 +17,32 @@ enum Report {
 
     /// `predictions`: the model's values on the design's rows when the fit already made them.
     /// The lines `fit` prints, and the same figures as numbers for the model file.
-    static func training(_ m: Model, _ full: Design, predictions: [Double]? = nil) -> (lines: [String], metrics: [Model.Metric]) {
+    /// Rows predicted at a time while scoring the training rows, Ctrl-C checked between them.
+    static let scoringChunk = 16_384
+
+    /// The model's predictions for a design's rows, a chunk at a time; nil when `interrupted`.
+    static func predictions(_ m: Model, _ x: Matrix, interrupted: @escaping @Sendable () -> Bool) -> (values: [Double], probabilities: [[Double]]?)? {
+        if x.rows <= scoringChunk {
+            let p = m.predict(x, interrupted: interrupted)
+            return interrupted() ? nil : p
+        }
+        var values: [Double] = []
+        var probabilities: [[Double]]? = nil
+        values.reserveCapacity(x.rows)
+        for start in stride(from: 0, to: x.rows, by: scoringChunk) {
+            if interrupted() { return nil }
+            let p = m.predict(x.rows(Array(start..<min(x.rows, start + scoringChunk))), interrupted: interrupted)
+            values += p.values
+            if let q = p.probabilities {
+                if probabilities == nil { probabilities = []; probabilities!.reserveCapacity(x.rows) }
+                probabilities!.append(contentsOf: q)
+            }
+        }
+        return interrupted() ? nil : (values, probabilities)
+    }
+
+    static func training(_ m: Model, _ full: Design, predictions: [Double]? = nil,
+                         interrupted: @escaping @Sendable () -> Bool = { false }) -> (lines: [String], metrics: [Model.Metric])? {
         var d = full
         var sampled = ""
         if case .knn = m.estimator, d.x.rows > knnScoredRows {
@@ -27,7 +52,7 @@ enum Report {
             d.y = rows.map { full.y[$0] }
             sampled = " (on \(knnScoredRows) sampled training rows)"
         }
-        let (values, probabilities) = predictions.map { ($0, nil) } ?? m.predict(d.x)
+        guard let (values, probabilities) = predictions.map({ ($0, nil) }) ?? Report.predictions(m, d.x, interrupted: interrupted) else { return nil }
         switch m.task {
         case .regression:
             let r = Metrics.regression(d.y, values)

@@ -97,7 +97,7 @@ struct Trainer {
             let alpha = p("alpha", 1), ratio = algorithm == .lasso ? 1 : p("l1_ratio", 0.5)
             guard alpha >= 0, (0...1).contains(ratio) else { throw fail("alpha= must be ≥ 0 and l1_ratio= between 0 and 1") }
             shown = [("alpha", Value.formatNumber(alpha))] + (algorithm == .elasticnet ? [("l1_ratio", Value.formatNumber(ratio))] : [])
-            let progress = Progress(session: session, label: "sweep", valueLabel: "objective")
+            let progress = Progress(session: session, label: "sweep", valueLabel: "objective", keepsModel: keepsDescription)
             defer { progress.finish() }
             estimator = .linear(try LinearModels.elasticNet(design.x, design.y, alpha: alpha, l1Ratio: ratio,
                                                             maxIterations: Int(p("max_iter", 100_000)), interrupted: interrupted,
@@ -106,7 +106,7 @@ struct Trainer {
             let c = params["C"] ?? 1
             guard c > 0 else { throw fail("C= must be > 0 (C=inf for no penalty)") }
             shown = [("C", Value.formatNumber(c))]
-            let progress = Progress(session: session, label: "iteration")
+            let progress = Progress(session: session, label: "iteration", keepsModel: keepsDescription)
             defer { progress.finish() }
             estimator = .logistic(try Logistic.fit(design.x, design.y.map { Int($0) }, classes: design.classes!, C: c,
                                                    maxIterations: Int(p("max_iter", 1000)), interrupted: interrupted, onIteration: progress.report))
@@ -131,7 +131,7 @@ struct Trainer {
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
             shown = [("hidden", "[" + hidden.map(String.init).joined(separator: ", ") + "]"), ("epochs", String(epochs)), ("lr", Value.formatNumber(lr)),
                      ("batch", String(batch)), ("alpha", Value.formatNumber(alpha)), ("seed", String(seed))]
-            let progress = Progress(session: session, label: "epoch")
+            let progress = Progress(session: session, label: "epoch", keepsModel: keepsDescription)
             defer { progress.finish() }
             estimator = .mlp(MLP.fit(design.x, design.y, classes: design.classes, hidden: hidden, epochs: epochs, learningRate: lr,
                                      batch: batch, alpha: alpha, seed: seed, interrupted: interrupted, onEpoch: progress.report))
@@ -142,7 +142,7 @@ struct Trainer {
             guard k >= 1, k <= design.rowCount else { throw fail("k= must be from 1 to the number of rows (\(design.rowCount))") }
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
             shown = [("k", String(k)), ("n_init", String(nInit)), ("seed", String(seed))]
-            let progress = Progress(session: session, label: "iteration", valueLabel: "inertia")
+            let progress = Progress(session: session, label: "iteration", valueLabel: "inertia", keepsModel: keepsDescription)
             defer { progress.finish() }
             estimator = .kmeans(KMeans.fit(design.x, k: k, nInit: nInit, seed: seed, maxIterations: Int(p("max_iter", 300)),
                                            interrupted: interrupted, onIteration: progress.report))
@@ -182,7 +182,17 @@ struct Trainer {
         if let classes = design.classes, classes.count > 20, targetColumn?.type.isNumeric == true {
             lines.append("  note: the numeric target '\(formula.target!)' makes \(classes.count) classes; to predict a number use linear, ridge, knn or tree")
         }
-        let (training, metrics) = Report.training(model, design, predictions: trainingPredictions)
+        // The metrics predict every training row (seconds on millions): a Ctrl-C pressed now, after
+        // the one that may have stopped the fit, skips them and keeps the model.
+        let pressed = session.interrupt.presses
+        let interrupt = session.interrupt
+        let training: [String], metrics: [Model.Metric]
+        if let scored = Report.training(model, design, predictions: trainingPredictions, interrupted: { interrupt.presses > pressed }) {
+            (training, metrics) = scored
+        } else {
+            let classes = model.classes.map { ["  classes: " + $0.joined(separator: ", ")] } ?? []
+            (training, metrics) = (classes + ["  training metrics skipped by Ctrl-C: the model is kept; 'evaluate \(name) on \(d.name)' scores it"], [])
+        }
         model.metrics = metrics
         let coefficients = Report.coefficients(model, session)
         model.metricLines = training.map { $0.replacingFirstLine() }
