@@ -41,6 +41,9 @@ public enum NumberFormat {
         if d == d.rounded() && abs(d) < 1e7 { return String(Int64(d)) }
         let magnitude = abs(d)
         if magnitude >= 1e7 || (magnitude < 1e-3 && magnitude > 0) { return c("%.\(max(0, significant - 1))e", d) }
+        // Past the significant digits and below 1e7 (money-sized errors, counts): the whole number,
+        // as its neighbours print, not 5.891e+04 beside 4794.
+        if magnitude >= pow(10, Double(significant)) { return String(Int64(d.rounded())) }
         return trimZeros(c("%.\(significant)g", d))
     }
 

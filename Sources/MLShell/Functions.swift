@@ -12,6 +12,7 @@ enum Functions {
         "abs": "abs(x)", "sqrt": "sqrt(x)", "log": "log(x)", "exp": "exp(x)", "round": "round(x[, digits])",
         "min": "min(a, b, ...)", "max": "max(a, b, ...)", "clip": "clip(x, low, high)", "lower": "lower(text)",
         "upper": "upper(text)", "len": "len(text or list)", "contains": "contains(text, part)", "if": "if(condition, then, else)",
+        "str": "str(x)",
     ]
 
     static func call(_ name: Name, _ values: [Value], args: [Expr], call callExpr: Expr, evaluator ev: Evaluator) throws(Diagnostic) -> Value {
@@ -35,6 +36,11 @@ enum Functions {
         if name.text != "if" && values.contains(.missing) && name.text != "len" { return .missing }
         switch name.text {
         case "abs": try arity(1...1); return .number(Swift.abs(try num(0)))
+        case "str":
+            // A value as text, as `print` shows it: what '+' needs to join text with a number.
+            try arity(1...1)
+            if case .string = values[0] { return values[0] }
+            return .string(values[0].display)
         case "sqrt":
             try arity(1...1)
             let x = try num(0)

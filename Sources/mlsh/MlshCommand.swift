@@ -25,8 +25,8 @@ struct MlshCommand: ParsableCommand {
         version: HelpFormatter.version,
         subcommands: [CheckCommand.self])
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands (separated by ';') and exit.", valueName: "commands"))
-    var commands: String?
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands (separated by ';') and exit; -c again adds more, run in order.", valueName: "commands"))
+    var commands: [String] = []
 
     @Argument(help: ArgumentHelp("A script to run; the words after it are its arguments (the list 'args').", valueName: "file"))
     var script: String?
@@ -37,11 +37,15 @@ struct MlshCommand: ParsableCommand {
     func run() throws {
         let session = Session()
         session.scriptArguments = scriptArguments
-        if let commands {
+        if !commands.isEmpty {
             if script != nil {
                 throw ValidationError("give either -c COMMANDS or a script file, not both")
             }
-            let status = Runner.run(SourceFile(name: "<command>", text: commands), in: session)
+            // Each -c in order, as one session; the first failure stops the rest, as in a script.
+            var status = ShellExit.ok
+            for text in commands where status == .ok && session.quitRequested == nil {
+                status = Runner.run(SourceFile(name: "<command>", text: text), in: session)
+            }
             try finish(session, status)
         }
         if let script {

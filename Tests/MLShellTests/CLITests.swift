@@ -140,6 +140,14 @@ import Testing
         #expect(again.status == 0 && again.stdout.contains("mlsh: \(bin) is on your PATH"), "\(again.stdout)\(again.stderr)")
     }
 
+    /// `-c` given more than once runs each, in order, in one session; the first failure stops the rest.
+    @Test func dashCTwice() throws {
+        let r = try runMlsh(["-c", "print 1", "-c", "print 2 as x", "-c", "print x + 1"])
+        #expect(r.status == 0 && r.stdout == "1\n2\n3\n", "\(r.stdout)\(r.stderr)")
+        let bad = try runMlsh(["-c", "print 1", "-c", "print nope", "-c", "print 3"])
+        #expect(bad.status == 1 && bad.stdout == "1\n", "\(bad.stdout)")
+    }
+
     @Test func pipedInputRunsWithoutPrompt() throws {
         let r = try runMlsh([], stdin: "print 1\nprint [2,\n3]\nprint 4")
         #expect(r.status == 0)

@@ -69,6 +69,10 @@ import Testing
         #expect(NumberFormat.compact(43.9219298245614) == "43.92")
         #expect(NumberFormat.compact(0.8183559) == "0.8184")
         #expect(NumberFormat.compact(2.5e9) == "2.500e+09")
+        // Past 4 digits and below 1e7: the whole number, as its neighbours print (not 5.891e+04 beside 4794).
+        #expect(NumberFormat.compact(58912.3) == "58912")
+        #expect(NumberFormat.compact(-1234567.8) == "-1234568")
+        #expect(NumberFormat.compact(9999.4) == "9999")
         #expect(Sparkline.render([0, 1, 4, 8]) == " ▂▅█")
     }
 }

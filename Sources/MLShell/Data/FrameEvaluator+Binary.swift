@@ -17,8 +17,15 @@ extension FrameEvaluator {
         case "==", "!=", "<", "<=", ">", ">=":
             return try compare(op, l, r, a, b, whole)
         case "+":
-            if case .text = l { return try concat(l, r, a, b) }
-            if case .text = r { return try concat(l, r, a, b) }
+            // Text joins text only: `species + body_mass_g` would make "Adelie3750" without a word.
+            if l.isText || r.isText {
+                guard l.isText && r.isText else {
+                    let (other, e) = l.isText ? (r, b) : (l, a)
+                    throw fail("'+' joins text with text, but \(ExprPrinter.print(e)) is \(other.kindName)", e,
+                               hint: "to join them, make it text first: str(\(ExprPrinter.print(e)))")
+                }
+                return try concat(l, r, a, b)
+            }
             fallthrough
         default:
             let (x, vx, ix) = try numbers(l, a, op: op)
@@ -149,6 +156,39 @@ extension FrameEvaluator {
         if case .scalar(.missing) = l { return fail("'== missing' does not test for missing values", whole, hint: "write 'is missing' (or 'is not missing')") }
         return fail("cannot compare \(l.kindName) with \(r.kindName)", whole,
                     hint: "text compares with text in quotes (species == \"Adelie\"), numbers with numbers")
+    }
+
+    /// A vector as text, each value as `print` shows it (`str(x)`); missing stays missing.
+    func asText(_ v: Vector, _ e: Expr) throws(Diagnostic) -> Vector {
+        if case .text = v { return v }
+        var dictionary: [String] = []
+        var index: [String: UInt32] = [:]
+        var codes = [UInt32](repeating: 0, count: rows)
+        func add(_ i: Int, _ s: String) {
+            if let c = index[s] { codes[i] = c } else {
+                index[s] = UInt32(dictionary.count)
+                codes[i] = UInt32(dictionary.count)
+                dictionary.append(s)
+            }
+        }
+        switch v {
+        case .number(let x, let valid, let integer):
+            for i in 0..<rows where valid?[i] ?? true { add(i, integer ? String(Int64(x[i])) : Value.formatNumber(x[i])) }
+            if dictionary.isEmpty { dictionary = [""] }
+            return .text(codes: codes, dictionary: dictionary, valid)
+        case .bool(let x, let valid):
+            for i in 0..<rows where valid?[i] ?? true { add(i, x[i] ? "true" : "false") }
+            if dictionary.isEmpty { dictionary = [""] }
+            return .text(codes: codes, dictionary: dictionary, valid)
+        case .days(let x, let valid):
+            for i in 0..<rows where valid?[i] ?? true { add(i, formatDate(Int32(x[i]))) }
+            if dictionary.isEmpty { dictionary = [""] }
+            return .text(codes: codes, dictionary: dictionary, valid)
+        case .scalar(let value):
+            return .scalar(value == .missing ? .missing : .string(value.display))
+        case .text:
+            return v
+        }
     }
 
     private func concat(_ l: Vector, _ r: Vector, _ a: Expr, _ b: Expr) throws(Diagnostic) -> Vector {

@@ -67,6 +67,9 @@ enum FrameFunctions {
                 integer = integer && i2
             }
             return .number(acc, valid, integer: integer)
+        case "str":
+            try arity(1...1)
+            return try ev.asText(values[0], args[0])
         case "lower", "upper", "len", "contains":
             guard case .text(let codes, let dictionary, let valid) = values[0] else {
                 throw ev.fail("'\(name.text)' needs text, but \(ExprPrinter.print(args[0])) is \(values[0].kindName)", args[0])

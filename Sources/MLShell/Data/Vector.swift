@@ -19,6 +19,13 @@ enum Vector {
         }
     }
 
+    var isText: Bool {
+        switch self {
+        case .text, .scalar(.string): return true
+        default: return false
+        }
+    }
+
     var kindName: String {
         switch self {
         case .number: return "number"

@@ -176,6 +176,7 @@ struct Trainer {
             lines.append("  warning: the training loss ended at \(NumberFormat.compact(last, significant: 3)) (\(NumberFormat.compact(first, significant: 3)) after the first epoch): the fit diverged;")
             lines.append("           lower lr= (the default is 0.001) or scale the features")
         }
+        if algorithm == .knn || algorithm == .kmeans, let note = scaleNote(design, features) { lines.append(note) }
         if case .kmeans(let fit) = estimator, Set(fit.assign(design.x)).count < fit.centers.count {
             lines.append("  note: only \(Set(fit.assign(design.x)).count) of the \(fit.centers.count) clusters hold rows: there are fewer distinct points than k")
         }
@@ -198,6 +199,24 @@ struct Trainer {
         model.metricLines = training.map { $0.replacingFirstLine() }
         model.trainingSummary = lines + training + coefficients
         return model
+    }
+
+    /// Distance-based algorithms (knn, kmeans) weigh each feature by its spread: when the spreads
+    /// differ by more than 10×, the widest decides the neighbours alone. Said with the figures.
+    func scaleNote(_ design: Design, _ features: [String]) -> String? {
+        guard design.x.cols >= 2, design.x.rows >= 2 else { return nil }
+        let spreads = (0..<design.x.cols).map { c -> Double in
+            let v = design.x.column(c)
+            let mean = v.reduce(0, +) / Double(v.count)
+            return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1)).squareRoot()
+        }
+        guard let hi = spreads.indices.max(by: { spreads[$0] < spreads[$1] }),
+              let lo = spreads.indices.filter({ spreads[$0] > 0 }).min(by: { spreads[$0] < spreads[$1] }),
+              spreads[hi] > 10 * spreads[lo] else { return nil }
+        let ratio = NumberFormat.compact(spreads[hi] / spreads[lo], significant: 3)
+        return "  note: the features' spreads differ \(ratio)× (\(features[hi]) sd \(NumberFormat.compact(spreads[hi], significant: 3)), "
+            + "\(features[lo]) sd \(NumberFormat.compact(spreads[lo], significant: 3))): \(algorithm) measures distances in raw units, "
+            + "so \(features[hi]) decides them; scale them first (scale DS zscore [...])"
     }
 
     /// Recipe steps that change the target: the model then learns (and is scored on) the changed

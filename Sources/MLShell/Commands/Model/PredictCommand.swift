@@ -137,6 +137,13 @@ struct PredictCommand: ShellCommand {
             bound = .number(d)
             session.print(NumberFormat.cell(d))
         }
+        // A text the model never saw in training still gets an answer (one-hot: all zeros): say so,
+        // since the answer then rests on the other inputs alone.
+        for input in m.inputs {
+            guard case .text(let t)? = row[input.name], let seen = input.categories, !seen.contains(t) else { continue }
+            let known = seen.prefix(6).map { "\"\($0)\"" }.joined(separator: ", ") + (seen.count > 6 ? ", …" : "")
+            session.print("note: \(input.name)=\"\(t)\" was never seen in training (it saw \(known)); the answer rests on the other inputs")
+        }
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
             session.bind(name.text, bound)
