@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Module order (a module imports only modules above it):
-//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep, MLLearn → MLModel → MLLanguage → MLShell → MLLineEdit → mlsh
+//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep, MLLearn → MLModel
+//   → MLServeProtocol → MLServe → MLLanguage → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
     platforms: [.macOS(.v15)],
@@ -10,6 +11,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -29,14 +36,30 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // The serving protocols' bodies to and from one internal batch: no HTTP here, so it is
+        // fuzzed and tested alone.
+        .target(name: "MLServeProtocol", dependencies: ["MLDiagnostics", "MLFrame", "MLPrep", "MLModel"]),
+        // The HTTP server (Hummingbird): routes, tokens, metrics, the running servers.
+        .target(name: "MLServe", dependencies: [
+            "MLServeProtocol", "MLModel", "MLPrep", "MLDiagnostics", "MLFrame",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),
         .target(name: "MLShell", dependencies: [
             "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel",
+            "MLServeProtocol", "MLServe",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
         .executableTarget(name: "mlsh", dependencies: [
-            "MLShell", "MLLineEdit",
+            "MLShell", "MLLineEdit", "MLServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What the fuzz harnesses share: libFuzzer's driver, or replaying inputs without it.
@@ -48,7 +71,9 @@ let package = Package(
         .executableTarget(name: "FuzzJSONLines", dependencies: ["FuzzDriver", "MLFrameIO", "MLFrame", "MLDiagnostics"]),
         .executableTarget(name: "FuzzParser", dependencies: ["FuzzDriver", "MLLanguage", "MLDiagnostics"]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
-                                                         .product(name: "Crypto", package: "swift-crypto")],
+                                                         "MLServeProtocol", "MLServe",
+                                                         .product(name: "Crypto", package: "swift-crypto"),
+                                                         .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Snapshots"]),
     ]
 )

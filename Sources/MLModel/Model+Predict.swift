@@ -46,17 +46,29 @@ extension Model {
     /// reads them, absent columns missing), then go through `predict(raw:)`.
     public func predict(rows: [[String: RawValue]], engine: ExpressionEngine?,
                         interrupted: @escaping @Sendable () -> Bool = { false }) throws -> [Prediction] {
-        let frame = try rawFrame(rows)
+        try predict(raw: try rawFrame(rows), count: rows.count, engine: engine, interrupted: interrupted)
+    }
+
+    /// The same path for columns of raw values (what a server's request holds): each input's
+    /// values for `count` rows; an input left out is missing in every row.
+    public func predict(columns: [String: [RawValue]], count: Int, engine: ExpressionEngine?,
+                        interrupted: @escaping @Sendable () -> Bool = { false }) throws -> [Prediction] {
+        try predict(raw: try rawFrame(columns: columns, count: count), count: count, engine: engine, interrupted: interrupted)
+    }
+
+    func predict(raw frame: Frame, count: Int, engine: ExpressionEngine?, interrupted: @escaping @Sendable () -> Bool) throws -> [Prediction] {
         let p = try predict(raw: frame, engine: engine, interrupted: interrupted)
-        var out = [Prediction](repeating: Prediction(value: nil, classIndex: nil, probabilities: nil, missingFeatures: []), count: rows.count)
+        var out = [Prediction](repeating: Prediction(value: nil, classIndex: nil, probabilities: nil, missingFeatures: []), count: count)
         for (k, r) in p.rows.enumerated() {
             let v = p.values[k]
             out[r] = Prediction(value: predictedValue(v), classIndex: classes != nil ? Int(v) : (task == .clustering ? Int(v) : nil),
                                 probabilities: p.probabilities?[k], missingFeatures: [])
         }
-        let answered = Set(p.rows)
-        for r in 0..<rows.count where !answered.contains(r) {
-            out[r].missingFeatures = features.filter { f in p.features.column(f).map { c in !(c.isValid(r) && (c.double(r)?.isFinite ?? false)) } ?? true }
+        if p.rows.count < count {
+            let answered = Set(p.rows)
+            for r in 0..<count where !answered.contains(r) {
+                out[r].missingFeatures = features.filter { f in p.features.column(f).map { c in !(c.isValid(r) && (c.double(r)?.isFinite ?? false)) } ?? true }
+            }
         }
         return out
     }
@@ -103,18 +115,32 @@ extension Model {
 
     /// Rows of named raw values as a frame of the model's input columns, each in its loaded type.
     public func rawFrame(_ rows: [[String: RawValue]]) throws -> Frame {
-        let known = Set(inputs.map(\.name))
-        for row in rows {
-            for key in row.keys.sorted() where !known.contains(key) {
-                throw Diagnostic(.unknownColumn, .error, "\(name) takes no input '\(key)'",
-                                 hint: Suggest.didYouMean(key, in: inputs.map(\.name)) ?? "its inputs: " + usedInputs.map(\.name).joined(separator: ", "))
-            }
-        }
+        for row in rows { try checkNames(row.keys) }
         var columns: [Column] = []
         for input in inputs {
             columns.append(try column(input, rows.map { $0[input.name] ?? .missing }))
         }
         return Frame(columns: columns)
+    }
+
+    /// Columns of raw values as a frame of the model's input columns; an absent one is missing.
+    public func rawFrame(columns given: [String: [RawValue]], count: Int) throws -> Frame {
+        try checkNames(given.keys)
+        var columns: [Column] = []
+        for input in inputs {
+            let values = given[input.name] ?? [RawValue](repeating: .missing, count: count)
+            precondition(values.count == count, "a column of \(values.count) values for \(count) rows")
+            columns.append(try column(input, values))
+        }
+        return Frame(columns: columns)
+    }
+
+    func checkNames(_ names: some Collection<String>) throws {
+        let known = Set(inputs.map(\.name))
+        for key in names.sorted() where !known.contains(key) {
+            throw Diagnostic(.unknownColumn, .error, "\(name) takes no input '\(key)'",
+                             hint: Suggest.didYouMean(key, in: inputs.map(\.name)) ?? "its inputs: " + usedInputs.map(\.name).joined(separator: ", "))
+        }
     }
 
     func column(_ input: InputColumn, _ values: [RawValue]) throws -> Column {

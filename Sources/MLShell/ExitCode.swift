@@ -9,8 +9,16 @@ public enum ShellExit: Int32, Sendable {
     case syntaxError = 65
     /// The script file does not exist or cannot be read.
     case noInput = 66
+    /// `mlsh serve` could not listen (the port in use, no permission, an address not this machine's).
+    case unavailable = 69
     /// Ctrl-C stopped a script.
     case interrupted = 130
+}
+
+extension ShellExit {
+    /// Data that is not what it should be (EX_DATAERR): for `mlsh serve`, a file that is not a
+    /// model or fails its signature; the same code as a script's syntax error.
+    public static var dataError: ShellExit { .syntaxError }
 }
 
 /// An error that has already been shown to the user; it only carries how to exit.

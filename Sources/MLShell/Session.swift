@@ -21,6 +21,8 @@ public final class Session {
     public var quitRequested: Int32?
     /// True under `mlsh check`: no timings that change from run to run.
     public var recording = false
+    /// The servers started with `serve`, running in the background.
+    let servers = ServerList()
     /// Set by Ctrl-C; commands that take a while check it.
     public var interrupt: InterruptFlag = .process
     /// Ctrl-C as a check that engine code (which knows no session) can call from any thread.

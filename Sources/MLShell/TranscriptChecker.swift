@@ -109,6 +109,7 @@ public struct TranscriptChecker {
                 report += LineDiff.unified(expected: b.expected, actual: actual).joined(separator: "\n") + "\n"
             }
         }
+        session.closeServers()
         for o in orphans where !o.lines.isEmpty {
             failures += 1
             report += "--- \(path):\(o.line) expected\n+++ actual\n@@ no command before these #> lines @@\n"

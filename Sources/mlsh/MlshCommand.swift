@@ -63,10 +63,13 @@ struct MlshCommand: ParsableCommand {
             try finish(session, status)
         }
         let code = REPL(session: session).run()
+        session.closeServers()
         if code != 0 { throw ExitCode(code) }
     }
 
     private func finish(_ session: Session, _ status: ShellExit) throws {
+        // A script's servers end with it, drained.
+        session.closeServers()
         if let code = session.quitRequested, status == .ok {
             throw ExitCode(code)
         }

@@ -13,6 +13,8 @@ if arguments.first == "check" {
     CheckCommand.main(Array(arguments.dropFirst()))
 } else if arguments == ["help", "check"] {
     CheckCommand.main(["--help"])
+} else if arguments.first == "serve" {
+    ServeCommandLine.main(Array(arguments.dropFirst()))
 } else {
     MlshCommand.main()
 }

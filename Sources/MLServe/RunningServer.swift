@@ -1,0 +1,129 @@
+import Dispatch
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import MLServeProtocol
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// Why a server did not start, in words for the user.
+public struct ServeStartError: Error, CustomStringConvertible {
+    public var description: String
+    public var hint: String
+}
+
+/// A server running in the background: started from synchronous code (the REPL's thread, or the
+/// headless command's), stopped by draining: it stops accepting, finishes the requests under way,
+/// closes idle connections. ServiceLifecycle is given no signals: the shell owns SIGINT.
+public final class RunningServer: Sendable {
+    public let state: ServerState
+    public let host: String
+    public let port: Int
+    public let startedAt: ContinuousClock.Instant
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    public var url: String { "\(state.options.tlsCertificate != nil ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
+    init(state: ServerState, host: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.state = state
+        self.host = host
+        self.port = port
+        self.group = group
+        self.task = task
+        startedAt = .now
+    }
+
+    /// Binds and starts; returns once the server listens (the port is the real one when 0 was asked).
+    public static func start(_ state: ServerState) throws -> RunningServer {
+        let options = state.options
+        let router = Routes.router(state)
+        let quiet = Logger(label: "mlsh.serve", factory: { _ in SwiftLogNoOpLogHandler() })
+        var server: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(60)))
+        if let cert = options.tlsCertificate, let key = options.tlsKey {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }
+                let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+                server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey)))
+            } catch {
+                throw ServeStartError(description: "cannot use the TLS certificate \(cert) and key \(key): \(error)",
+                                      hint: "give PEM files: tls_cert= a certificate chain, tls_key= its private key")
+            }
+        }
+        let (ports, portsContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(router: router, server: server,
+                              configuration: .init(address: .hostname(options.host, port: options.port), serverName: "mlsh"),
+                              onServerRunning: { channel in
+                                  portsContinuation.yield(channel.localAddress?.port ?? -1)
+                                  portsContinuation.finish()
+                              },
+                              logger: quiet)
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet)
+        configuration.maximumGracefulShutdownDuration = .seconds(10)
+        let group = ServiceGroup(configuration: configuration)
+        let task = Task.detached {
+            // A bind error ends the group at once; finishing the stream wakes the wait below.
+            defer { portsContinuation.finish() }
+            try await group.run()
+        }
+        let port = try blocking { () async -> Int? in
+            var it = ports.makeAsyncIterator()
+            return await it.next()
+        }
+        guard let port, port >= 0 else {
+            let failure = try? blocking { () async -> String? in
+                do { try await task.value; return nil } catch { return "\(error)" }
+            }
+            throw startError(options, failure ?? nil)
+        }
+        return RunningServer(state: state, host: options.host, port: port, group: group, task: task)
+    }
+
+    static func startError(_ options: ServeOptions, _ failure: String?) -> ServeStartError {
+        let text = failure ?? "unknown reason"
+        if text.contains("Address already in use") || text.contains("errno: 98") {
+            return ServeStartError(description: "port \(options.port) on \(options.host) is in use (another server?)",
+                                   hint: "pick another port, or port 0 for a free one")
+        }
+        if text.contains("Permission denied") || text.contains("errno: 13") {
+            return ServeStartError(description: "no permission to listen on port \(options.port) of \(options.host)",
+                                   hint: "ports below 1024 need privileges; pick one from 1024 up, or 0 for a free one")
+        }
+        if text.contains("Cannot assign") || text.contains("errno: 99") || text.contains("resolve") || text.contains("NIOConnectionError") || text.contains("getaddrinfo") {
+            return ServeStartError(description: "cannot listen on \(options.host): not an address of this machine",
+                                   hint: "use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
+        }
+        return ServeStartError(description: "the server did not start: \(text)", hint: "check the host and port")
+    }
+
+    /// Drains and stops; waits at most 10 s for requests under way.
+    public func stop() {
+        let group = group, task = task
+        _ = try? blocking { () async throws -> Bool in
+            await group.triggerGracefulShutdown()
+            try? await task.value
+            return true
+        }
+    }
+
+    public var uptime: Duration { ContinuousClock.now - startedAt }
+}
+
+final class ResultBox<T>: @unchecked Sendable {
+    // Written by the task before the semaphore is signalled, read after the wait: ordered.
+    var result: Result<T, any Error>?
+}
+
+/// Runs async work from synchronous code (the REPL's main thread, which is not in the
+/// cooperative pool, so blocking it is safe) and waits for its result.
+public func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}

@@ -1,0 +1,100 @@
+import MLModel
+import Prometheus
+import Synchronization
+
+/// What a server counts, for `/metrics` (Prometheus text, through swift-prometheus) and for
+/// the `servers` table. Names follow Prometheus' conventions: a `mlsh_` prefix, `_total` on
+/// counters, base units (seconds).
+public final class ServerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let inFlightGauge: Gauge
+    let requestCount = Atomic<Int>(0)
+    let errorCount = Atomic<Int>(0)
+    let inFlightCount = Atomic<Int>(0)
+    /// One set of buckets per metric name (swift-prometheus requires it): the first regression
+    /// model's, kept when a model is swapped in.
+    let valueBuckets = Mutex<[Double]?>(nil)
+
+    public var requests: Int { requestCount.load(ordering: .relaxed) }
+    public var errors: Int { errorCount.load(ordering: .relaxed) }
+    public var inFlight: Int { inFlightCount.load(ordering: .relaxed) }
+
+    static let durationBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+
+    public init() {
+        inFlightGauge = registry.makeGauge(descriptor: .init(namespace: "mlsh", metricName: "requests_in_flight", unitName: "",
+                                                             helpText: "Requests being answered now"))
+    }
+
+    func started() {
+        inFlightCount.add(1, ordering: .relaxed)
+        inFlightGauge.increment()
+    }
+
+    /// One answered request: by model ("" for routes that name none), protocol and status.
+    func finished(model: String, protocol name: String, status: Int, duration: Duration) {
+        inFlightCount.subtract(1, ordering: .relaxed)
+        inFlightGauge.decrement()
+        requestCount.add(1, ordering: .relaxed)
+        if status >= 400 { errorCount.add(1, ordering: .relaxed) }
+        registry.makeCounter(descriptor: .init(namespace: "mlsh", metricName: "requests", unitName: "total",
+                                               helpText: "Requests answered, by model, protocol and HTTP status code"),
+                             labels: [("model", model), ("protocol", name), ("code", String(status))]).increment()
+        registry.makeDurationHistogram(descriptor: .init(namespace: "mlsh", metricName: "request_duration", unitName: "seconds",
+                                                         helpText: "Time from the request's head to its answer"),
+                                       labels: [("protocol", name)], buckets: Self.durationBuckets).record(duration)
+    }
+
+    /// The answers given: counted by class (classifiers, k-means), or their values in a
+    /// histogram whose buckets are the edges of the training predictions' histogram.
+    func predicted(_ served: ServedModel, _ answers: [Prediction]) {
+        let model = served.model
+        if model.classes != nil || model.task == .clustering {
+            var counts: [String: Int] = [:]
+            for a in answers {
+                guard let v = a.value else { continue }
+                let label: String
+                switch v {
+                case .text(let s): label = s
+                case .int(let i): label = String(i)
+                case .bool(let b): label = b ? "true" : "false"
+                case .number(let d): label = d.description
+                }
+                counts[label, default: 0] += 1
+            }
+            for (label, n) in counts {
+                registry.makeCounter(descriptor: .init(namespace: "mlsh", metricName: "predictions", unitName: "total",
+                                                       helpText: "Predictions given, by model and predicted class (or cluster)"),
+                                     labels: [("model", served.name), ("class", label)]).increment(by: Int64(n))
+            }
+        } else {
+            let histogram = registry.makeValueHistogram(
+                descriptor: .init(namespace: "mlsh", metricName: "predicted_value", unitName: "",
+                                  helpText: "Predicted values, in buckets from the training predictions' histogram"),
+                labels: [("model", served.name)], buckets: buckets(model))
+            for a in answers { if case .number(let d)? = a.value { histogram.record(d) } }
+        }
+    }
+
+    func buckets(_ model: Model) -> [Double] {
+        valueBuckets.withLock { kept in
+            if let kept { return kept }
+            var b = [-1000.0, -100, -10, -1, 0, 1, 10, 100, 1000]
+            if let edges = model.profile?.predictions.edges, edges.count > 2 { b = Array(edges.dropFirst().dropLast()) }
+            kept = b
+            return b
+        }
+    }
+
+    func loaded(_ served: ServedModel) {
+        registry.makeGauge(descriptor: .init(namespace: "mlsh", metricName: "model_load", unitName: "seconds",
+                                             helpText: "How long the model took to load"),
+                           labels: [("model", served.name)]).set(to: served.loadSeconds)
+    }
+
+    public func text() -> [UInt8] { registry.emitToBuffer() }
+}

@@ -1,0 +1,135 @@
+import Hummingbird
+import MLDiagnostics
+import MLModel
+import MLServeProtocol
+import NIOCore
+
+/// Everything a running server shares between requests: its models, counters, limits and the
+/// recent rows. Handlers read it; only a swap writes (under the store's lock).
+public final class ServerState: Sendable {
+    public let store: ModelStore
+    public let metrics = ServerMetrics()
+    public let recent: RecentRequests
+    public let options: ServeOptions
+    public let engine: ExpressionEngineFactory
+    public let version: String
+
+    public init(models: [ServedModel], options: ServeOptions, engine: ExpressionEngineFactory, version: String) {
+        store = ModelStore(models)
+        recent = RecentRequests(capacity: options.sampleSize)
+        self.options = options
+        self.engine = engine
+        self.version = version
+        for m in models { metrics.loaded(m) }
+    }
+
+    /// Swaps a model into a slot; false when the server has no slot of that name.
+    public func swap(_ name: String, with model: ServedModel) -> Bool {
+        guard store.replace(name, with: model) else { return false }
+        metrics.loaded(model)
+        return true
+    }
+
+    /// Runs a handler with what every request gets: the token check, the body limit, the error
+    /// shape, the counters and the access log. Nothing it throws becomes a 500.
+    func answer(_ request: Request, _ protocolName: String, _ role: Tokens.Role?,
+                _ handler: (inout Request) async throws -> Answer) async -> Response {
+        let start = ContinuousClock.now
+        metrics.started()
+        var request = request
+        var answer: Answer
+        do {
+            if let role, let tokens = options.tokens {
+                switch tokens.decide(authorization: request.headers[.authorization], needs: role) {
+                case .allowed: break
+                case .noToken: throw ServeError(401, "this server needs a bearer token: send the header Authorization: Bearer TOKEN")
+                case .unknownToken: throw ServeError(401, "the bearer token is not one this server knows")
+                case .missingRole(let r): throw ServeError(403, "the token does not have the role '\(r.rawValue)' that this route needs")
+                }
+            }
+            answer = try await handler(&request)
+        } catch let e as ServeError {
+            answer = .error(e)
+        } catch is NIOTooManyBytesError {
+            answer = .error(ServeError(413, "the body is larger than this server takes (\(formatBytes(options.maxBodyBytes))); send fewer rows at a time"))
+        } catch {
+            answer = .error(ServeError(400, "the request could not be read: \(error)"))
+        }
+        let elapsed = ContinuousClock.now - start
+        metrics.finished(model: answer.model, protocol: protocolName, status: answer.status, duration: elapsed)
+        if let log = options.accessLog {
+            let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
+            log("\(request.method) \(request.uri.path) \(answer.status) \(micros < 1000 ? "\(Int(micros))µs" : "\(Double(Int(micros / 10)) / 100)ms") \(answer.body.count)B")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = answer.contentType
+        if answer.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: HTTPResponse.Status(code: answer.status), headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// The model a route's `{m}` names; 404 listing the served ones when there is none.
+    func model(_ context: BasicRequestContext, version: Bool = false) throws(ServeError) -> ServedModel {
+        let name = context.parameters.get("m") ?? ""
+        guard let served = store.model(name) else {
+            let names = store.names
+            let near = Suggest.didYouMean(name, in: names)
+            throw ServeError(404, "no model '\(name)' here; serving: \(names.joined(separator: ", "))" + (near.map { "; \($0)" } ?? ""))
+        }
+        if version, let v = context.parameters.get("v"), v != "1" {
+            throw ServeError(404, "model '\(name)' has one version, 1; there is no version '\(v)'")
+        }
+        return served
+    }
+
+    func body(_ request: inout Request) async throws -> [UInt8] {
+        let buffer = try await request.collectBody(upTo: options.maxBodyBytes)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// A batch through the model, timed against the limit; the answers are counted and sampled.
+    func predict(_ batch: InferenceBatch, _ served: ServedModel) throws(ServeError) -> [Prediction] {
+        let deadline = ContinuousClock.now + options.timeout
+        let answers = try BatchPredictor.predict(batch, model: served.model, engine: engine, interrupted: { ContinuousClock.now > deadline })
+        metrics.predicted(served, answers)
+        recent.add(model: served.name, batch: batch.columns, count: batch.count, answers: answers)
+        return answers
+    }
+
+    func inferV2(_ request: inout Request, _ context: BasicRequestContext, version: Bool) async throws -> Answer {
+        let served = try model(context, version: version)
+        let body = try await body(&request)
+        let decoded = try OpenInference.decode(body, model: served.model)
+        let answers = try predict(decoded.batch, served)
+        return .json(OpenInference.encode(answers, model: served.model, id: decoded.id, outputs: decoded.outputs), model: served.name)
+    }
+
+    func inferV1(_ request: inout Request, _ context: BasicRequestContext) async throws -> Answer {
+        let served = try model(context)
+        let body = try await body(&request)
+        let answers = try predict(try KServeV1.decode(body, model: served.model), served)
+        return .json(KServeV1.encode(answers), model: served.name)
+    }
+
+    /// MLflow's scoring route serves one model: the server's first.
+    func invocations(_ request: inout Request) async throws -> Answer {
+        guard let served = store.all.first else { throw ServeError(404, "this server has no model") }
+        let type = try MLflowScoring.contentType(request.headers[.contentType])
+        let body = try await body(&request)
+        let answers = try predict(try MLflowScoring.decode(body, contentType: type, model: served.model), served)
+        return .json(KServeV1.encode(answers), model: served.name)
+    }
+
+    /// `GET /v2`: the server's name, version and the protocol extensions it has.
+    func serverMetadata() -> [UInt8] {
+        var w = JSONWriter()
+        w.raw("{"); w.key("name"); w.string("mlsh")
+        w.raw(","); w.key("version"); w.string(version)
+        w.raw(","); w.key("extensions"); w.raw("[]}")
+        return w.bytes
+    }
+}
+
+func formatBytes(_ n: Int) -> String {
+    n >= 1 << 20 && n % (1 << 20) == 0 ? "\(n >> 20) MiB" : n >= 1 << 10 && n % (1 << 10) == 0 ? "\(n >> 10) KiB" : "\(n) bytes"
+}
