@@ -63,7 +63,7 @@ public final class RunningServer: Sendable {
         var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet)
         configuration.maximumGracefulShutdownDuration = .seconds(10)
         let group = ServiceGroup(configuration: configuration)
-        let task = Task.detached {
+        let task = Task.detached(executorPreference: ServingExecutor.shared) {
             // A bind error ends the group at once; finishing the stream wakes the wait below.
             defer { portsContinuation.finish() }
             try await group.run()
@@ -98,7 +98,9 @@ public final class RunningServer: Sendable {
         return ServeStartError(description: "the server did not start: \(text)", hint: "check the host and port")
     }
 
-    /// Drains and stops; waits at most 10 s for requests under way.
+    /// Drains and stops; waits at most 10 s for requests under way. The wait needs a free thread
+    /// of Swift's cooperative pool (Hummingbird's shutdown starts a task there), so a caller on
+    /// that pool must not be one of many blocked at once: the shell calls it from its own thread.
     public func stop() {
         let group = group, task = task
         _ = try? blocking { () async throws -> Bool in
@@ -108,7 +110,31 @@ public final class RunningServer: Sendable {
         }
     }
 
+    /// Starts the drain and returns at once (for a session that is going away).
+    public func stopWithoutWaiting() {
+        let group = group, task = task
+        Task.detached(executorPreference: ServingExecutor.shared) {
+            await group.triggerGracefulShutdown()
+            try? await task.value
+        }
+    }
+
     public var uptime: Duration { ContinuousClock.now - startedAt }
+}
+
+/// Where a server's tasks run: threads of their own (a concurrent Dispatch queue), not Swift's
+/// cooperative pool. The shell waits for a server synchronously; when that wait is on a thread
+/// of the pool (a test, a transcript run from async code), the pool's few threads must not be
+/// the ones the server needs, or the wait never ends. Child tasks (each connection's) inherit it.
+final class ServingExecutor: TaskExecutor {
+    static let shared = ServingExecutor()
+    let queue = DispatchQueue(label: "mlsh.serving", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
 }
 
 final class ResultBox<T>: @unchecked Sendable {
@@ -120,7 +146,7 @@ final class ResultBox<T>: @unchecked Sendable {
 /// cooperative pool, so blocking it is safe) and waits for its result.
 public func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
-    Task.detached {
+    Task.detached(executorPreference: ServingExecutor.shared) {
         do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
         done.signal()
     }

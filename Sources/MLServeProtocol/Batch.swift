@@ -21,6 +21,12 @@ public struct InferenceBatch: Sendable {
 public enum BatchPredictor {
     public static func predict(_ batch: InferenceBatch, model: Model, engine: ExpressionEngineFactory,
                                interrupted: @escaping @Sendable () -> Bool) throws(ServeError) -> [Prediction] {
+        // A misspelt name first: its did-you-mean explains the input that then seems absent.
+        let known = Set(model.inputs.map(\.name))
+        for name in batch.columns.keys.sorted() where !known.contains(name) {
+            throw .badRequest("\(model.name) takes no input '\(name)'; "
+                              + (Suggest.didYouMean(name, in: model.inputs.map(\.name)) ?? "its inputs: " + model.usedInputs.map(\.name).joined(separator: ", ")))
+        }
         let used = model.usedInputs
         for input in used where batch.columns[input.name] == nil {
             throw .badRequest("the request lacks the input '\(input.name)' that \(model.name) reads (it reads \(used.map(\.name).joined(separator: ", ")))")

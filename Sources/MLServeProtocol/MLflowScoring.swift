@@ -76,7 +76,7 @@ public enum MLflowScoring {
         for (r, row) in rows.enumerated() {
             guard case .array(let cells) = row else { throw .badRequest("dataframe_split.data[\(r)] is \(row.kindName); each row is a list of values") }
             guard cells.count == names.count else {
-                throw .badRequest("dataframe_split.data[\(r)] has \(cells.count) values for \(names.count) columns")
+                throw .badRequest("dataframe_split.data[\(r)] has \(counted(cells.count, "value")) for \(counted(names.count, "column"))")
             }
             for (k, v) in cells.enumerated() { columns[k].append(try Rows.raw(v, "dataframe_split.data[\(r)][\(k)]")) }
         }

@@ -46,11 +46,11 @@ public enum OpenInference {
             try flatten(dataValue, into: &flat, where_ + " data", depth: 0)
             let expected = shape.reduce(1, *)
             guard flat.count == expected else {
-                throw .badRequest("\(where_) has \(flat.count) values in data, but its shape \(shape) holds \(expected)")
+                throw .badRequest("\(where_) has \(counted(flat.count, "value")) in data, but its shape \(shape) holds \(expected)")
             }
             let n = shape[0]
             if let rows, rows != n {
-                throw .badRequest("\(where_) has \(n) rows, but inputs[0] (\(firstName)) has \(rows): every input needs one value per row")
+                throw .badRequest("\(where_) has \(counted(n, "row")), but inputs[0] (\(firstName)) has \(rows): every input needs one value per row")
             }
             if rows == nil { firstName = name }
             rows = n

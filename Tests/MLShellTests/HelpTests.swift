@@ -30,7 +30,13 @@ import Testing
 
     /// Every example in every spec parses, binds and runs without an error.
     @Test(arguments: CommandRegistry.standard.commands.flatMap { c in c.spec.examples.map { (c.spec.name, $0.command) } })
-    func examplesRun(_ verb: String, _ example: String) throws {
+    func examplesRun(_ verb: String, _ example: String) async throws {
+        // Off Swift's cooperative pool: serve's examples wait for a server synchronously, as the
+        // prompt does from its own thread (RunningServer.stop).
+        try await offPool { try Self.runExample(verb, example) }
+    }
+
+    static func runExample(_ verb: String, _ example: String) throws {
         let dir = packageRoot
         _ = FileManager.default.changeCurrentDirectoryPath(dir)
         let (s, out) = recordingSession()

@@ -62,6 +62,16 @@ func runProgram(_ executable: String, _ args: [String], stdin: String? = nil, st
                          stderr: String(decoding: errBox.data, as: UTF8.self))
 }
 
+/// Runs synchronous shell work on a thread of its own, not one of Swift's cooperative pool:
+/// what serves waits synchronously, as the prompt's thread does (RunningServer.stop).
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}
+
 /// A fresh session that records everything it prints, as `mlsh check` does.
 func recordingSession() -> (Session, CapturedOutput) {
     let out = CapturedOutput()
