@@ -99,7 +99,12 @@ public final class ServerState: Sendable {
     func inferV2(_ request: inout Request, _ context: BasicRequestContext, version: Bool) async throws -> Answer {
         let served = try model(context, version: version)
         let body = try await body(&request)
-        let decoded = try OpenInference.decode(body, model: served.model)
+        var jsonLength: Int? = nil
+        if let header = request.headers.first(where: { $0.name.canonicalName == "inference-header-content-length" })?.value {
+            guard let n = Int(header) else { throw ServeError(400, "Inference-Header-Content-Length is \"\(header)\", not a number of bytes") }
+            jsonLength = n
+        }
+        let decoded = try OpenInference.decode(body, model: served.model, jsonLength: jsonLength)
         let answers = try predict(decoded.batch, served)
         return .json(OpenInference.encode(answers, model: served.model, id: decoded.id, outputs: decoded.outputs), model: served.name)
     }

@@ -14,8 +14,20 @@ public enum OpenInference {
     static let numericTypes: Set<String> = ["FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"]
     static let knownTypes = numericTypes.union(["BOOL", "BYTES"])
 
-    public static func decode(_ body: [UInt8], model: Model) throws(ServeError) -> Request {
-        let root = try parseBody(body).requireObject("send {\"inputs\": [{\"name\": …, \"shape\": […], \"datatype\": …, \"data\": […]}]}")
+    /// `jsonLength`: the value of the `Inference-Header-Content-Length` header, when the body is
+    /// a JSON header followed by binary tensor data (the binary tensor extension, tritonclient's
+    /// default).
+    public static func decode(_ body: [UInt8], model: Model, jsonLength: Int? = nil) throws(ServeError) -> Request {
+        var binary = BinaryTail(bytes: [][...])
+        var json = body
+        if let jsonLength {
+            guard jsonLength >= 0, jsonLength <= body.count else {
+                throw .badRequest("Inference-Header-Content-Length is \(jsonLength), but the body has \(counted(body.count, "byte"))")
+            }
+            json = Array(body[..<jsonLength])
+            binary = BinaryTail(bytes: body[jsonLength...])
+        }
+        let root = try parseBody(json).requireObject("send {\"inputs\": [{\"name\": …, \"shape\": […], \"datatype\": …, \"data\": […]}]}")
         for key in root.keys where !["id", "parameters", "inputs", "outputs"].contains(key) {
             throw .badRequest("unknown key \"\(key)\" in the request; it takes id, parameters, inputs and outputs")
         }
@@ -41,12 +53,19 @@ public enum OpenInference {
                 throw .badRequest("\(where_): unknown datatype \"\(datatype)\"; use one of FP64, FP32, INT64, BOOL, BYTES")
             }
             let shape = try self.shape(o, where_)
-            guard let dataValue = o["data"] else { throw .badRequest("\(where_) has no \"data\"") }
-            var flat: [JSONValue] = []
-            try flatten(dataValue, into: &flat, where_ + " data", depth: 0)
             let expected = shape.reduce(1, *)
-            guard flat.count == expected else {
-                throw .badRequest("\(where_) has \(counted(flat.count, "value")) in data, but its shape \(shape) holds \(expected)")
+            var flat: [JSONValue] = []
+            if let size = try binarySize(o, where_) {
+                guard jsonLength != nil else {
+                    throw .badRequest("\(where_) has binary_data_size, but the request has no Inference-Header-Content-Length header")
+                }
+                flat = try binary.take(size, count: expected, datatype: datatype, where_)
+            } else {
+                guard let dataValue = o["data"] else { throw .badRequest("\(where_) has no \"data\"") }
+                try flatten(dataValue, into: &flat, where_ + " data", depth: 0)
+                guard flat.count == expected else {
+                    throw .badRequest("\(where_) has \(counted(flat.count, "value")) in data, but its shape \(shape) holds \(expected)")
+                }
             }
             let n = shape[0]
             if let rows, rows != n {
@@ -88,9 +107,20 @@ public enum OpenInference {
                 outputs!.append(name)
             }
         }
+        if !binary.bytes.isEmpty {
+            throw .badRequest("\(counted(binary.bytes.count, "byte")) of binary data follow the tensors; the inputs' binary_data_size account for fewer")
+        }
         let count = rows ?? 0
         guard count > 0 else { throw .badRequest("the inputs have no rows: a tensor's first dimension is the number of rows") }
         return Request(batch: InferenceBatch(count: count, columns: columns, rowName: { r in "row \(r + 1) of the inputs" }), id: id, outputs: outputs)
+    }
+
+    static func binarySize(_ o: JSONObject, _ path: String) throws(ServeError) -> Int? {
+        guard case .object(let p)? = o["parameters"], let v = p["binary_data_size"] else { return nil }
+        guard case .number(let x, true) = v, x >= 0, x < 1e12 else {
+            throw .badRequest("\(path): binary_data_size must be a whole number of bytes")
+        }
+        return Int(x)
     }
 
     static func text(_ o: JSONObject, _ key: String, _ path: String) throws(ServeError) -> String {

@@ -60,6 +60,12 @@ struct ServeCommandLine: ParsableCommand {
         action.__sigaction_handler.sa_handler = { _ in InterruptFlag.process.set() }
         sigemptyset(&action.sa_mask)
         sigaction(SIGTERM, &action, nil)
+        // A parent may have started us with signals blocked (a Dispatch thread's mask is inherited).
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTERM)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         var a = HeadlessServer.Arguments()
         a.files = files
         a.port = port
