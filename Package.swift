@@ -70,6 +70,8 @@ let package = Package(
         .executableTarget(name: "FuzzCSV", dependencies: ["FuzzDriver", "MLFrameIO", "MLFrame", "MLDiagnostics"]),
         .executableTarget(name: "FuzzJSONLines", dependencies: ["FuzzDriver", "MLFrameIO", "MLFrame", "MLDiagnostics"]),
         .executableTarget(name: "FuzzParser", dependencies: ["FuzzDriver", "MLLanguage", "MLDiagnostics"]),
+        // The serving protocols' body decoders, from bytes through the model to the answer.
+        .executableTarget(name: "FuzzServeBodies", dependencies: ["FuzzDriver", "MLServeProtocol", "MLModel"]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
                                                          "MLServeProtocol", "MLServe",
                                                          .product(name: "Crypto", package: "swift-crypto"),

@@ -3,7 +3,7 @@ import MLLanguage
 
 /// `mlsh check`: runs a script and compares each command's output with the `#>` lines after it.
 public struct TranscriptChecker {
-    public struct Outcome {
+    public struct Outcome: Sendable {
         public let path: String
         /// Blocks whose output differs.
         public let failures: Int

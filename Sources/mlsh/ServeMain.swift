@@ -18,7 +18,8 @@ struct ServeCommandLine: ParsableCommand {
               64   a wrong option
               65   a file is not a model file, or fails its signature
               66   a file does not exist or cannot be read
-              69   cannot listen (the port is in use, no permission, not this machine's address)
+              69   cannot listen (the port is in use, no permission, not this machine's
+                   address, TLS files that cannot be used)
             """)
 
     @Argument(help: ArgumentHelp("The model files (.mlsm) to serve.", valueName: "file"))

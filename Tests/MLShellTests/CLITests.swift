@@ -195,7 +195,7 @@ import Testing
     @Test func readmeTourChecksThroughTheBinary() throws {
         let r = try runMlsh(["check", "README.md"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
-        #expect(r.stdout.hasPrefix("ok: README.md (19 blocks)"), "\(r.stdout)")
+        #expect(r.stdout.hasPrefix("ok: README.md (22 blocks)"), "\(r.stdout)")
     }
 
     /// A Markdown page is checked through its ```mlsh blocks (the docs say their examples are

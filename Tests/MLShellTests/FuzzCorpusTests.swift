@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// Every input the fuzzers kept for the CSV reader, the JSON Lines reader and the parser
+/// Every input the fuzzers kept for the CSV reader, the JSON Lines reader, the parser and the
+/// serving protocols' body decoders
 /// (Tests/Fuzz/corpus-TARGET), and every input that once crashed one of them
 /// (Tests/Fuzz/regressions/TARGET-…), runs through the unsanitized harness without a crash.
 /// (The model-file decoder's corpus has its own test, ModelFileFuzzCorpusTests.)
@@ -20,6 +21,7 @@ import Testing
         Target(name: "csv", product: "FuzzCSV", atLeast: 100),
         Target(name: "jsonl", product: "FuzzJSONLines", atLeast: 40),
         Target(name: "parser", product: "FuzzParser", atLeast: 300),
+        Target(name: "serve", product: "FuzzServeBodies", atLeast: 70),
     ]
 
     @Test(arguments: targets)

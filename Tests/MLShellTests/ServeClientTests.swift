@@ -122,4 +122,24 @@ import Testing
         let notModel = try runMlsh(["serve", packageRoot + "/tutorials/data/mtcars.csv", "--port", "0"])
         #expect(notModel.status == 65, "\(notModel.stderr)")
     }
+
+    /// HTTPS through Hummingbird's TLS: a self-signed certificate made with openssl, read by curl.
+    @Test func tlsServesHTTPS() throws {
+        let (dir, pcPath, _) = try Self.savedModels()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let made = try runProgram("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+                                                   "-days", "1", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"])
+        try #require(made.status == 0, "\(made.stderr)")
+        let served = try Served([pcPath, "--port", "0", "--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"])
+        #expect(served.url.hasPrefix("https://127.0.0.1:"), "\(served.firstLines)")
+        let secure = try runProgram("/usr/bin/env", ["curl", "-sk", served.url + "/v1/models/pc:predict", "-d",
+                                                     #"{"instances": [["Biscoe", 47.3, 13.8]]}"#])
+        #expect(secure.stdout == #"{"predictions":["Gentoo"]}"#)
+        let plain = try runProgram("/usr/bin/env", ["curl", "-s", served.url.replacingOccurrences(of: "https:", with: "http:") + "/v2/health/ready"])
+        #expect(plain.status != 0 && plain.stdout.isEmpty)
+        #expect(served.terminate().status == 0)
+        let wrong = try runMlsh(["serve", pcPath, "--port", "0", "--tls-cert", dir + "/nope.pem", "--tls-key", dir + "/key.pem"])
+        #expect(wrong.status == 69)
+        #expect(wrong.stderr.hasPrefix("mlsh serve: error: cannot use the TLS certificate \(dir)/nope.pem and key \(dir)/key.pem: "), "\(wrong.stderr)")
+    }
 }
