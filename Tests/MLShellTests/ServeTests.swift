@@ -207,4 +207,80 @@ import Testing
         }
         #expect(state.store.model("m")!.model.algorithm == first.algorithm)
     }
+
+    @Test func aPredictionPastTheTimeLimitIs503() async throws {
+        var options = ServeOptions()
+        options.timeout = .nanoseconds(1)
+        try await withRouter(ServeFixtures.state(["m"], options: options)) { c in
+            let a = try await c.post("/v1/models/m:predict", #"{"instances":[{"wt":3,"hp":100}]}"#)
+            #expect(a.status == 503 && a.body == #"{"error":"the request took longer than its time limit"}"#)
+        }
+    }
+}
+
+/// The serve, servers, stop and request commands in a session, as typed at the prompt (each
+/// session on a thread of its own, as the prompt's).
+@Suite struct ServeCommandTests {
+    static let setup = """
+        load "tutorials/data/mtcars.csv"
+        fit linear mpg ~ wt + hp on mtcars as m
+        """
+
+    /// Runs each line as its own command (as typed at the prompt: an error does not stop the
+    /// next), after the setup; returns what they printed.
+    func session(_ text: String) async throws -> String {
+        try await offPool {
+            _ = FileManager.default.changeCurrentDirectoryPath(packageRoot)
+            let (s, out) = recordingSession()
+            _ = run(Self.setup, in: s)
+            _ = out.take()
+            var printed = ""
+            for line in text.split(separator: "\n") { printed += run(String(line), in: s) }
+            s.closeServers()
+            return printed
+        }
+    }
+
+    @Test func mistakesAreSaidWithWhereAndWhat() async throws {
+        var out = try await session("serve mm port=0")
+        #expect(out.hasPrefix("<input>:1:7: error: no model named 'mm'\n"), "\(out)")
+        #expect(out.contains("hint: did you mean 'm'?"))
+        out = try await session("serve m port=70000")
+        #expect(out.hasPrefix("<input>:1:14: error: port must be from 0 to 65535, not 70000\n"), "\(out)")
+        out = try await session("serve m port=0 tokens=\"/nonexistent/tokens\"")
+        #expect(out.hasPrefix("<input>:1:23: error: cannot read the tokens file /nonexistent/tokens: "), "\(out)")
+        out = try await session("serve m port=0 tls_cert=\"c.pem\"")
+        #expect(out.hasPrefix("<input>:1:25: error: HTTPS needs both tls_cert= and tls_key=\n"), "\(out)")
+        out = try await session("serve m port=0 host=\"10.255.255.1\"")
+        #expect(out.hasPrefix("<input>:1:21: error: cannot listen on 10.255.255.1: not an address of this machine\n"), "\(out)")
+        out = try await session("stop live")
+        #expect(out.hasPrefix("<input>:1:6: error: no server named 'live'\n"), "\(out)")
+        out = try await session("request live \"/v2\"")
+        #expect(out.hasPrefix("<input>:1:9: error: no server named 'live'\n"), "\(out)")
+    }
+
+    @Test func serveSwapRequestAndStop() async throws {
+        let out = try await session("""
+            serve m port=0 as live
+            request live "/v1/models/m:predict" body='{"instances": [{"wt": 2.62, "hp": 110}]}' as answer
+            print answer
+            fit linear mpg ~ wt on mtcars as m2
+            serve m2 as live
+            request live "/v2/models/m"
+            request live "v2"
+            serve m2 port=1 as live
+            stop all
+            servers
+            """)
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count > 20)
+        #expect(lines[0].hasPrefix("serving m on http://127.0.0.1:") && lines[0].hasSuffix(" as 'live': Open Inference (/v2), KServe V1"), "\(out)")
+        #expect(out.contains("HTTP 200\n{\"predictions\":[23.572329403308835]}\n{\"predictions\":[23.572329403308835]}\n"), "\(out)")
+        #expect(out.contains("swapped m2 into 'live' (http://127.0.0.1:"), "\(out)")
+        #expect(out.contains(#""inputs":[{"name":"wt","datatype":"FP64","shape":[-1]}]"#), "the swapped model reads wt alone: \(out)")
+        #expect(out.contains("error: a path starts with '/', e.g. \"/v2/health/ready\""), "\(out)")
+        #expect(out.contains("error: 'live' is running: a swap changes the model only"), "\(out)")
+        #expect(out.contains("stopped 'live' (http://127.0.0.1:"), "\(out)")
+        #expect(out.hasSuffix("no server is running; serve MODEL starts one\n"), "\(out)")
+    }
 }
