@@ -324,6 +324,40 @@ final class PseudoTerminal {
         #expect(t.exitStatus() == 0)
     }
 
+    /// A server runs while the prompt stays usable: a client is answered between commands and
+    /// during Ctrl-C at the prompt, and leaving the shell stops the server (its port refuses).
+    @Test func servingWhileThePromptIsUsed() throws {
+        let t = try PseudoTerminal(environment: environment)
+        #expect(t.waitFor("mlsh> "))
+        var m = t.mark
+        t.send("load \"\(packageRoot)/tutorials/data/mtcars.csv\"\r")
+        #expect(t.waitFor("loaded mtcars", after: m), "\(t.screen)")
+        t.send("fit linear mpg ~ wt + hp on mtcars as m\r")
+        m = t.mark
+        t.send("serve m port=0\r")
+        #expect(t.waitForPrompt(after: "'stop m' stops this one", from: m), "\(t.screen)")
+        let shown = String(t.screen[m...])
+        let url = try #require(shown.firstRange(of: "http://127.0.0.1:").map { r in
+            "http://127.0.0.1:" + shown[r.upperBound...].prefix { $0.isNumber }
+        })
+        let body = #"{"instances": [{"wt": 2.62, "hp": 110}]}"#
+        var answer = try runProgram("/usr/bin/env", ["curl", "-s", url + "/v1/models/m:predict", "-d", body])
+        let predicted = try #require((try jsonObject(answer.stdout)["predictions"] as? [Double])?.first)
+        #expect(abs(predicted - 23.5723294033088) < 1e-9, "\(answer.stdout)")
+        // Ctrl-C at the prompt clears the line; the server goes on.
+        t.send("print 1")
+        t.send("\u{03}")
+        answer = try runProgram("/usr/bin/env", ["curl", "-s", url + "/v2/health/ready"])
+        #expect(answer.stdout == #"{"ready":true}"#)
+        m = t.mark
+        t.send("servers\r")
+        #expect(t.waitForPrompt(after: "1 row × 7 columns", from: m), "\(t.screen)")
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+        answer = try runProgram("/usr/bin/env", ["curl", "-s", "-m", "2", url + "/v2/health/ready"])
+        #expect(answer.status == 7, "the server still answers after the shell left: \(answer)")
+    }
+
     /// Ctrl-C during a save stops it, and the old file of the name stays as it was.
     @Test func ctrlCDuringSaveLeavesTheOldFile() throws {
         let file = NSTemporaryDirectory() + "mlsh-pty-save-\(UUID().uuidString).mlsm"
