@@ -1,18 +1,22 @@
 import MLModel
 import Synchronization
 
-/// The last rows a server answered, their raw inputs and the prediction, for `watch` and drift:
-/// a ring of at most `capacity` rows, the oldest dropped first.
+/// The last rows a server answered, their raw inputs and the predictions, for `watch` and drift:
+/// at most `capacity` rows, the oldest dropped first. Whole requests are kept as they came (their
+/// columns are shared, not copied), so keeping them costs a request almost nothing.
 public final class RecentRequests: Sendable {
-    public struct Row: Sendable {
+    /// One request's rows: raw values by input column, and the answers.
+    public struct Batch: Sendable {
         public var model: String
-        public var inputs: [String: RawValue]
-        public var prediction: PredictedValue?
+        public var columns: [String: [RawValue]]
+        public var count: Int
+        public var predictions: [PredictedValue?]
     }
 
     struct Ring {
-        var rows: [Row] = []
-        var next = 0
+        var batches: [Batch] = []
+        var first = 0
+        var rows = 0
         var seen = 0
     }
 
@@ -23,33 +27,26 @@ public final class RecentRequests: Sendable {
 
     func add(model: String, batch columns: [String: [RawValue]], count: Int, answers: [Prediction]) {
         guard capacity > 0 else { return }
-        // Only the newest rows of a large batch can stay.
-        let first = max(0, count - capacity)
-        var rows: [Row] = []
-        rows.reserveCapacity(count - first)
-        for r in first..<count {
-            var inputs: [String: RawValue] = [:]
-            for (name, values) in columns { inputs[name] = values[r] }
-            rows.append(Row(model: model, inputs: inputs, prediction: answers[r].value))
-        }
+        let batch = Batch(model: model, columns: columns, count: count, predictions: answers.map(\.value))
         ring.withLock { ring in
             ring.seen += count
-            for row in rows {
-                if ring.rows.count < capacity {
-                    ring.rows.append(row)
-                } else {
-                    ring.rows[ring.next] = row
-                }
-                ring.next = (ring.next + 1) % capacity
+            ring.batches.append(batch)
+            ring.rows += count
+            // Drop whole old requests while the rest still hold `capacity` rows.
+            while ring.first < ring.batches.count - 1, ring.rows - ring.batches[ring.first].count >= capacity {
+                ring.rows -= ring.batches[ring.first].count
+                ring.first += 1
+            }
+            if ring.first > 64, ring.first * 2 > ring.batches.count {
+                ring.batches.removeFirst(ring.first)
+                ring.first = 0
             }
         }
     }
 
-    /// The rows kept, oldest first, and how many rows were answered in all.
-    public var snapshot: (rows: [Row], seen: Int) {
-        ring.withLock { ring in
-            let rows = ring.rows.count < capacity ? ring.rows : Array(ring.rows[ring.next...] + ring.rows[..<ring.next])
-            return (rows, ring.seen)
-        }
+    /// The requests kept, oldest first (at least `capacity` rows when that many were answered),
+    /// and how many rows were answered in all.
+    public var snapshot: (batches: [Batch], seen: Int) {
+        ring.withLock { ring in (Array(ring.batches[ring.first...]), ring.seen) }
     }
 }

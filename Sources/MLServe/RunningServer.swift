@@ -63,7 +63,10 @@ public final class RunningServer: Sendable {
         var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet)
         configuration.maximumGracefulShutdownDuration = .seconds(10)
         let group = ServiceGroup(configuration: configuration)
-        let task = Task.detached(executorPreference: ServingExecutor.shared) {
+        // The server's tasks run on Swift's cooperative pool (a tenth faster than threads of their
+        // own); so the synchronous waits below must not be on that pool: the shell calls them
+        // from its own thread, and the tests from threads of their own (offPool).
+        let task = Task.detached {
             // A bind error ends the group at once; finishing the stream wakes the wait below.
             defer { portsContinuation.finish() }
             try await group.run()
@@ -122,10 +125,9 @@ public final class RunningServer: Sendable {
     public var uptime: Duration { ContinuousClock.now - startedAt }
 }
 
-/// Where a server's tasks run: threads of their own (a concurrent Dispatch queue), not Swift's
-/// cooperative pool. The shell waits for a server synchronously; when that wait is on a thread
-/// of the pool (a test, a transcript run from async code), the pool's few threads must not be
-/// the ones the server needs, or the wait never ends. Child tasks (each connection's) inherit it.
+/// Where the synchronous bridge's own tasks run: threads of their own (a concurrent Dispatch
+/// queue), not Swift's cooperative pool, so that a wait does not also need a free thread of the
+/// pool to start. (Hummingbird's own shutdown still starts a task on the pool.)
 final class ServingExecutor: TaskExecutor {
     static let shared = ServingExecutor()
     let queue = DispatchQueue(label: "mlsh.serving", attributes: .concurrent)

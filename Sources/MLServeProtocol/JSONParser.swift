@@ -154,9 +154,63 @@ public struct JSONParser {
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             guard digits(&self) > 0 else { throw error("expected a digit in the exponent, found \(found)") }
         }
+        if let d = fastDouble(start, i) { return .number(d, integer: integer) }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         guard let d = Double(text), d.isFinite else { throw error("the number \(text) is too large for a double", at: start) }
         return .number(d, integer: integer)
+    }
+
+    static let powersOf10: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+
+    /// The common number exactly, without strtod: at most 15 significant digits and a power of
+    /// ten up to 22, where one multiplication or division of two exact doubles is correctly
+    /// rounded (Clinger's fast path). Anything else returns nil and goes to `Double(String)`.
+    func fastDouble(_ start: Int, _ end: Int) -> Double? {
+        var k = start
+        var negative = false
+        if bytes[k] == UInt8(ascii: "-") { negative = true; k += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, exponent = 0
+        var seenNonZero = false
+        while k < end, bytes[k] >= UInt8(ascii: "0"), bytes[k] <= UInt8(ascii: "9") {
+            let d = bytes[k] - UInt8(ascii: "0")
+            if d != 0 || seenNonZero { seenNonZero = true; digits += 1 }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            k += 1
+        }
+        if k < end, bytes[k] == UInt8(ascii: ".") {
+            k += 1
+            while k < end, bytes[k] >= UInt8(ascii: "0"), bytes[k] <= UInt8(ascii: "9") {
+                let d = bytes[k] - UInt8(ascii: "0")
+                if d != 0 || seenNonZero { seenNonZero = true; digits += 1 }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                exponent -= 1
+                k += 1
+            }
+        }
+        if k < end {
+            // An exponent part: e or E, a sign, digits.
+            k += 1
+            var sign = 1
+            if bytes[k] == UInt8(ascii: "-") { sign = -1; k += 1 } else if bytes[k] == UInt8(ascii: "+") { k += 1 }
+            var e = 0
+            while k < end {
+                e = e * 10 + Int(bytes[k] - UInt8(ascii: "0"))
+                if e > 1000 { return nil }
+                k += 1
+            }
+            exponent += sign * e
+        }
+        guard digits <= 15 else { return nil }
+        var d = Double(mantissa)
+        if exponent < 0 {
+            guard exponent >= -22 else { return nil }
+            d /= Self.powersOf10[-exponent]
+        } else if exponent > 0 {
+            guard exponent <= 22 else { return nil }
+            d *= Self.powersOf10[exponent]
+        }
+        return negative ? -d : d
     }
 
     mutating func hex4() throws(JSONSyntaxError) -> UInt32 {

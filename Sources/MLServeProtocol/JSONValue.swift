@@ -1,7 +1,7 @@
 /// A JSON document as a tree: what the serving protocols' bodies are read into. Objects keep
 /// their keys in order (a client's column order is kept), and a number remembers whether it was
 /// written as an integer, so that an INT64 tensor can refuse `1.5`.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double, integer: Bool)

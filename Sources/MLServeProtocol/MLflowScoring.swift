@@ -13,6 +13,8 @@ public enum MLflowScoring {
         guard let header, !header.isEmpty else {
             throw ServeError(415, "no Content-Type: send application/json or text/csv")
         }
+        // The header every client sends, without taking it apart.
+        if header == "application/json" { return .json }
         let parts = header.split(separator: ";").map { $0.trimmingSpaces.lowercased() }
         for p in parts.dropFirst() where p.replacingSpaces != "charset=utf-8" {
             throw ServeError(415, "Content-Type \"\(header)\": the only parameter taken is charset=utf-8")

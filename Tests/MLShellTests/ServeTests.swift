@@ -218,6 +218,35 @@ import Testing
     }
 }
 
+/// The JSON parser's numbers: its fast path (15 digits, a power of ten up to 22) must give the
+/// very double that strtod gives (Swift's `Double(String)`), bit for bit.
+@Suite struct JSONNumberTests {
+    @Test func numbersReadAsStrtodReadsThem() throws {
+        var rng = SystemRandomNumberGenerator()
+        var texts: [String] = ["0", "-0", "1", "-1", "0.1", "1e22", "1e23", "9007199254740993", "123456789012345",
+                               "1234567890123456", "0.000001", "1e-22", "1e-23", "4.35", "2.2250738585072014e-308", "1.7976931348623157e308"]
+        for _ in 0..<20_000 {
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: texts.append(Double.random(in: -1e6...1e6, using: &rng).description)
+            case 1: texts.append(String(Double.random(in: -1...1, using: &rng) * pow(10, Double(Int.random(in: -30...30, using: &rng)))))
+            case 2:
+                let digits = (0..<Int.random(in: 1...17, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+                let point = Int.random(in: 0...digits.count, using: &rng)
+                let mantissa = String(digits.prefix(point)).isEmpty ? "0" : String(Int(String(digits.prefix(point)).prefix(18)) ?? 0)
+                texts.append(mantissa + (point < digits.count ? "." + digits.dropFirst(point) : ""))
+            default: texts.append("\(Int.random(in: 1...999, using: &rng))e\(Int.random(in: -25...25, using: &rng))")
+            }
+        }
+        let parsed = try JSONParser.parse(Array(("[" + texts.joined(separator: ",") + "]").utf8))
+        guard case .array(let values) = parsed else { Issue.record("not a list"); return }
+        #expect(values.count == texts.count)
+        for (text, v) in zip(texts, values) {
+            guard case .number(let d, _) = v else { Issue.record("\(text) is not a number"); continue }
+            #expect(d.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+    }
+}
+
 /// The serve, servers, stop and request commands in a session, as typed at the prompt (each
 /// session on a thread of its own, as the prompt's).
 @Suite struct ServeCommandTests {
