@@ -7,6 +7,8 @@ public struct ServedModel: Sendable {
     public var name: String
     public var model: Model
     public var signature: ModelSignature
+    /// The raw inputs the model reads (worked out from its recipe once, not per request).
+    public var usedInputs: [InputColumn]
     /// How long reading (or handing over) the model took, for `/metrics`.
     public var loadSeconds: Double
 
@@ -16,6 +18,7 @@ public struct ServedModel: Sendable {
         m.name = name
         self.model = m
         self.signature = ModelSignature(m)
+        self.usedInputs = m.usedInputs
         self.loadSeconds = loadSeconds
     }
 }

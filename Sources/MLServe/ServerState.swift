@@ -90,7 +90,7 @@ public final class ServerState: Sendable {
     /// A batch through the model, timed against the limit; the answers are counted and sampled.
     func predict(_ batch: InferenceBatch, _ served: ServedModel) throws(ServeError) -> [Prediction] {
         let deadline = ContinuousClock.now + options.timeout
-        let answers = try BatchPredictor.predict(batch, model: served.model, engine: engine, interrupted: { ContinuousClock.now > deadline })
+        let answers = try BatchPredictor.predict(batch, model: served.model, usedInputs: served.usedInputs, engine: engine, interrupted: { ContinuousClock.now > deadline })
         metrics.predicted(served, answers)
         recent.add(model: served.name, batch: batch.columns, count: batch.count, answers: answers)
         return answers
@@ -106,7 +106,7 @@ public final class ServerState: Sendable {
         }
         let decoded = try OpenInference.decode(body, model: served.model, jsonLength: jsonLength)
         let answers = try predict(decoded.batch, served)
-        return .json(OpenInference.encode(answers, model: served.model, id: decoded.id, outputs: decoded.outputs), model: served.name)
+        return .json(OpenInference.encode(answers, model: served.model, signature: served.signature, id: decoded.id, outputs: decoded.outputs), model: served.name)
     }
 
     func inferV1(_ request: inout Request, _ context: BasicRequestContext) async throws -> Answer {

@@ -19,15 +19,15 @@ public struct InferenceBatch: Sendable {
 /// The one prediction path of a server: a batch through the model's own `predict(columns:)`,
 /// its failures as 400s that name the column and the row.
 public enum BatchPredictor {
-    public static func predict(_ batch: InferenceBatch, model: Model, engine: ExpressionEngineFactory,
+    /// `usedInputs`: the model's, when the caller has them worked out (a server does, once).
+    public static func predict(_ batch: InferenceBatch, model: Model, usedInputs: [InputColumn]? = nil, engine: ExpressionEngineFactory,
                                interrupted: @escaping @Sendable () -> Bool) throws(ServeError) -> [Prediction] {
         // A misspelt name first: its did-you-mean explains the input that then seems absent.
-        let known = Set(model.inputs.map(\.name))
-        for name in batch.columns.keys.sorted() where !known.contains(name) {
+        for name in batch.columns.keys.sorted() where !model.inputs.contains(where: { $0.name == name }) {
             throw .badRequest("\(model.name) takes no input '\(name)'; "
                               + (Suggest.didYouMean(name, in: model.inputs.map(\.name)) ?? "its inputs: " + model.usedInputs.map(\.name).joined(separator: ", ")))
         }
-        let used = model.usedInputs
+        let used = usedInputs ?? model.usedInputs
         for input in used where batch.columns[input.name] == nil {
             throw .badRequest("the request lacks the input '\(input.name)' that \(model.name) reads (it reads \(used.map(\.name).joined(separator: ", ")))")
         }

@@ -179,8 +179,8 @@ public enum OpenInference {
         }
     }
 
-    public static func encode(_ answers: [Prediction], model: Model, id: String?, outputs wanted: [String]?) -> [UInt8] {
-        let signature = ModelSignature(model)
+    public static func encode(_ answers: [Prediction], model: Model, signature: ModelSignature? = nil, id: String?, outputs wanted: [String]?) -> [UInt8] {
+        let signature = signature ?? ModelSignature(model)
         var w = JSONWriter(capacity: 64 + answers.count * 24)
         w.raw("{")
         w.key("model_name"); w.string(model.name)
