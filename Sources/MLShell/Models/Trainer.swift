@@ -165,16 +165,17 @@ struct Trainer {
         if case .logistic(let fit) = estimator { iterations = fit.iterations }
         if case .linear(let fit) = estimator { iterations = fit.iterations }
         if let iterations, iterations >= maxIterations, !session.interrupt.isSet {
-            lines.append("  warning: stopped at max_iter=\(maxIterations) before converging: the model may be short of its optimum;")
-            lines.append("           scale the features (scale DS zscore) or raise max_iter")
+            // One line: the printer wraps it to the width, under its own indent.
+            lines.append("  warning: stopped at max_iter=\(maxIterations) before converging: the model may be short of its optimum; "
+                         + "scale the features (scale DS zscore) or raise max_iter")
         }
         // A learning rate too large makes the loss grow instead of shrink: say so.
         // (A classifier's cross-entropy starts near log(classes), below 3·√classes; far above it has blown up.)
         if case .mlp(let fit) = estimator, let first = fit.lossCurve.first, let last = fit.lossCurve.last,
            !last.isFinite || (fit.lossCurve.count > 1 && last > first * 10)
             || (design.classes.map { last > max(10, 3 * Double($0.count).squareRoot()) } ?? false) {
-            lines.append("  warning: the training loss ended at \(NumberFormat.compact(last, significant: 3)) (\(NumberFormat.compact(first, significant: 3)) after the first epoch): the fit diverged;")
-            lines.append("           lower lr= (the default is 0.001) or scale the features")
+            lines.append("  warning: the training loss ended at \(NumberFormat.compact(last, significant: 3)) (\(NumberFormat.compact(first, significant: 3)) after the first epoch): the fit diverged; "
+                         + "lower lr= (the default is 0.001) or scale the features")
         }
         if algorithm == .knn || algorithm == .kmeans, let note = scaleNote(design, features) { lines.append(note) }
         if case .kmeans(let fit) = estimator, Set(fit.assign(design.x)).count < fit.centers.count {
