@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "MLServeProtocol", dependencies: ["MLDiagnostics", "MLFrame", "MLPrep", "MLModel"]),
         // The HTTP server (Hummingbird): routes, tokens, metrics, the running servers.
         .target(name: "MLServe", dependencies: [
-            "MLServeProtocol", "MLModel", "MLPrep", "MLDiagnostics", "MLFrame",
+            "MLServeProtocol", "MLModel", "MLPrep", "MLDiagnostics", "MLFrame", "MLRender",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -55,3 +55,11 @@ public enum NumberFormat {
         return String(t)
     }
 }
+
+/// "15 KiB", "117 MiB".
+public func formatBytes(_ n: Int) -> String {
+    if n < 1024 { return "\(n) B" }
+    if n < 1 << 20 { return "\(Int((Double(n) / 1024).rounded())) KiB" }
+    if n < 1 << 30 { return NumberFormat.compact(Double(n) / Double(1 << 20), significant: 3) + " MiB" }
+    return NumberFormat.compact(Double(n) / Double(1 << 30), significant: 3) + " GiB"
+}

@@ -1,3 +1,4 @@
+import MLServeProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,13 +64,13 @@ public enum LocalHTTPClient {
         guard let end = reply.indices.first(where: { reply[$0...].starts(with: separator) }) else {
             throw Failure(description: "the answer is not HTTP")
         }
-        let lines = String(decoding: reply[..<end], as: UTF8.self).pieces(separatedBy: "\r\n")
+        let lines = String(decoding: reply[..<end], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
         let statusWords = lines[0].split(separator: " ")
         guard statusWords.count >= 2, let status = Int(statusWords[1]) else { throw Failure(description: "the answer's status line is not HTTP") }
         var headers: [(String, String)] = []
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmed(" ")))
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingSpaces))
         }
         var body = Array(reply[(end + 4)...])
         if headers.contains(where: { $0.0.lowercased() == "transfer-encoding" && $0.1.lowercased().contains("chunked") }) {
@@ -84,26 +85,10 @@ public enum LocalHTTPClient {
             var j = i
             while j + 1 < b.count, !(b[j] == 13 && b[j + 1] == 10) { j += 1 }
             let sizeText = String(decoding: b[i..<j], as: UTF8.self).split(separator: ";").first.map(String.init) ?? ""
-            guard let size = Int(sizeText.trimmed(" "), radix: 16), size > 0, j + 2 + size <= b.count else { break }
+            guard let size = Int(sizeText.trimmingSpaces, radix: 16), size > 0, j + 2 + size <= b.count else { break }
             out.append(contentsOf: b[(j + 2)..<(j + 2 + size)])
             i = j + 2 + size + 2
         }
         return out
-    }
-}
-
-extension String {
-    func pieces(separatedBy s: String) -> [String] {
-        var parts: [String] = [], rest = Substring(self)
-        while let r = rest.firstRange(of: s) {
-            parts.append(String(rest[..<r.lowerBound]))
-            rest = rest[r.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
-    }
-
-    func trimmed(_ set: String) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
     }
 }

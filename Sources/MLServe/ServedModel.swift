@@ -33,6 +33,7 @@ public final class ModelStore: Sendable {
 
     public var names: [String] { slots.withLock { $0.map(\.name) } }
     public var all: [ServedModel] { slots.withLock { $0 } }
+    public var first: ServedModel? { slots.withLock { $0.first } }
 
     public func model(_ name: String) -> ServedModel? {
         slots.withLock { $0.first { $0.name == name } }

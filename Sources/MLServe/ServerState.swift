@@ -1,6 +1,7 @@
 import Hummingbird
 import MLDiagnostics
 import MLModel
+import MLRender
 import MLServeProtocol
 import NIOCore
 
@@ -118,7 +119,7 @@ public final class ServerState: Sendable {
 
     /// MLflow's scoring route serves one model: the server's first.
     func invocations(_ request: inout Request) async throws -> Answer {
-        guard let served = store.all.first else { throw ServeError(404, "this server has no model") }
+        guard let served = store.first else { throw ServeError(404, "this server has no model") }
         let type = try MLflowScoring.contentType(request.headers[.contentType])
         let body = try await body(&request)
         let answers = try predict(try MLflowScoring.decode(body, contentType: type, model: served.model), served)
@@ -133,8 +134,4 @@ public final class ServerState: Sendable {
         w.raw(","); w.key("extensions"); w.raw("[]}")
         return w.bytes
     }
-}
-
-func formatBytes(_ n: Int) -> String {
-    n >= 1 << 20 && n % (1 << 20) == 0 ? "\(n >> 20) MiB" : n >= 1 << 10 && n % (1 << 10) == 0 ? "\(n >> 10) KiB" : "\(n) bytes"
 }

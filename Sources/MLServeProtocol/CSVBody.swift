@@ -1,3 +1,4 @@
+import MLDiagnostics
 import MLModel
 
 /// A CSV request body (RFC 4180: commas, double-quoted fields, CRLF or LF): a header row, then
@@ -22,7 +23,7 @@ public enum CSVBody {
         var lines: [Int] = []
         for record in rows {
             guard record.fields.count == names.count else {
-                throw .badRequest("CSV line \(record.line) has \(counted(record.fields.count, "field")); the header has \(names.count)")
+                throw .badRequest("CSV line \(record.line) has \(plural(record.fields.count, "field")); the header has \(names.count)")
             }
             for (k, f) in record.fields.enumerated() { columns[k].append(f.map { RawValue.text($0) } ?? .missing) }
             lines.append(record.line)

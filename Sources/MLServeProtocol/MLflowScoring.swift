@@ -1,3 +1,4 @@
+import MLDiagnostics
 import MLModel
 
 /// MLflow's scoring protocol (`POST /invocations`): a JSON object with exactly one of
@@ -78,7 +79,7 @@ public enum MLflowScoring {
         for (r, row) in rows.enumerated() {
             guard case .array(let cells) = row else { throw .badRequest("dataframe_split.data[\(r)] is \(row.kindName); each row is a list of values") }
             guard cells.count == names.count else {
-                throw .badRequest("dataframe_split.data[\(r)] has \(counted(cells.count, "value")) for \(counted(names.count, "column"))")
+                throw .badRequest("dataframe_split.data[\(r)] has \(plural(cells.count, "value")) for \(plural(names.count, "column"))")
             }
             for (k, v) in cells.enumerated() { columns[k].append(try Rows.raw(v, "dataframe_split.data[\(r)][\(k)]")) }
         }
@@ -89,7 +90,8 @@ public enum MLflowScoring {
 }
 
 extension StringProtocol {
-    var trimmingSpaces: String {
+    /// The text without the spaces and tabs around it (a header's value, a CSV size line).
+    public var trimmingSpaces: String {
         String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
     var replacingSpaces: String { String(filter { $0 != " " && $0 != "\t" && $0 != "\"" }) }

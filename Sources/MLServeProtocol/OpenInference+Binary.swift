@@ -1,3 +1,4 @@
+import MLDiagnostics
 /// The binary tensor extension of the Open Inference Protocol: after the JSON header, each input
 /// that says `"parameters": {"binary_data_size": N}` takes the next N bytes, in input order, its
 /// values little-endian and row-major; a BYTES element is a 4-byte length, then its bytes.
@@ -6,7 +7,7 @@ struct BinaryTail {
 
     mutating func take(_ size: Int, count: Int, datatype: String, _ path: String) throws(ServeError) -> [JSONValue] {
         guard size <= bytes.count else {
-            throw .badRequest("\(path): binary_data_size is \(size), but only \(counted(bytes.count, "byte")) of binary data are left")
+            throw .badRequest("\(path): binary_data_size is \(size), but only \(plural(bytes.count, "byte")) of binary data are left")
         }
         let chunk = Array(bytes.prefix(size))
         bytes = bytes.dropFirst(size)
@@ -19,7 +20,7 @@ struct BinaryTail {
         default: width = 8
         }
         guard chunk.count == width * count else {
-            throw .badRequest("\(path): \(counted(chunk.count, "byte")) of binary data for \(counted(count, "value")) of \(datatype) (\(width) bytes each)")
+            throw .badRequest("\(path): \(plural(chunk.count, "byte")) of binary data for \(plural(count, "value")) of \(datatype) (\(width) bytes each)")
         }
         var out: [JSONValue] = []
         out.reserveCapacity(count)
@@ -55,7 +56,7 @@ struct BinaryTail {
             out.append(.string(s))
             i += n
         }
-        guard out.count == count else { throw .badRequest("\(path) has \(counted(out.count, "value")) in its binary data, but its shape holds \(count)") }
+        guard out.count == count else { throw .badRequest("\(path) has \(plural(out.count, "value")) in its binary data, but its shape holds \(count)") }
         return out
     }
 

@@ -1,3 +1,4 @@
+import MLDiagnostics
 import MLModel
 
 /// The Open Inference Protocol (KServe V2) REST bodies: named input tensors in, named output
@@ -22,7 +23,7 @@ public enum OpenInference {
         var json = body
         if let jsonLength {
             guard jsonLength >= 0, jsonLength <= body.count else {
-                throw .badRequest("Inference-Header-Content-Length is \(jsonLength), but the body has \(counted(body.count, "byte"))")
+                throw .badRequest("Inference-Header-Content-Length is \(jsonLength), but the body has \(plural(body.count, "byte"))")
             }
             json = Array(body[..<jsonLength])
             binary = BinaryTail(bytes: body[jsonLength...])
@@ -64,12 +65,12 @@ public enum OpenInference {
                 guard let dataValue = o["data"] else { throw .badRequest("\(where_) has no \"data\"") }
                 try flatten(dataValue, into: &flat, where_ + " data", depth: 0)
                 guard flat.count == expected else {
-                    throw .badRequest("\(where_) has \(counted(flat.count, "value")) in data, but its shape \(shape) holds \(expected)")
+                    throw .badRequest("\(where_) has \(plural(flat.count, "value")) in data, but its shape \(shape) holds \(expected)")
                 }
             }
             let n = shape[0]
             if let rows, rows != n {
-                throw .badRequest("\(where_) has \(counted(n, "row")), but inputs[0] (\(firstName)) has \(rows): every input needs one value per row")
+                throw .badRequest("\(where_) has \(plural(n, "row")), but inputs[0] (\(firstName)) has \(rows): every input needs one value per row")
             }
             if rows == nil { firstName = name }
             rows = n
@@ -108,7 +109,7 @@ public enum OpenInference {
             }
         }
         if !binary.bytes.isEmpty {
-            throw .badRequest("\(counted(binary.bytes.count, "byte")) of binary data follow the tensors; the inputs' binary_data_size account for fewer")
+            throw .badRequest("\(plural(binary.bytes.count, "byte")) of binary data follow the tensors; the inputs' binary_data_size account for fewer")
         }
         let count = rows ?? 0
         guard count > 0 else { throw .badRequest("the inputs have no rows: a tensor's first dimension is the number of rows") }

@@ -1,3 +1,4 @@
+import MLDiagnostics
 import MLModel
 
 /// The shapes of rows the JSON protocols share: records (`[{"x": 1, "y": "a"}, …]`), positional
@@ -64,7 +65,7 @@ public enum Rows {
                 throw .badRequest("\(path)[\(r)] is \(item.kindName), but \(path)[0] is a list: send every row the same way")
             }
             guard row.count == used.count else {
-                throw .badRequest("\(path)[\(r)] has \(counted(row.count, "value")); \(model.name) takes \(used.count), in this order: "
+                throw .badRequest("\(path)[\(r)] has \(plural(row.count, "value")); \(model.name) takes \(used.count), in this order: "
                                   + used.map(\.name).joined(separator: ", "))
             }
             for (k, v) in row.enumerated() { columns[k].append(try raw(v, "\(path)[\(r)][\(k)]")) }
@@ -83,7 +84,7 @@ public enum Rows {
                 throw .badRequest("\(path).\(key) is \(o.values[k].kindName); in the column form each input is a list of values")
             }
             if let n, values.count != n {
-                throw .badRequest("\(path).\(key) has \(counted(values.count, "value")), but \(path).\(o.keys[0]) has \(n): every column needs one value per row")
+                throw .badRequest("\(path).\(key) has \(plural(values.count, "value")), but \(path).\(o.keys[0]) has \(n): every column needs one value per row")
             }
             n = values.count
             var column: [RawValue] = []

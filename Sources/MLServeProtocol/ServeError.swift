@@ -11,6 +11,3 @@ public struct ServeError: Error, Sendable, Equatable {
 
     public static func badRequest(_ message: String) -> ServeError { ServeError(400, message) }
 }
-
-/// "1 value", "3 values".
-func counted(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

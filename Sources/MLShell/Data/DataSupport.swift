@@ -148,18 +148,3 @@ extension Session {
     }
 }
 
-/// "15 KiB", "117 MiB".
-func formatBytes(_ n: Int) -> String {
-    if n < 1024 { return "\(n) B" }
-    if n < 1 << 20 { return "\(Int((Double(n) / 1024).rounded())) KiB" }
-    if n < 1 << 30 { return NumberFormat.compact(Double(n) / Double(1 << 20), significant: 3) + " MiB" }
-    return NumberFormat.compact(Double(n) / Double(1 << 30), significant: 3) + " GiB"
-}
-
-/// "1 row", "344 rows".
-public func plural(_ n: Int, _ word: String) -> String {
-    if n == 1 { return "1 \(word)" }
-    if word.hasSuffix("s") || word.hasSuffix("x") { return "\(n) \(word)es" }
-    if word.hasSuffix("y"), let before = word.dropLast().last, !"aeiou".contains(before) { return "\(n) \(word.dropLast())ies" }
-    return "\(n) \(word)s"
-}

@@ -1,6 +1,7 @@
 import MLModel
 import MLPrep
 import MLRender
+import MLDiagnostics
 
 /// `show MODEL`: what a model is, what it was fitted on, its preprocessing and its numbers.
 enum ModelCard {

@@ -3,6 +3,7 @@ import MLModel
 import MLLearn
 import MLModel
 import MLRender
+import MLDiagnostics
 
 /// Text for models: training metrics, coefficient tables, evaluation tables.
 enum Report {

@@ -53,8 +53,7 @@ public enum HeadlessServer {
                 return fail("cannot read the tokens file \(path): \(error)", nil, .noInput)
             }
         }
-        var key: SealingKey? = a.key.map { .file(path: $0) }
-        if key == nil, let phrase = getenv("MLSH_MODEL_PASSPHRASE").map({ String(cString: $0) }), !phrase.isEmpty { key = .passphrase(phrase) }
+        let key = LoadModelCommand.sealingKey(file: a.key)
         var served: [ServedModel] = []
         for path in a.files {
             let start = ContinuousClock.now

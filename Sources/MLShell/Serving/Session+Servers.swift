@@ -1,3 +1,4 @@
+import MLDiagnostics
 import MLModel
 import MLServe
 import MLServeProtocol
@@ -20,6 +21,15 @@ extension Session {
     }
 
     func server(named name: String) -> RunningServer? { servers.byName[name] }
+
+    /// The running server a command's name parameter names, or the error that says which run.
+    func server(_ call: CommandCall, parameter: String) throws -> (name: String, server: RunningServer) {
+        guard let e = call.expr(parameter), let n = e.asName else { throw call.error("expected a server's name", id: .missingArgument) }
+        if let s = server(named: n.text) { return (n.text, s) }
+        let names = runningServers.map(\.name)
+        throw Diagnostic(.unknownName, .error, "no server named '\(n.text)'", file: call.file, range: e.range,
+                         hint: Suggest.didYouMean(n.text, in: names) ?? (names.isEmpty ? "no server is running; serve MODEL port=0 starts one" : "running: " + names.joined(separator: ", ")))
+    }
 
     func addServer(_ name: String, _ server: RunningServer) {
         if servers.byName[name] == nil { servers.names.append(name) }

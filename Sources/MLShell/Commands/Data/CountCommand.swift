@@ -1,5 +1,6 @@
 import MLFrame
 import MLRender
+import MLDiagnostics
 
 /// `count [DS] by COL[, COL...] [as NAME]`
 struct CountCommand: ShellCommand {

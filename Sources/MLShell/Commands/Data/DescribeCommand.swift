@@ -1,6 +1,7 @@
 import MLFrame
 import MLRender
 import Dispatch
+import MLDiagnostics
 
 /// `describe [DS] [cols=[...]]`
 struct DescribeCommand: ShellCommand {

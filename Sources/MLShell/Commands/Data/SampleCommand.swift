@@ -1,5 +1,6 @@
 import MLFrame
 import MLPrep
+import MLDiagnostics
 
 /// `sample [DS] N|FRACTION [seed=] [as NAME]`
 struct SampleCommand: ShellCommand {

@@ -1,5 +1,6 @@
 import MLFrame
 import MLRender
+import MLDiagnostics
 
 /// `schema [DS]`
 struct SchemaCommand: ShellCommand {

@@ -1,4 +1,5 @@
 import MLPrep
+import MLDiagnostics
 
 /// `select [DS] COL, ... [as NAME]`
 struct SelectCommand: ShellCommand {

@@ -1,5 +1,6 @@
 import MLLanguage
 import MLPrep
+import MLDiagnostics
 
 /// `where [DS] EXPR [as NAME]`
 struct WhereCommand: ShellCommand {

@@ -1,5 +1,6 @@
 import MLDiagnostics
 import MLFrameIO
+import MLRender
 
 /// `write [DS] "FILE"`
 struct WriteCommand: ShellCommand {

@@ -17,14 +17,20 @@ enum LoadModelCommand {
         return s.unicodeScalars.allSatisfy { $0 == "_" || $0 == "." || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
     }
 
+    /// The key that opens an encrypted model: a key file when one is named, else the passphrase in
+    /// MLSH_MODEL_PASSPHRASE when it is set (`load model`, `mlsh serve`).
+    static func sealingKey(file: String?) -> SealingKey? {
+        if let file { return .file(path: file) }
+        if let phrase = getenv("MLSH_MODEL_PASSPHRASE").map({ String(cString: $0) }), !phrase.isEmpty { return .passphrase(phrase) }
+        return nil
+    }
+
     static func run(_ call: CommandCall, in session: Session) throws {
         let path = try call.string("FILE")!
         for name in dataOptions where call.has(name) {
             throw call.error(at: name, "\(name)= is for data files; load model takes verify= and key=")
         }
-        var key: SealingKey? = nil
-        if let k = try call.string("key") { key = .file(path: k) }
-        else if let phrase = getenv("MLSH_MODEL_PASSPHRASE").map({ String(cString: $0) }), !phrase.isEmpty { key = .passphrase(phrase) }
+        let key = sealingKey(file: try call.string("key"))
         let verify = try call.string("verify")
         let loaded = try ModelFileMessages.attempt(call) { () throws -> LoadedModel in
             do {

@@ -31,14 +31,9 @@ struct RequestCommand: ShellCommand {
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
-        guard let e = call.expr("SERVER"), let n = e.asName else { throw call.error("expected a server's name", id: .missingArgument) }
-        guard let server = session.server(named: n.text) else {
-            let names = session.runningServers.map(\.name)
-            throw Diagnostic(.unknownName, .error, "no server named '\(n.text)'", file: call.file, range: e.range,
-                             hint: Suggest.didYouMean(n.text, in: names) ?? (names.isEmpty ? "start one: serve MODEL port=0" : "running: " + names.joined(separator: ", ")))
-        }
+        let (name, server) = try session.server(call, parameter: "SERVER")
         guard server.state.options.tlsCertificate == nil else {
-            throw call.error(at: "SERVER", "'\(n.text)' serves HTTPS; request speaks plain HTTP only", hint: "use curl -k \(server.url)…")
+            throw call.error(at: "SERVER", "'\(name)' serves HTTPS; request speaks plain HTTP only", hint: "use curl -k \(server.url)…")
         }
         let path = try call.string("PATH")!
         guard path.hasPrefix("/") else { throw call.error(at: "PATH", "a path starts with '/', e.g. \"/v2/health/ready\"") }

@@ -41,12 +41,7 @@ struct ServeCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         var models: [Model] = []
         for e in call.exprs("MODEL") {
-            guard let n = e.asName else { throw call.error(at: "MODEL", "expected a model's name") }
-            guard let m = session.model(named: n.text) else {
-                throw Diagnostic(.unknownName, .error, "no model named '\(n.text)'", file: call.file, range: e.range,
-                                 hint: Suggest.didYouMean(n.text, in: session.modelNames)
-                                    ?? (session.modelNames.isEmpty ? "fit one, or load a saved one: load model \"FILE.mlsm\"" : "the models: " + session.modelNames.joined(separator: ", ")))
-            }
+            let m = try call.model(session, expr: e)
             guard !models.contains(where: { $0.name == m.name }) else { throw call.error(at: "MODEL", "\(m.name) is named twice") }
             models.append(m)
         }
@@ -143,7 +138,7 @@ struct ServeCommand: ShellCommand {
             switch input.type {
             case .float64, .int64:
                 var x = 0.0
-                if let e = profile?.edges, e.count >= 2 { x = (e[e.count / 2 - (e.count % 2 == 0 ? 1 : 0)] + e[e.count / 2]) / 2 }
+                if let e = profile?.edges, e.count >= 2 { x = (e[(e.count - 1) / 2] + e[e.count / 2]) / 2 }
                 value = input.type == .int64 ? String(Int64(x.rounded())) : NumberFormat.compact(x, significant: 3)
             case .bool: value = "true"
             case .string, .date:

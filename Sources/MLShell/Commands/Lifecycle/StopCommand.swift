@@ -15,18 +15,15 @@ struct StopCommand: ShellCommand {
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
-        guard let e = call.expr("NAME"), let n = e.asName else { throw call.error("expected a server's name", id: .missingArgument) }
-        let names = session.runningServers.map(\.name)
-        let targets = n.text == "all" && session.server(named: "all") == nil ? names : [n.text]
-        if targets.isEmpty {
-            session.print("no server is running")
-            return
+        let targets: [String]
+        if call.expr("NAME")?.asName?.text == "all", session.server(named: "all") == nil {
+            targets = session.runningServers.map(\.name)
+            if targets.isEmpty { session.print("no server is running") }
+        } else {
+            targets = [try session.server(call, parameter: "NAME").name]
         }
         for name in targets {
-            guard let stopped = session.stopServer(name) else {
-                throw Diagnostic(.unknownName, .error, "no server named '\(name)'", file: call.file, range: e.range,
-                                 hint: Suggest.didYouMean(name, in: names) ?? (names.isEmpty ? "no server is running" : "running: " + names.joined(separator: ", ")))
-            }
+            guard let stopped = session.stopServer(name) else { continue }
             let m = stopped.state.metrics
             session.print("stopped '\(name)' (\(stopped.url)) after \(plural(m.requests, "request"))" + (m.errors > 0 ? ", \(plural(m.errors, "error"))" : ""))
         }

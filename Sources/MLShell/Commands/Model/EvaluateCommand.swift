@@ -1,4 +1,5 @@
 import MLDiagnostics
+import MLLanguage
 import MLFrame
 import MLModel
 import MLLearn
@@ -8,7 +9,12 @@ import MLRender
 extension CommandCall {
     /// The model a parameter names, with did-you-mean.
     func model(_ session: Session, parameter: String = "MODEL") throws -> Model {
-        guard let e = expr(parameter), let n = e.asName else { throw error("expected a model's name", id: .missingArgument) }
+        try model(session, expr: expr(parameter))
+    }
+
+    /// The model an argument names (one of a list, for `serve m1, m2`).
+    func model(_ session: Session, expr e: Expr?) throws -> Model {
+        guard let e, let n = e.asName else { throw error("expected a model's name", id: .missingArgument) }
         if let m = session.model(named: n.text) { return m }
         throw Diagnostic(.unknownName, .error, "no model named '\(n.text)'", file: file, range: e.range,
                          hint: Suggest.didYouMean(n.text, in: session.modelNames)

@@ -1,5 +1,6 @@
 import MLPrep
 import MLRender
+import MLDiagnostics
 
 /// `recipe [DS]`
 struct RecipeCommand: ShellCommand {
