@@ -136,8 +136,9 @@ extension Model {
     }
 
     func checkNames(_ names: some Collection<String>) throws {
-        let known = Set(inputs.map(\.name))
-        for key in names.sorted() where !known.contains(key) {
+        // A scan of the few inputs per name: cheaper, per request, than hashing them into a set.
+        let unknown = names.filter { key in !inputs.contains { $0.name == key } }
+        for key in unknown.sorted() {
             throw Diagnostic(.unknownColumn, .error, "\(name) takes no input '\(key)'",
                              hint: Suggest.didYouMean(key, in: inputs.map(\.name)) ?? "its inputs: " + usedInputs.map(\.name).joined(separator: ", "))
         }

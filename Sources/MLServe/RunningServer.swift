@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import MLServeProtocol
 import NIOCore
+import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 
@@ -36,6 +37,12 @@ public final class RunningServer: Sendable {
         startedAt = .now
     }
 
+    /// The threads that read and write the sockets, shared by every server of the process. Half
+    /// the cores: the answers are computed on Swift's pool, which has a thread per core. On two
+    /// cores one loop gave a fifth more requests a second than two, and a 100-row p99 of 4 ms
+    /// instead of 14 (wrk on the same machine).
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount / 2))
+
     /// Binds and starts; returns once the server listens (the port is the real one when 0 was asked).
     public static func start(_ state: ServerState) throws -> RunningServer {
         let options = state.options
@@ -59,6 +66,7 @@ public final class RunningServer: Sendable {
                                   portsContinuation.yield(channel.localAddress?.port ?? -1)
                                   portsContinuation.finish()
                               },
+                              eventLoopGroupProvider: .shared(eventLoops),
                               logger: quiet)
         var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet)
         configuration.maximumGracefulShutdownDuration = .seconds(10)

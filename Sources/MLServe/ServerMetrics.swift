@@ -14,6 +14,18 @@ public final class ServerMetrics: Sendable {
     /// One set of buckets per metric name (swift-prometheus requires it): the first regression
     /// model's, kept when a model is swapped in.
     let valueBuckets = Mutex<[Double]?>(nil)
+    /// The metric objects made so far, by their labels: making one through the registry costs
+    /// a lookup by name, the help text's checks and an array of labels on every request.
+    let requestCounters = MetricCache<RequestKey, Counter>()
+    let durationHistograms = MetricCache<String, DurationHistogram>()
+    let classCounters = MetricCache<[String], Counter>()
+    let valueHistograms = MetricCache<String, ValueHistogram>()
+
+    struct RequestKey: Hashable {
+        var model: String
+        var protocolName: String
+        var status: Int
+    }
 
     public var requests: Int { requestCount.load(ordering: .relaxed) }
     public var errors: Int { errorCount.load(ordering: .relaxed) }
@@ -41,12 +53,16 @@ public final class ServerMetrics: Sendable {
         inFlightGauge.decrement()
         requestCount.add(1, ordering: .relaxed)
         if status >= 400 { errorCount.add(1, ordering: .relaxed) }
-        registry.makeCounter(descriptor: .init(namespace: "mlsh", metricName: "requests", unitName: "total",
-                                               helpText: "Requests answered, by model, protocol and HTTP status code"),
-                             labels: [("model", model), ("protocol", name), ("code", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: .init(namespace: "mlsh", metricName: "request_duration", unitName: "seconds",
-                                                         helpText: "Time from the request's head to its answer"),
-                                       labels: [("protocol", name)], buckets: Self.durationBuckets).record(duration)
+        requestCounters.get(RequestKey(model: model, protocolName: name, status: status)) {
+            registry.makeCounter(descriptor: .init(namespace: "mlsh", metricName: "requests", unitName: "total",
+                                                   helpText: "Requests answered, by model, protocol and HTTP status code"),
+                                 labels: [("model", model), ("protocol", name), ("code", String(status))])
+        }.increment()
+        durationHistograms.get(name) {
+            registry.makeDurationHistogram(descriptor: .init(namespace: "mlsh", metricName: "request_duration", unitName: "seconds",
+                                                             helpText: "Time from the request's head to its answer"),
+                                           labels: [("protocol", name)], buckets: Self.durationBuckets)
+        }.record(duration)
     }
 
     /// The answers given: counted by class (classifiers, k-means), or their values in a
@@ -67,15 +83,19 @@ public final class ServerMetrics: Sendable {
                 counts[label, default: 0] += 1
             }
             for (label, n) in counts {
-                registry.makeCounter(descriptor: .init(namespace: "mlsh", metricName: "predictions", unitName: "total",
-                                                       helpText: "Predictions given, by model and predicted class (or cluster)"),
-                                     labels: [("model", served.name), ("class", label)]).increment(by: Int64(n))
+                classCounters.get([served.name, label]) {
+                    registry.makeCounter(descriptor: .init(namespace: "mlsh", metricName: "predictions", unitName: "total",
+                                                           helpText: "Predictions given, by model and predicted class (or cluster)"),
+                                         labels: [("model", served.name), ("class", label)])
+                }.increment(by: Int64(n))
             }
         } else {
-            let histogram = registry.makeValueHistogram(
-                descriptor: .init(namespace: "mlsh", metricName: "predicted_value", unitName: "",
-                                  helpText: "Predicted values, in buckets from the training predictions' histogram"),
-                labels: [("model", served.name)], buckets: buckets(model))
+            let histogram = valueHistograms.get(served.name) {
+                registry.makeValueHistogram(
+                    descriptor: .init(namespace: "mlsh", metricName: "predicted_value", unitName: "",
+                                      helpText: "Predicted values, in buckets from the training predictions' histogram"),
+                    labels: [("model", served.name)], buckets: buckets(model))
+            }
             for a in answers { if case .number(let d)? = a.value { histogram.record(d) } }
         }
     }
@@ -97,4 +117,17 @@ public final class ServerMetrics: Sendable {
     }
 
     public func text() -> [UInt8] { registry.emitToBuffer() }
+}
+
+/// Metric objects by their labels, made once. Two requests racing to make the same one get the
+/// same object: the registry returns the one it has for the same name and labels.
+final class MetricCache<Key: Hashable & Sendable, Metric: Sendable>: Sendable {
+    private let made = Mutex<[Key: Metric]>([:])
+
+    func get(_ key: Key, make: () -> Metric) -> Metric {
+        if let m = made.withLock({ $0[key] }) { return m }
+        let m = make()
+        made.withLock { $0[key] = m }
+        return m
+    }
 }
