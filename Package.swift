@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -38,10 +39,15 @@ let package = Package(
         ]),
         // The serving protocols' bodies to and from one internal batch: no HTTP here, so it is
         // fuzzed and tested alone.
+        // Drift statistics (as Evidently and scipy compute them), latency histograms, a clock.
+        .target(name: "MLMonitor", dependencies: [
+            "MLModel", "MLFrame",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         .target(name: "MLServeProtocol", dependencies: ["MLDiagnostics", "MLFrame", "MLPrep", "MLModel"]),
         // The HTTP server (Hummingbird): routes, tokens, metrics, the running servers.
         .target(name: "MLServe", dependencies: [
-            "MLServeProtocol", "MLModel", "MLPrep", "MLDiagnostics", "MLFrame", "MLRender",
+            "MLServeProtocol", "MLMonitor", "MLModel", "MLPrep", "MLDiagnostics", "MLFrame", "MLRender",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -55,7 +61,7 @@ let package = Package(
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),
         .target(name: "MLShell", dependencies: [
             "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel",
-            "MLServeProtocol", "MLServe",
+            "MLServeProtocol", "MLMonitor", "MLServe",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
@@ -74,7 +80,7 @@ let package = Package(
         // The serving protocols' body decoders, from bytes through the model to the answer.
         .executableTarget(name: "FuzzServeBodies", dependencies: ["FuzzDriver", "MLServeProtocol", "MLModel"]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
-                                                         "MLServeProtocol", "MLServe",
+                                                         "MLServeProtocol", "MLMonitor", "MLServe",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Snapshots"]),
