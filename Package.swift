@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -41,7 +42,7 @@ let package = Package(
         // fuzzed and tested alone.
         // Drift statistics (as Evidently and scipy compute them), latency histograms, a clock.
         .target(name: "MLMonitor", dependencies: [
-            "MLModel", "MLFrame",
+            "MLModel", "MLFrame", "MLPrep",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "MLServeProtocol", dependencies: ["MLDiagnostics", "MLFrame", "MLPrep", "MLModel"]),
@@ -56,6 +57,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),

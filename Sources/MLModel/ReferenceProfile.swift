@@ -28,6 +28,17 @@ public struct ColumnProfile: Codable, Sendable, Equatable {
     /// Texts: each category with its number of rows, most frequent first (ties by text).
     public var categories: [String]?
     public var frequencies: [Int]?
+    /// Numbers, for the drift tests that need values rather than bins: every present value
+    /// (sorted) when there are at most `sampleSize`, else `sampleSize` evenly spaced order
+    /// statistics; with the population std and the distinct count of all present values.
+    /// (Absent from files written before they were kept: drift then reads the bins.)
+    public var sample: [Double]?
+    public var std: Double?
+    public var distinct: Int?
+
+    /// How many values a numeric column's `sample` keeps at most: Evidently's line between its
+    /// tests for small references (exact values) and large ones.
+    public static let sampleSize = 1000
 
     public init(name: String, count: Int, missing: Int, edges: [Double]? = nil, counts: [Int]? = nil,
                 categories: [String]? = nil, frequencies: [Int]? = nil) {
@@ -50,8 +61,16 @@ public struct ColumnProfile: Codable, Sendable, Equatable {
             if edges.last != e { edges.append(e) }
         }
         if edges.count == 1 { edges.append(hi) }
-        return ColumnProfile(name: name, count: values.count + missing, missing: missing + (values.count - v.count),
-                             edges: edges, counts: binCounts(v, edges: edges))
+        var profile = ColumnProfile(name: name, count: values.count + missing, missing: missing + (values.count - v.count),
+                                    edges: edges, counts: binCounts(v, edges: edges))
+        let n = v.count, k = sampleSize
+        profile.sample = n <= k ? v : (0..<k).map { i in v[(2 * i + 1) * n / (2 * k)] }
+        let mean = v.reduce(0, +) / Double(n)
+        profile.std = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)).squareRoot()
+        var distinct = 1
+        for i in 1..<n where v[i] != v[i - 1] { distinct += 1 }
+        profile.distinct = distinct
+        return profile
     }
 
     /// How many values fall in each bin of `edges` (values outside go to the end bins).

@@ -94,4 +94,8 @@ public struct AlertState: Codable, Sendable, Equatable {
     public var firing: Bool
     public var fired: Int
     public var value: Double?
+
+    public init(rule: String, firing: Bool, fired: Int, value: Double?) {
+        self.rule = rule; self.firing = firing; self.fired = fired; self.value = value
+    }
 }

@@ -9,6 +9,8 @@ public final class LatencyWindow: Sendable {
         var total = LatencyWindow.empty()
         var current = LatencyWindow.empty()
         var previous = LatencyWindow.empty()
+        var currentErrors = 0
+        var previousErrors = 0
         var currentStart: Double
     }
 
@@ -27,33 +29,38 @@ public final class LatencyWindow: Sendable {
         Histogram(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     }
 
-    /// One request's time, in seconds.
-    public func record(_ seconds: Double) {
+    /// One request's time, in seconds, and whether it was answered with an error.
+    public func record(_ seconds: Double, error: Bool = false) {
         let micros = UInt64(max(1, min(60_000_000, (seconds * 1e6).rounded())))
         let now = clock.now()
         state.withLock { s in
             rotate(&s, now)
             _ = s.total.record(micros)
             _ = s.current.record(micros)
+            if error { s.currentErrors += 1 }
         }
     }
 
     private func rotate(_ s: inout State, _ now: Double) {
         guard now - s.currentStart >= half else { return }
         // A gap longer than a whole window leaves nothing recent.
-        s.previous = now - s.currentStart >= 2 * half ? Self.empty() : s.current
+        let stale = now - s.currentStart >= 2 * half
+        s.previous = stale ? Self.empty() : s.current
+        s.previousErrors = stale ? 0 : s.currentErrors
         s.current = Self.empty()
+        s.currentErrors = 0
         s.currentStart = now
     }
 
-    /// Percentiles in seconds (p50, p95, p99) and the count, over the recent window and since the start.
-    public func summary() -> (recent: LatencySummary, total: LatencySummary) {
+    /// Percentiles in seconds (p50, p95, p99) and the count, over the recent window and since the
+    /// start; and the errors in the recent window.
+    public func summary() -> (recent: LatencySummary, total: LatencySummary, recentErrors: Int) {
         let now = clock.now()
         return state.withLock { s in
             rotate(&s, now)
             var recent = s.previous
             recent.add(s.current)
-            return (LatencySummary(recent), LatencySummary(s.total))
+            return (LatencySummary(recent), LatencySummary(s.total), s.previousErrors + s.currentErrors)
         }
     }
 }

@@ -7,10 +7,15 @@ import Synchronization
 public final class RecentRequests: Sendable {
     /// One request's rows: raw values by input column, and the answers.
     public struct Batch: Sendable {
+        /// The request's id: the client's (an Open Inference `id`, or an X-Request-Id header) or
+        /// the server's count; feedback names it.
+        public var id: String
         public var model: String
         public var columns: [String: [RawValue]]
         public var count: Int
         public var predictions: [PredictedValue?]
+        /// The true values, once feedback gave them (one per row; nil where none came).
+        public var labels: [PredictedValue?]?
     }
 
     struct Ring {
@@ -25,9 +30,9 @@ public final class RecentRequests: Sendable {
 
     public init(capacity: Int) { self.capacity = max(0, capacity) }
 
-    func add(model: String, batch columns: [String: [RawValue]], count: Int, answers: [Prediction]) {
+    func add(id: String, model: String, batch columns: [String: [RawValue]], count: Int, answers: [Prediction]) {
         guard capacity > 0 else { return }
-        let batch = Batch(model: model, columns: columns, count: count, predictions: answers.map(\.value))
+        let batch = Batch(id: id, model: model, columns: columns, count: count, predictions: answers.map(\.value))
         ring.withLock { ring in
             ring.seen += count
             ring.batches.append(batch)
@@ -42,6 +47,22 @@ public final class RecentRequests: Sendable {
                 ring.first = 0
             }
         }
+    }
+
+    /// Gives a kept request of `model` its true values: .noRequest when none has that id (never
+    /// seen, another model's, or dropped since), .wrongCount when the labels are not one per row.
+    func label(id: String, model: String, _ labels: [PredictedValue?]) -> LabelOutcome {
+        ring.withLock { ring in
+            guard let k = ring.batches[ring.first...].lastIndex(where: { $0.id == id }) else { return .noRequest }
+            guard ring.batches[k].model == model else { return .otherModel(ring.batches[k].model) }
+            guard ring.batches[k].count == labels.count else { return .wrongCount(ring.batches[k].count) }
+            ring.batches[k].labels = labels
+            return .labelled
+        }
+    }
+
+    enum LabelOutcome: Equatable {
+        case labelled, noRequest, otherModel(String), wrongCount(Int)
     }
 
     /// The requests kept, oldest first (at least `capacity` rows when that many were answered),

@@ -32,6 +32,27 @@ enum Routes {
         router.post("/v2/models/{m}/infer") { r, c in await server.answer(r, "v2", .infer) { try await server.inferV2(&$0, c, version: false) } }
         router.post("/v2/models/{m}/versions/{v}/infer") { r, c in await server.answer(r, "v2", .infer) { try await server.inferV2(&$0, c, version: true) } }
 
+        // Monitoring: the model's figures for `watch`, and true values fed back for its requests.
+        router.get("/v2/models/{m}/monitor") { r, c in
+            await server.answer(r, "v2", .read) { _ in
+                let m = try server.model(c)
+                guard let snapshot = server.monitor(m.name) else { throw ServeError(404, "no model '\(m.name)' here") }
+                return .json(snapshot.json(), model: m.name)
+            }
+        }
+        router.post("/v2/models/{m}/feedback") { r, c in
+            await server.answer(r, "v2", .infer) { request in
+                let m = try server.model(c)
+                let items = try Feedback.decode(try await server.body(&request), model: m.model)
+                let rows = try server.label(items, model: m.name)
+                var w = JSONWriter()
+                w.raw("{"); w.key("model_name"); w.string(m.name)
+                w.raw(","); w.key("requests"); w.raw(String(items.count))
+                w.raw(","); w.key("rows"); w.raw(String(rows)); w.raw("}")
+                return .json(w.bytes, model: m.name)
+            }
+        }
+
         router.get("/v1/models") { r, c in
             await server.answer(r, "v1", .read) { _ in
                 var w = JSONWriter()
@@ -57,7 +78,9 @@ enum Routes {
 
         router.get("/metrics") { r, c in
             await server.answer(r, "metrics", .metrics) { _ in
-                Answer(status: 200, body: server.metrics.text(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+                // A scrape checks the alerts, so their counters are current.
+                for name in server.modelsWithAlerts { _ = server.monitor(name) }
+                return Answer(status: 200, body: server.metrics.text(), contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         }
         return router
@@ -70,6 +93,8 @@ struct Answer: Sendable {
     var body: [UInt8]
     var contentType: String
     var model = ""
+    /// Sent back as X-Request-Id: what feedback names the request by.
+    var requestID: String? = nil
 
     static func json(_ s: String) -> Answer { Answer(status: 200, body: Array(s.utf8), contentType: "application/json") }
     static func json(_ b: [UInt8], model: String = "") -> Answer { Answer(status: 200, body: b, contentType: "application/json", model: model) }

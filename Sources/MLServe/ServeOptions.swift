@@ -1,3 +1,4 @@
+import MLMonitor
 import MLServeProtocol
 
 /// How a server listens and what it allows.
@@ -15,6 +16,8 @@ public struct ServeOptions: Sendable {
     public var accessLog: (@Sendable (String) -> Void)? = nil
     /// How many recent requests' rows are kept for `watch`.
     public var sampleSize = 1000
+    /// Time for the latency window, uptime and alerts (a hand-driven clock in tests).
+    public var clock: any MonitorClock = SystemClock()
 
     public init() {}
 }

@@ -20,6 +20,10 @@ public final class ServerMetrics: Sendable {
     let durationHistograms = MetricCache<String, DurationHistogram>()
     let classCounters = MetricCache<[String], Counter>()
     let valueHistograms = MetricCache<String, ValueHistogram>()
+    let alertCounters = MetricCache<[String], Counter>()
+    let alertGauges = MetricCache<[String], Gauge>()
+    /// How many firings of each alert are already counted on its counter.
+    let alertsCounted = Mutex<[[String]: Int]>([:])
 
     struct RequestKey: Hashable {
         var model: String
@@ -108,6 +112,27 @@ public final class ServerMetrics: Sendable {
             kept = b
             return b
         }
+    }
+
+    /// An alert's firings so far (a counter) and whether it holds now (a gauge, 1 or 0).
+    func alert(model: String, rule: String, fired: Int, firing: Bool) {
+        let key = [model, rule]
+        let new = alertsCounted.withLock { counted -> Int in
+            let n = fired - (counted[key] ?? 0)
+            counted[key] = fired
+            return n
+        }
+        let counter = alertCounters.get(key) {
+            registry.makeCounter(descriptor: .init(namespace: "mlsh", metricName: "alerts_fired", unitName: "total",
+                                                   helpText: "Times an alert began to hold, by model and rule"),
+                                 labels: [("model", model), ("alert", rule)])
+        }
+        if new > 0 { counter.increment(by: Int64(new)) }
+        alertGauges.get(key) {
+            registry.makeGauge(descriptor: .init(namespace: "mlsh", metricName: "alert_firing", unitName: "",
+                                                 helpText: "Whether an alert holds now (1) or not (0), by model and rule"),
+                               labels: [("model", model), ("alert", rule)])
+        }.set(to: firing ? 1 : 0)
     }
 
     func loaded(_ served: ServedModel) {

@@ -1,9 +1,12 @@
+import HTTPTypes
 import Hummingbird
 import MLDiagnostics
 import MLModel
+import MLMonitor
 import MLRender
 import MLServeProtocol
 import NIOCore
+import Synchronization
 
 /// Everything a running server shares between requests: its models, counters, limits and the
 /// recent rows. Handlers read it; only a swap writes (under the store's lock).
@@ -14,6 +17,12 @@ public final class ServerState: Sendable {
     public let options: ServeOptions
     public let engine: ExpressionEngineFactory
     public let version: String
+    /// Latencies and errors over the recent window, for `watch` and its alerts.
+    public let window: LatencyWindow
+    public let startedAt: Double
+    let requestIDs = Atomic<Int>(0)
+    let errorCodes = Mutex<[Int: Int]>([:])
+    let alerts = Mutex<[AlertEntry]>([])
 
     public init(models: [ServedModel], options: ServeOptions, engine: ExpressionEngineFactory, version: String) {
         store = ModelStore(models)
@@ -21,6 +30,8 @@ public final class ServerState: Sendable {
         self.options = options
         self.engine = engine
         self.version = version
+        window = LatencyWindow(clock: options.clock)
+        startedAt = options.clock.now()
         for m in models { metrics.loaded(m) }
     }
 
@@ -58,6 +69,8 @@ public final class ServerState: Sendable {
         }
         let elapsed = ContinuousClock.now - start
         metrics.finished(model: answer.model, protocol: protocolName, status: answer.status, duration: elapsed)
+        window.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, error: answer.status >= 400)
+        if answer.status >= 400 { errorCodes.withLock { $0[answer.status, default: 0] += 1 } }
         if let log = options.accessLog {
             let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
             log("\(request.method) \(request.uri.path) \(answer.status) \(micros < 1000 ? "\(Int(micros))µs" : "\(Double(Int(micros / 10)) / 100)ms") \(answer.body.count)B")
@@ -65,6 +78,7 @@ public final class ServerState: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = answer.contentType
         if answer.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        if let id = answer.requestID { headers[Self.requestIDHeader] = id }
         return Response(status: HTTPResponse.Status(code: answer.status), headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
@@ -88,12 +102,22 @@ public final class ServerState: Sendable {
         return Array(buffer.readableBytesView)
     }
 
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+
+    /// The id a request goes by: the client's (an Open Inference id, or its X-Request-Id
+    /// header), else the next number.
+    func requestID(_ request: Request, given: String? = nil) -> String {
+        if let given, !given.isEmpty { return given }
+        if let header = request.headers[Self.requestIDHeader], !header.isEmpty { return String(header.prefix(200)) }
+        return String(requestIDs.wrappingAdd(1, ordering: .relaxed).newValue)
+    }
+
     /// A batch through the model, timed against the limit; the answers are counted and sampled.
-    func predict(_ batch: InferenceBatch, _ served: ServedModel) throws(ServeError) -> [Prediction] {
+    func predict(_ batch: InferenceBatch, _ served: ServedModel, id: String) throws(ServeError) -> [Prediction] {
         let deadline = ContinuousClock.now + options.timeout
         let answers = try BatchPredictor.predict(batch, model: served.model, usedInputs: served.usedInputs, engine: engine, interrupted: { ContinuousClock.now > deadline })
         metrics.predicted(served, answers)
-        recent.add(model: served.name, batch: batch.columns, count: batch.count, answers: answers)
+        recent.add(id: id, model: served.name, batch: batch.columns, count: batch.count, answers: answers)
         return answers
     }
 
@@ -106,15 +130,21 @@ public final class ServerState: Sendable {
             jsonLength = n
         }
         let decoded = try OpenInference.decode(body, model: served.model, jsonLength: jsonLength)
-        let answers = try predict(decoded.batch, served)
-        return .json(OpenInference.encode(answers, model: served.model, signature: served.signature, id: decoded.id, outputs: decoded.outputs), model: served.name)
+        let id = requestID(request, given: decoded.id)
+        let answers = try predict(decoded.batch, served, id: id)
+        var answer = Answer.json(OpenInference.encode(answers, model: served.model, signature: served.signature, id: decoded.id, outputs: decoded.outputs), model: served.name)
+        answer.requestID = id
+        return answer
     }
 
     func inferV1(_ request: inout Request, _ context: BasicRequestContext) async throws -> Answer {
         let served = try model(context)
         let body = try await body(&request)
-        let answers = try predict(try KServeV1.decode(body, model: served.model), served)
-        return .json(KServeV1.encode(answers), model: served.name)
+        let id = requestID(request)
+        let answers = try predict(try KServeV1.decode(body, model: served.model), served, id: id)
+        var answer = Answer.json(KServeV1.encode(answers), model: served.name)
+        answer.requestID = id
+        return answer
     }
 
     /// MLflow's scoring route serves one model: the server's first.
@@ -122,8 +152,11 @@ public final class ServerState: Sendable {
         guard let served = store.first else { throw ServeError(404, "this server has no model") }
         let type = try MLflowScoring.contentType(request.headers[.contentType])
         let body = try await body(&request)
-        let answers = try predict(try MLflowScoring.decode(body, contentType: type, model: served.model), served)
-        return .json(KServeV1.encode(answers), model: served.name)
+        let id = requestID(request)
+        let answers = try predict(try MLflowScoring.decode(body, contentType: type, model: served.model), served, id: id)
+        var answer = Answer.json(KServeV1.encode(answers), model: served.name)
+        answer.requestID = id
+        return answer
     }
 
     /// `GET /v2`: the server's name, version and the protocol extensions it has.

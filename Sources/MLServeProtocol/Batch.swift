@@ -63,7 +63,7 @@ public struct ExpressionEngineFactory: Sendable {
 
     public static let none = ExpressionEngineFactory { nil }
 
-    func make(_ model: Model) -> (any ExpressionEngine)? {
+    public func make(_ model: Model) -> (any ExpressionEngine)? {
         let derives = model.recipe.entries.contains { if case .derive = $0.step { return true } else { return false } }
         return derives ? makeEngine() : nil
     }

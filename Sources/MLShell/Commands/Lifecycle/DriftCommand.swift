@@ -1,0 +1,94 @@
+import MLDiagnostics
+import MLFrame
+import MLMonitor
+import MLModel
+
+/// `drift REF vs CUR [model=M] [cols=[…]]`
+struct DriftCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "drift", stage: .lifecycle,
+        abstract: "Test two datasets, or a model's training reference and a dataset, for drift, column by column",
+        discussion: """
+            The tests are Evidently's defaults for tabular data. With at most 1000 reference rows:
+            Kolmogorov-Smirnov for numeric columns with more than 5 distinct values, chi-square for
+            other categorical ones, a Z-test for columns of at most 2 values (a column drifts at
+            p <= 0.05). With more: the Wasserstein distance over the reference's std for numeric
+            columns and Jensen-Shannon for categorical ones (a column drifts at 0.1 or more). The
+            dataset drifts when half its columns or more do. PSI is shown beside it (under 0.1
+            stable, up to 0.25 watch, above that act). Whole-number columns with at most 10 values
+            are categorical; missing values are left out.
+            A model as REF compares with its training reference, kept in the model (the raw inputs
+            it reads and its predictions): up to 1000 values of each numeric input, and 1000
+            evenly spaced order statistics past that.
+            """,
+        parameters: [
+            Parameter("REF", .name, "the reference: a dataset, or a model (its training reference)"),
+            Parameter("CUR", .dataset, "the rows to test against it", keyword: "vs"),
+        ],
+        options: [
+            OptionSpec("model", .name, "only this model's inputs, and its predictions on both datasets"),
+            OptionSpec("cols", .value, "only these columns, e.g. cols=[bill_length_mm, sex]", default: "all"),
+        ],
+        examples: [
+            Example("load \"tutorials/data/penguins.csv\""),
+            Example("where penguins island == \"Biscoe\" as biscoe"),
+            Example("where penguins island != \"Biscoe\" as others"),
+            Example("drift biscoe vs others cols=[bill_length_mm, flipper_length_mm, sex]"),
+            Example("fit logistic sex ~ bill_length_mm + body_mass_g on biscoe as m"),
+            Example("drift m vs others", "against the model's training reference"),
+        ])
+
+    static func run(_ call: CommandCall, in session: Session) throws {
+        let current = try call.dataset(session, parameter: "CUR")
+        guard let refName = call.expr("REF")?.asName?.text else { throw call.error(at: "REF", "expected a dataset's or a model's name") }
+        var reference: [DriftColumn]
+        var compared: [DriftColumn]
+        if let model = session.model(named: refName) {
+            if call.has("model") { throw call.error(at: "model", "the reference is already the model \(refName)", hint: "drift \(refName) vs \(current.name)") }
+            guard let ref = ModelDrift.reference(model) else {
+                throw call.error(at: "REF", "\(refName) carries no training reference", hint: "fit it again (models fitted now keep one), or compare two datasets")
+            }
+            let raw = current.loaded.take(current.rowIDs)
+            let missing = model.usedInputs.map(\.name).filter { raw.index(of: $0) == nil }
+            if !missing.isEmpty {
+                throw call.error(at: "CUR", "\(current.name) lacks \(missing.count == 1 ? "the input" : "the inputs") \(missing.joined(separator: ", ")) that \(refName) reads",
+                                 hint: "compare rows with the columns \(refName) was fitted on: " + model.usedInputs.map(\.name).joined(separator: ", "))
+            }
+            reference = ref
+            compared = ModelDrift.current(model, raw: raw, engine: SessionExpressionEngine(session: session, datasetName: current.name))
+        } else if let d = session.dataset(named: refName) {
+            reference = d.frame.columns.map { DriftColumn($0) }
+            compared = current.frame.columns.filter { d.frame.index(of: $0.name) != nil }.map { DriftColumn($0) }
+            if call.has("model") {
+                let model = try call.model(session, parameter: "model")
+                let inputs = Set(model.usedInputs.map(\.name))
+                reference = reference.filter { inputs.contains($0.name) }
+                compared = compared.filter { inputs.contains($0.name) }
+                // The model's answers on each side, as one more column.
+                func predictions(_ side: Dataset) -> DriftColumn? {
+                    ModelDrift.predictions(model, raw: side.loaded.take(side.rowIDs),
+                                           engine: SessionExpressionEngine(session: session, datasetName: side.name))
+                }
+                if let r = predictions(d), let c = predictions(current) {
+                    reference.append(r)
+                    compared.append(c)
+                }
+            }
+        } else {
+            let names = session.datasetNames + session.modelNames
+            throw Diagnostic(.unknownName, .error, "no dataset or model named '\(refName)'", file: call.file, range: call.expr("REF")?.range,
+                             hint: Suggest.didYouMean(refName, in: names) ?? (names.isEmpty ? "load a dataset first: load \"FILE.csv\"" : "the datasets and models: " + names.joined(separator: ", ")))
+        }
+        if let cols = call.expr("cols") {
+            let wanted = try call.columnNames([cols], in: current)
+            compared = compared.filter { wanted.contains($0.name) }
+        }
+        let report = Drift.report(reference: reference, current: compared)
+        guard !report.columns.isEmpty else {
+            throw call.error("no column to compare: \(refName) and \(current.name) share none with values on both sides",
+                             hint: "compare datasets with the same columns")
+        }
+        session.print("\(refName) (reference) vs \(current.name): \(plural(report.columns.count, "column"))")
+        session.printTable(DriftTable.table(report))
+    }
+}
