@@ -97,3 +97,11 @@ extension MonitorSnapshot {
         return try d.decode(MonitorSnapshot.self, from: Data(bytes))
     }
 }
+
+extension MonitorSnapshot {
+    /// The names in a `GET /v1/models` answer: `{"models": [...]}`.
+    public static func modelNames(_ bytes: [UInt8]) throws -> [String] {
+        struct List: Decodable { var models: [String] }
+        return try JSONDecoder().decode(List.self, from: Data(bytes)).models
+    }
+}

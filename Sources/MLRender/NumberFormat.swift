@@ -47,7 +47,7 @@ public enum NumberFormat {
         return trimZeros(c("%.\(significant)g", d))
     }
 
-    static func trimZeros(_ s: String) -> String {
+    public static func trimZeros(_ s: String) -> String {
         guard s.contains("."), !s.contains("e") else { return s }
         var t = Substring(s)
         while t.hasSuffix("0") { t = t.dropLast() }

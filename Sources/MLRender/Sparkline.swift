@@ -11,4 +11,18 @@ public enum Sparkline {
             return glyphs[min(7, max(0, Int((Double(n) / Double(top) * 7).rounded(.up))))]
         })
     }
+
+    /// Rates over time, right-aligned in `width` columns (the latest at the right), scaled from 0
+    /// to the largest shown or `top`: every value gets a bar, 0 the lowest.
+    public static func render(_ values: [Double], width: Int, top: Double? = nil, unicode: Bool = true) -> String {
+        let glyphs = unicode ? blocks : ascii
+        let shown = values.suffix(max(0, width))
+        let high = max(top ?? 0, shown.filter(\.isFinite).max() ?? 0)
+        var s = String(repeating: " ", count: max(0, width - shown.count))
+        for v in shown {
+            guard v.isFinite, high > 0 else { s.append(glyphs[0]); continue }
+            s.append(glyphs[min(7, max(0, Int((max(0, v) / high * 7).rounded())))])
+        }
+        return s
+    }
 }

@@ -19,7 +19,7 @@ public struct CommandRegistry {
         CastCommand.self, CheckRulesCommand.self, RecipeCommand.self, UndoCommand.self,
         SplitCommand.self, FitCommand.self, EvaluateCommand.self, PredictCommand.self, CVCommand.self, SearchCommand.self, CompareCommand.self,
         SaveCommand.self, InspectCommand.self, KeygenCommand.self,
-        ServeCommand.self, ServersCommand.self, StopCommand.self, RequestCommand.self, DriftCommand.self,
+        ServeCommand.self, ServersCommand.self, StopCommand.self, RequestCommand.self, DriftCommand.self, WatchCommand.self, AlertCommand.self,
     ])
 
     public func lookup(_ name: String) -> (any ShellCommand.Type)? {

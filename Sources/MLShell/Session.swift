@@ -1,6 +1,7 @@
 import MLModel
 import MLDiagnostics
 import MLLanguage
+import MLMonitor
 
 /// Everything one run of mlsh holds: settings, bound names, history, and where output goes.
 public final class Session {
@@ -23,6 +24,8 @@ public final class Session {
     public var recording = false
     /// The servers started with `serve`, running in the background.
     let servers = ServerList()
+    /// Time for `watch` (a hand-driven clock in tests).
+    public var clock: any MonitorClock = SystemClock()
     /// Set by Ctrl-C; commands that take a while check it.
     public var interrupt: InterruptFlag = .process
     /// Ctrl-C as a check that engine code (which knows no session) can call from any thread.
