@@ -195,6 +195,12 @@ public struct ColumnDrift: Codable, Sendable, Equatable {
     public var referenceCount: Int
     public var currentCount: Int
 
+    public init(column: String, kind: Drift.Kind, test: Drift.Test, score: Double, threshold: Double, drifted: Bool,
+                psi: Double, referenceCount: Int, currentCount: Int) {
+        self.column = column; self.kind = kind; self.test = test; self.score = score; self.threshold = threshold
+        self.drifted = drifted; self.psi = psi; self.referenceCount = referenceCount; self.currentCount = currentCount
+    }
+
     /// PSI's usual reading: below 0.1 stable, up to 0.25 watch, above that act.
     public var psiStatus: String { psi < 0.1 ? "stable" : psi <= 0.25 ? "watch" : "act" }
 }
