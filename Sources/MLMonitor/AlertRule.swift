@@ -9,7 +9,7 @@ public struct AlertRule: Codable, Sendable, Equatable {
         public var meaning: String {
             switch self {
             case .drift: "the largest PSI of the model's inputs"
-            case .driftShare: "the share of inputs that drift"
+            case .driftShare: "the share of the model's columns (inputs and prediction) that drift"
             case .p50, .p95, .p99: "a latency percentile over the recent window"
             case .errorRate: "the share of recent requests answered with an error"
             case .accuracy: "the accuracy over the labelled rows"

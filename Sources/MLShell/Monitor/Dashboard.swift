@@ -10,6 +10,9 @@ struct Dashboard {
     var width: Int
     var unicode = true
     var color = false
+    /// Under `mlsh check`: the figures that change from run to run (time, rates, latency) are
+    /// shown as `[..]`, which a transcript matches with anything.
+    var recording = false
 
     func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
     func red(_ s: String) -> String { paint(s, "31;1") }
@@ -28,14 +31,16 @@ struct Dashboard {
     func render(_ s: MonitorSnapshot, rates: [Double], footer: String? = nil) -> [String] {
         var lines: [String] = []
         let head = "mlsh watch · \(title)"
-        let up = "up \(Self.duration(s.uptime))"
+        let up = recording ? "up [..]" : "up \(Self.duration(s.uptime))"
         lines.append(head + String(repeating: " ", count: max(1, width - TextWidth.of(head) - up.count)) + up)
         lines.append(rule(""))
         let rate = rates.last ?? 0
-        let rateText = " \(Self.rate(rate))  total \(s.requests)  in flight \(s.inFlight)"
+        let rateText = " \(recording ? "[..] req/s" : Self.rate(rate))  total \(s.requests)  in flight \(s.inFlight)"
         let sparkWidth = max(10, width - 12 - rateText.count)
-        lines.append(Self.pad("requests", 12) + Sparkline.render(rates, width: sparkWidth, unicode: unicode) + rateText)
-        if s.latency.count > 0 {
+        lines.append(Self.pad("requests", 12) + (recording ? "[..]" : Sparkline.render(rates, width: sparkWidth, unicode: unicode)) + rateText)
+        if recording && s.latency.count > 0 {
+            lines.append(Self.pad("latency", 12) + "p50 [..]   (the last \(plural(s.latency.count, "request")))")
+        } else if s.latency.count > 0 {
             lines.append(Self.pad("latency", 12) + "p50 \(Self.seconds(s.latency.p50))   p95 \(Self.seconds(s.latency.p95))   p99 \(Self.seconds(s.latency.p99))   "
                          + dim("(the last \(plural(s.latency.count, "request")))"))
         } else {
@@ -64,7 +69,8 @@ struct Dashboard {
             let ruleWidth = s.alerts.map { TextWidth.of($0.rule) }.max() ?? 0
             for a in s.alerts {
                 let state = a.firing ? red("FIRING") : green("ok")
-                lines.append(Self.pad(a.rule, ruleWidth) + "  " + state + (a.value.map { "  now \(Self.figure($0, rule: a.rule))" } ?? "  no figure yet")
+                let now = recording && a.rule.hasPrefix("p") ? "[..]" : a.value.map { Self.figure($0, rule: a.rule) }
+                lines.append(Self.pad(a.rule, ruleWidth) + "  " + state + (now.map { "  now \($0)" } ?? "  no figure yet")
                              + "  fired \(a.fired)×")
             }
         }
@@ -110,8 +116,9 @@ struct Dashboard {
 
     /// One line per tick: `12s  42.0 req/s  p99 2.31 ms  errors 0%  drift 1/3 (PSI 0.31)  accuracy 0.91 (120)`.
     func line(_ s: MonitorSnapshot, rate: Double, elapsed: Double) -> String {
-        var parts = [elapsed < 10 ? NumberFormat.c("%.1f", elapsed) + "s" : Self.duration(elapsed), Self.rate(rate)]
-        parts.append(s.latency.count > 0 ? "p50 \(Self.seconds(s.latency.p50)) p99 \(Self.seconds(s.latency.p99))" : "no recent requests")
+        var parts = [elapsed < 10 ? NumberFormat.c("%.1f", elapsed) + "s" : Self.duration(elapsed), recording ? "[..] req/s" : Self.rate(rate)]
+        parts.append(s.latency.count == 0 ? "no recent requests" : recording ? "p50 [..]"
+                     : "p50 \(Self.seconds(s.latency.p50)) p99 \(Self.seconds(s.latency.p99))")
         if let e = s.errorRate { parts.append("errors \(Self.percent(e))") }
         if let d = s.drift { parts.append("drift \(d.drifted)/\(d.columns.count)" + (d.largestPSI.map { " (PSI max \(NumberFormat.compact($0, significant: 3)))" } ?? "")) }
         if let m = s.feedback.metric, let v = s.feedback.value { parts.append("\(m) \(NumberFormat.compact(v)) (\(s.feedback.labelled))") }

@@ -48,7 +48,8 @@ struct DriftCommand: ShellCommand {
             guard let ref = ModelDrift.reference(model) else {
                 throw call.error(at: "REF", "\(refName) carries no training reference", hint: "fit it again (models fitted now keep one), or compare two datasets")
             }
-            let raw = current.loaded.take(current.rowIDs)
+            // The rows as they are now (a derive that changed an input shows), as a server sees them.
+            let raw = current.frame
             let missing = model.usedInputs.map(\.name).filter { raw.index(of: $0) == nil }
             if !missing.isEmpty {
                 throw call.error(at: "CUR", "\(current.name) lacks \(missing.count == 1 ? "the input" : "the inputs") \(missing.joined(separator: ", ")) that \(refName) reads",
@@ -66,7 +67,7 @@ struct DriftCommand: ShellCommand {
                 compared = compared.filter { inputs.contains($0.name) }
                 // The model's answers on each side, as one more column.
                 func predictions(_ side: Dataset) -> DriftColumn? {
-                    ModelDrift.predictions(model, raw: side.loaded.take(side.rowIDs),
+                    ModelDrift.predictions(model, raw: side.frame,
                                            engine: SessionExpressionEngine(session: session, datasetName: side.name))
                 }
                 if let r = predictions(d), let c = predictions(current) {

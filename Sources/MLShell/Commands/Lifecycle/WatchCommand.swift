@@ -44,7 +44,8 @@ struct WatchCommand: ShellCommand {
         let total = try call.duration("for")
         if let total, total <= 0 || total > 86_400 { throw call.error(at: "for", "for= takes more than 0 and at most a day", hint: "for=30s") }
         let interactive = session.runStack.isEmpty && !session.recording && session.terminal.stdoutIsTTY && isatty(STDIN_FILENO) == 1
-        var board = Dashboard(title: source.title, width: session.width, unicode: session.terminal.utf8 || session.recording, color: session.colorEnabled)
+        var board = Dashboard(title: session.recording ? source.title.replacing(/:\d+/, with: ":[..]") : source.title, width: session.width,
+                              unicode: session.terminal.utf8 || session.recording, color: session.colorEnabled, recording: session.recording)
         func look() throws -> MonitorSnapshot {
             do { return try source.snapshot() } catch { throw call.error(error.message, hint: error.hint) }
         }
