@@ -9,13 +9,13 @@ struct AlertCommand: ShellCommand {
         name: "alert", stage: .lifecycle,
         abstract: "Set an alert on a served model (drift > 0.25, p99 > 50ms, error_rate > 0.01), list them, or clear them",
         discussion: """
-            Figures: drift (the largest PSI of the model's inputs), drift_share (the share of inputs
-            that drift), p50, p95 and p99 (latency over the recent window, with a unit: 50ms),
-            error_rate (the share of recent requests answered with an error: 0.01, or "1%" in
-            quotes), accuracy and rmse (over the rows whose true values came back). A rule is
-            checked at each look (a watch tick, a scrape of /metrics, a read of the monitor
-            route); it fires when it begins to hold. watch shows the alerts and /metrics counts
-            them (mlsh_alerts_fired_total). In a script, watch fails when one fires while it
+            Figures: drift (the largest PSI of the model's inputs), drift_share (the share of inputs \
+            that drift), p50, p95 and p99 (latency over the recent window, with a unit: 50ms), \
+            error_rate (the share of recent requests answered with an error: 0.01, or "1%" in \
+            quotes), accuracy and rmse (over the rows whose true values came back). A rule is \
+            checked at each look (a watch tick, a scrape of /metrics, a read of the monitor \
+            route); it fires when it begins to hold. watch shows the alerts and /metrics counts \
+            them (mlsh_alerts_fired_total). In a script, watch fails when one fires while it \
             watches.
             """,
         parameters: [

@@ -9,16 +9,16 @@ struct DriftCommand: ShellCommand {
         name: "drift", stage: .lifecycle,
         abstract: "Test two datasets, or a model's training reference and a dataset, for drift, column by column",
         discussion: """
-            The tests are Evidently's defaults for tabular data. With at most 1000 reference rows:
-            Kolmogorov-Smirnov for numeric columns with more than 5 distinct values, chi-square for
-            other categorical ones, a Z-test for columns of at most 2 values (a column drifts at
-            p <= 0.05). With more: the Wasserstein distance over the reference's std for numeric
-            columns and Jensen-Shannon for categorical ones (a column drifts at 0.1 or more). The
-            dataset drifts when half its columns or more do. PSI is shown beside it (under 0.1
-            stable, up to 0.25 watch, above that act). Whole-number columns with at most 10 values
-            are categorical; missing values are left out.
-            A model as REF compares with its training reference, kept in the model (the raw inputs
-            it reads and its predictions): up to 1000 values of each numeric input, and 1000
+            The tests are Evidently's defaults for tabular data. With at most 1000 reference rows: \
+            Kolmogorov-Smirnov for numeric columns with more than 5 distinct values, chi-square for \
+            other categorical ones, a Z-test for columns of at most 2 values (a column drifts at \
+            p <= 0.05). With more: the Wasserstein distance over the reference's std for numeric \
+            columns and Jensen-Shannon for categorical ones (a column drifts at 0.1 or more). The \
+            dataset drifts when half its columns or more do. PSI is shown beside it (under 0.1 \
+            stable, up to 0.25 watch, above that act). Whole-number columns with at most 10 values \
+            are categorical; missing values are left out. \
+            A model as REF compares with its training reference, kept in the model (the raw inputs \
+            it reads and its predictions): up to 1000 values of each numeric input, and 1000 \
             evenly spaced order statistics past that.
             """,
         parameters: [

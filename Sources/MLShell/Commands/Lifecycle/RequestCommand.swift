@@ -13,9 +13,9 @@ struct RequestCommand: ShellCommand {
         discussion: """
             SERVER is a server's name (as servers lists it). With a body the method is POST, else GET; \
             the body's type is application/json unless type= says otherwise (text/csv for MLflow's CSV). \
-            'as NAME' binds the answer's body as text. rows=DS sends a dataset's rows as CSV (to
-            /invocations, MLflow's route); to a /feedback route, rows=DS labels=COLUMN sends that
-            column's values as the true values of the request id= names. A long answer is shown
+            'as NAME' binds the answer's body as text. rows=DS sends a dataset's rows as CSV (to \
+            /invocations, MLflow's route); to a /feedback route, rows=DS labels=COLUMN sends that \
+            column's values as the true values of the request id= names. A long answer is shown \
             cut to one line.
             """,
         parameters: [

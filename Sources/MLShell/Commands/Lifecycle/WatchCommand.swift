@@ -12,14 +12,14 @@ struct WatchCommand: ShellCommand {
         name: "watch", stage: .lifecycle,
         abstract: "Watch a served model: traffic, latency, errors, drift against training, accuracy from feedback, alerts",
         discussion: """
-            TARGET is a server's name (as servers lists it), a model a server of this session
-            serves, or the URL of any mlsh server ("http://127.0.0.1:8080"). At the prompt the
-            dashboard is redrawn in place every tick; q or Ctrl-C leaves it. In a script, on a
-            pipe or under mlsh check it prints one line of figures per tick and the whole
-            dashboard at the end; without for= it prints the dashboard once. In a script, an
-            alert that fires while watching fails the command (the script stops with status 1).
-            Drift compares the server's recent rows (up to 1000) with the model's training
-            reference, with drift's tests; feedback (POST /v2/models/M/feedback) gives accuracy
+            TARGET is a server's name (as servers lists it), a model a server of this session \
+            serves, or the URL of any mlsh server ("http://127.0.0.1:8080"). At the prompt the \
+            dashboard is redrawn in place every tick; q or Ctrl-C leaves it. In a script, on a \
+            pipe or under mlsh check it prints one line of figures per tick and the whole \
+            dashboard at the end; without for= it prints the dashboard once. In a script, an \
+            alert that fires while watching fails the command (the script stops with status 1). \
+            Drift compares the server's recent rows (up to 1000) with the model's training \
+            reference, with drift's tests; feedback (POST /v2/models/M/feedback) gives accuracy \
             or RMSE.
             """,
         parameters: [Parameter("TARGET", .value, "a server's name, a served model, or a server's URL in quotes")],
