@@ -304,7 +304,7 @@ import Testing
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.count > 20)
         #expect(lines[0].hasPrefix("serving m on http://127.0.0.1:") && lines[0].hasSuffix(" as 'live': Open Inference (/v2), KServe V1"), "\(out)")
-        #expect(out.contains("HTTP 200\n{\"predictions\":[23.572329403308835]}\n{\"predictions\":[23.572329403308835]}\n"), "\(out)")
+        #expect(out.contains("HTTP 200 · X-Request-Id: 1\n{\"predictions\":[23.572329403308835]}\n{\"predictions\":[23.572329403308835]}\n"), "\(out)")
         #expect(out.contains("swapped m2 into 'live' (http://127.0.0.1:"), "\(out)")
         #expect(out.contains(#""inputs":[{"name":"wt","datatype":"FP64","shape":[-1]}]"#), "the swapped model reads wt alone: \(out)")
         #expect(out.contains("error: a path starts with '/', e.g. \"/v2/health/ready\""), "\(out)")
