@@ -1,9 +1,11 @@
+import MLModel
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Data drift as Evidently's default preset measures it (evidently 0.7; the rules and their
-/// sources are in scripts/expected/EVIDENTLY_NOTES.md), with PSI beside it.
+/// sources are in scripts/expected/EVIDENTLY_NOTES.md), with PSI over the reference's deciles
+/// beside it.
 public enum Drift {
     public enum Kind: String, Codable, Sendable { case numeric = "num", categorical = "cat" }
 
@@ -71,7 +73,7 @@ public enum Drift {
         }
         let threshold = test.isPValue ? 0.05 : 0.1
         let drifted = test == .ks ? score <= threshold : test.isPValue ? score < threshold : score >= threshold
-        let (r, c) = binned(reference, current, kind: kind)
+        let (r, c) = decileShares(reference, current, kind: kind)
         let psi = populationStability(r, c)
         return ColumnDrift(column: current.name, kind: kind, test: test, score: score, threshold: threshold, drifted: drifted,
                            psi: psi, referenceCount: reference.count, currentCount: current.count)
@@ -137,6 +139,26 @@ public enum Drift {
             let edges = sturgesEdges(r + c, integer: reference.isInteger && current.isInteger && reference.missing == 0 && current.missing == 0)
             return (histogram(r, edges).map { Double($0) / Double(r.count) }, histogram(c, edges).map { Double($0) / Double(c.count) })
         }
+        return categoryShares(reference, current)
+    }
+
+    /// The shares of each side in the reference's 10 quantile bins (equal edges merged; values
+    /// outside them in the end bins) for a numeric column; one bin per value for a categorical one.
+    static func decileShares(_ reference: DriftColumn, _ current: DriftColumn, kind: Kind) -> ([Double], [Double]) {
+        guard kind == .numeric, case .numbers(let r) = reference.values, case .numbers(let c) = current.values else {
+            return categoryShares(reference, current)
+        }
+        let (edges, counts) = reference.deciles ?? {
+            let p = ColumnProfile.numeric(reference.name, r, missing: 0)
+            return (p.edges ?? [], p.counts ?? [])
+        }()
+        guard edges.count >= 2 else { return categoryShares(reference, current) }
+        let rn = Double(counts.reduce(0, +)), cn = Double(c.count)
+        return (counts.map { Double($0) / rn }, ColumnProfile.binCounts(c, edges: edges).map { Double($0) / cn })
+    }
+
+    /// One bin per value of either side.
+    static func categoryShares(_ reference: DriftColumn, _ current: DriftColumn) -> ([Double], [Double]) {
         let r = tally(reference.keys), c = tally(current.keys)
         let keys = Set(r.keys).union(c.keys).sorted()
         let nr = Double(reference.keys.count), nc = Double(current.keys.count)
@@ -168,7 +190,7 @@ public enum Drift {
         return counts
     }
 
-    /// PSI = Σ (r − c)·ln(r/c), an empty share replaced by 0.0001 (or by the side's smallest
+    /// PSI = Σ (r − c)·ln(r/c) over shares of the same bins, an empty share replaced by 0.0001 (or by the side's smallest
     /// share / 10⁶ when that is not above 0.0001), as Evidently fills them.
     public static func populationStability(_ reference: [Double], _ current: [Double]) -> Double {
         func filled(_ p: [Double]) -> [Double] {

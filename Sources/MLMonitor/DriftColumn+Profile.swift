@@ -26,5 +26,6 @@ extension DriftColumn {
         }
         let summary = numbers.count < present ? Summary(count: present, std: p.std ?? 0, distinct: p.distinct ?? numbers.count) : nil
         self.init(name: p.name, values: .numbers(numbers), missing: p.missing, isInteger: type == .int64, summarized: summary)
+        if let edges = p.edges, let counts = p.counts, edges.count >= 2 { deciles = (edges, counts) }
     }
 }

@@ -15,6 +15,9 @@ public struct DriftColumn: Sendable {
     /// When `values` stands for more rows than it holds (a model's reference keeps 1,000 order
     /// statistics of a larger column): those rows, their population std and their distinct count.
     public var summarized: Summary?
+    /// A numeric reference's decile edges and the rows in each bin, when known for all its rows
+    /// (a model's profile); else they are worked out from `values`.
+    public var deciles: (edges: [Double], counts: [Int])?
 
     public struct Summary: Sendable {
         public var count: Int

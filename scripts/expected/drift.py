@@ -354,6 +354,43 @@ def scipy_checks(frames):
 
 
 # --------------------------------------------------------------------------------------------------
+def psi_deciles(ref_vals, cur_vals, ctype):
+    """mlsh's PSI: over the reference's 10 quantile bins for a numeric column (numpy's linear
+    quantiles at i/10, equal edges merged; bins [e_i, e_i+1), the last closed, values outside in
+    the end bins), one bin per value of either side for a categorical one; a zero share filled as
+    Evidently fills it (1e-4, or the side's smallest share / 1e6 when that is not above 1e-4)."""
+    import numpy as np
+    if ctype == "num":
+        r = np.asarray(ref_vals, dtype=float)
+        c = np.asarray(cur_vals, dtype=float)
+        edges = np.unique(np.quantile(r, np.arange(11) / 10))
+        if len(edges) == 1:
+            edges = np.array([edges[0], edges[0]])
+
+        def shares(v):
+            idx = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(edges) - 2)
+            return np.bincount(idx, minlength=len(edges) - 1) / len(v)
+        rp, cp = shares(r), shares(c)
+    else:
+        keys = sorted(set(ref_vals) | set(cur_vals), key=lambda k: (isinstance(k, str), k))
+        rc = {k: 0 for k in keys}
+        cc = {k: 0 for k in keys}
+        for k in ref_vals:
+            rc[k] += 1
+        for k in cur_vals:
+            cc[k] += 1
+        rp = np.array([rc[k] for k in keys]) / len(ref_vals)
+        cp = np.array([cc[k] for k in keys]) / len(cur_vals)
+
+    def filled(p):
+        smallest = p[p != 0].min()
+        p = p.copy()
+        p[p == 0] = smallest / 1e6 if smallest <= 1e-4 else 1e-4
+        return p
+    rp, cp = filled(rp), filled(cp)
+    return float(np.sum((rp - cp) * np.log(rp / cp)))
+
+
 def main():
     ensure_venv()
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -409,6 +446,7 @@ def main():
             mine_psi = my_drift(ref_vals, cur_vals, ctype, "psi")
             assert same(mine_psi, ("psi", entry["psi"], entry["psi_threshold"], entry["psi_drifted"])), (name, c, mine_psi)
             assert math.isfinite(entry["score"]) and math.isfinite(entry["psi"])
+            entry["psi_deciles"] = psi_deciles(ref_vals, cur_vals, ctype)
             cols.append(entry)
         drifted = sum(1 for e in cols if e["drifted"])
         share = drifted / len(cols)
@@ -424,7 +462,8 @@ def main():
               "notes": "Report([DataDriftPreset()]) with DataDefinition() inference; psi from "
                        "DataDriftPreset(per_column_method={col: 'psi'}). type = the current dataset's inferred type "
                        "(what the Report uses). score is a p-value for ks/chisquare/z, a distance otherwise. "
-                       "Rules: scripts/expected/EVIDENTLY_NOTES.md",
+                       "Rules: scripts/expected/EVIDENTLY_NOTES.md. psi_deciles is mlsh's PSI (numpy, "
+                       "see psi_deciles() in drift.py): the reference's 10 quantile bins.",
               "pairs": pairs, "scipy": scipy_checks(frames)}
     (OUT / "expected.json").write_text(json.dumps(result, indent=1) + "\n")
 

@@ -14,7 +14,8 @@ struct DriftCommand: ShellCommand {
             other categorical ones, a Z-test for columns of at most 2 values (a column drifts at \
             p <= 0.05). With more: the Wasserstein distance over the reference's std for numeric \
             columns and Jensen-Shannon for categorical ones (a column drifts at 0.1 or more). The \
-            dataset drifts when half its columns or more do. PSI is shown beside it (under 0.1 \
+            dataset drifts when half its columns or more do. PSI over the reference's 10 quantile bins \
+            is shown beside it (under 0.1 \
             stable, up to 0.25 watch, above that act). Whole-number columns with at most 10 values \
             are categorical; missing values are left out. \
             A model as REF compares with its training reference, kept in the model (the raw inputs \
