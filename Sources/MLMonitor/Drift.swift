@@ -157,6 +157,38 @@ public enum Drift {
         return (counts.map { Double($0) / rn }, ColumnProfile.binCounts(c, edges: edges).map { Double($0) / cn })
     }
 
+    /// The bins PSI reads, labelled, with each side's share: for plotting one column's drift.
+    public static func bins(reference: DriftColumn, current: DriftColumn) -> (labels: [String], reference: [Double], current: [Double]) {
+        let kind = kind(of: current)
+        let (r, c) = decileShares(reference, current, kind: kind)
+        if kind == .numeric, case .numbers(let values) = reference.values {
+            let edges = reference.deciles?.edges ?? ColumnProfile.numeric(reference.name, values, missing: 0).edges ?? []
+            if edges.count == r.count + 1 {
+                let labels = (0..<r.count).map { k in "\(short(edges[k]))…\(short(edges[k + 1]))" }
+                return (labels, r, c)
+            }
+        }
+        let keys = Set(reference.keys).union(current.keys).sorted()
+        return (keys.map { k in
+            switch k {
+            case .number(let d): return short(d)
+            case .text(let t): return t
+            }
+        }, r, c)
+    }
+
+    /// A bin edge in four significant digits.
+    static func short(_ d: Double) -> String {
+        if d == d.rounded() && abs(d) < 1e12 { return String(Int64(d)) }
+        let magnitude = abs(d)
+        let decimals = max(0, 3 - Int(log10(max(magnitude, 1e-12)).rounded(.down)))
+        var s = String(((d * pow(10, Double(min(decimals, 12)))).rounded() / pow(10, Double(min(decimals, 12)))))
+        if s.contains("e") { return s }
+        while s.contains("."), s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
     /// One bin per value of either side.
     static func categoryShares(_ reference: DriftColumn, _ current: DriftColumn) -> ([Double], [Double]) {
         let r = tally(reference.keys), c = tally(current.keys)

@@ -362,6 +362,35 @@ final class PseudoTerminal {
         #expect(answer.status == 7, "the server still answers after the shell left: \(answer)")
     }
 
+    /// watch at the prompt: the dashboard on the alternate screen, redrawn; q leaves it, then
+    /// Ctrl-C does too, and the prompt reads commands again.
+    @Test func watchDashboardLeavesOnQAndCtrlC() throws {
+        let t = try PseudoTerminal(environment: environment)
+        #expect(t.waitFor("mlsh> "))
+        var m = t.mark
+        t.send("load \"\(packageRoot)/tutorials/data/mtcars.csv\"; fit linear mpg ~ wt + hp on mtcars as m; serve m port=0 as live\r")
+        #expect(t.waitForPrompt(after: "'stop live' stops this one", from: m), "\(t.screen)")
+        m = t.mark
+        t.send("watch live every=100ms\r")
+        #expect(t.waitFor("q or Ctrl-C leaves", after: m), "\(t.screen)")
+        #expect(t.screen[m...].contains("\u{1B}[?1049h"), "the dashboard takes the alternate screen")
+        #expect(t.screen[m...].contains("no rows answered yet: drift needs traffic"))
+        let first = t.mark
+        #expect(t.waitFor("q or Ctrl-C leaves", after: first), "redrawn: \(t.screen)")
+        t.send("q")
+        #expect(t.waitForPrompt(after: "\u{1B}[?1049l", from: m), "\(t.screen)")
+        m = t.mark
+        t.send("watch live every=100ms\r")
+        #expect(t.waitFor("q or Ctrl-C leaves", after: m), "\(t.screen)")
+        t.send("\u{03}")
+        #expect(t.waitForPrompt(after: "\u{1B}[?1049l", from: m), "\(t.screen)")
+        m = t.mark
+        t.send("print 6 * 7\r")
+        #expect(t.waitForPrompt(after: "42\r\n", from: m), "\(t.screen)")
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+    }
+
     /// Ctrl-C during a save stops it, and the old file of the name stays as it was.
     @Test func ctrlCDuringSaveLeavesTheOldFile() throws {
         let file = NSTemporaryDirectory() + "mlsh-pty-save-\(UUID().uuidString).mlsm"

@@ -217,3 +217,35 @@ import Testing
         }
     }
 }
+
+/// The errors of drift, watch, alert and plot drift, pinned.
+@Suite struct MonitoringErrorTests {
+    @Test func errorsSayWhatWhereAndWhatToDo() async throws {
+        try await offPool {
+            let (s, _) = recordingSession()
+            _ = run("""
+                load "\(packageRoot)/tutorials/data/mtcars.csv"
+                fit linear mpg ~ wt + hp on mtcars as m
+                select mtcars mpg, cyl as small
+                serve m port=0 as live
+                """, in: s)
+            let cases: [(String, String)] = [
+                ("drift m vs small", "error: small lacks the inputs hp, wt that m reads\n 1 | drift m vs small\n   | ^~~~~~~~~~~~~~~~\nhint: compare rows with the columns m was fitted on: hp, wt\n"),
+                ("drift mm vs mtcars", "error: no dataset or model named 'mm'\n 1 | drift mm vs mtcars\n   |       ^~\nhint: did you mean 'm'?\n"),
+                ("watch nothing", "error: no running server or served model named 'nothing'\n 1 | watch nothing\n   |       ^~~~~~~\nhint: the servers: live\n"),
+                ("watch \"https://x:1\"", "error: 'https://x:1' is not a server's URL\n 1 | watch \"https://x:1\"\n   |       ^~~~~~~~~~~~~\nhint: watch reads plain http; watch the server from its own machine\n"),
+                ("watch live every=1ms", "error: every= takes 10ms to 1h\n 1 | watch live every=1ms\n   |                  ^~~\nhint: every=1s\n"),
+                ("watch live model=q", "error: live serves no model 'q'\n 1 | watch live model=q\n   |                  ^\nhint: did you mean 'm'?\n"),
+                ("alert live p99 > 5ms", "error: no server of this session serves a model named 'live'\n 1 | alert live p99 > 5ms\n   |       ^~~~\nhint: 'live' is a server; an alert names its model: alert m …\n"),
+                ("alert m latency > 5ms", "error: no figure 'latency' to alert on\n 1 | alert m latency > 5ms\n   |         ^~~~~~~~~~~~~\nhint: the figures: drift, drift_share, p50, p95, p99, error_rate, accuracy, rmse\n"),
+                ("alert m p99 > 5", "error: p99 is a time: give its unit, as in p99 > 50ms\n 1 | alert m p99 > 5\n   |         ^~~~~~~\nhint: e.g. alert m p99 > 50ms\n"),
+                ("plot drift m vs mtcars hpp", "error: 'hpp' is not a column both sides have\n 1 | plot drift m vs mtcars hpp\n   |                        ^~~\nhint: did you mean 'hp'?\n"),
+            ]
+            for (line, expected) in cases {
+                let out = run(line, in: s)
+                #expect(out.replacingOccurrences(of: "<input>:1:", with: "").hasSuffix(expected), "\(line)\n\(out)")
+            }
+            s.closeServers()
+        }
+    }
+}

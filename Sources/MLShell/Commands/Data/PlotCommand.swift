@@ -17,6 +17,7 @@ struct PlotCommand: ShellCommand {
             plot line DS X Y[, Y2 ...]              one series per Y, points joined in order of X
             plot box DS COL [by=COL]                quartiles, whiskers at 1.5 IQR, outliers as dots
             plot heatmap DS [COL, ...]              the correlation matrix of numeric columns
+            plot drift REF vs CUR [COL, ...]        each column's bins, REF's share beside CUR's (see drift)
             Rows with missing values are left out and counted in a note; nothing is dropped silently.
             The style is block on a UTF-8 terminal and ascii otherwise; braille packs 2×4 dots per character.
             """,
@@ -48,10 +49,16 @@ struct PlotCommand: ShellCommand {
             Example("fit logistic species ~ bill_length_mm + bill_depth_mm on penguins as clf"),
             Example("plot clf confusion on penguins"),
             Example("plot clf roc on penguins"),
+            Example("where penguins bill_length_mm > 45 as long_bills"),
+            Example("plot drift penguins vs long_bills bill_depth_mm"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let kind = call.word("KIND")!
+        if kind == "drift", session.model(named: kind) == nil, session.dataset(named: kind) == nil {
+            try DriftPlot.run(call, session)
+            return
+        }
         if let model = session.model(named: kind) {
             try ModelPlots.run(model, call, session)
             return

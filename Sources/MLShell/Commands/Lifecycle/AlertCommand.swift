@@ -38,7 +38,8 @@ struct AlertCommand: ShellCommand {
         guard let (serverName, state) = session.runningServers.first(where: { $0.server.state.store.names.contains(model) }).map({ ($0.name, $0.server.state) }) else {
             let served = session.runningServers.flatMap { $0.server.state.store.names }
             throw Diagnostic(.unknownName, .error, "no server of this session serves a model named '\(model)'", file: call.file, range: modelExpr.range,
-                             hint: Suggest.didYouMean(model, in: served) ?? (session.model(named: model) != nil ? "serve it first: serve \(model) port=0" : served.isEmpty ? "serve a model first: serve MODEL port=0" : "served: " + served.joined(separator: ", ")))
+                             hint: session.server(named: model).map { "'\(model)' is a server; an alert names its model: alert \($0.state.store.names.first ?? "M") …" }
+                                ?? Suggest.didYouMean(model, in: served) ?? (session.model(named: model) != nil ? "serve it first: serve \(model) port=0" : served.isEmpty ? "serve a model first: serve MODEL port=0" : "served: " + served.joined(separator: ", ")))
         }
         guard let ruleExpr = call.expr("RULE") else {
             let rules = state.alertRules.filter { $0.model == model }

@@ -1,4 +1,5 @@
 import MLDiagnostics
+import MLLanguage
 import MLFrame
 import MLMonitor
 import MLModel
@@ -41,19 +42,41 @@ struct DriftCommand: ShellCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let current = try call.dataset(session, parameter: "CUR")
-        guard let refName = call.expr("REF")?.asName?.text else { throw call.error(at: "REF", "expected a dataset's or a model's name") }
+        guard let refExpr = call.expr("REF"), let refName = refExpr.asName?.text else { throw call.error(at: "REF", "expected a dataset's or a model's name") }
+        var (reference, compared) = try DriftSides.columns(call, session, reference: refName, at: refExpr.range, current: current,
+                                                           model: call.has("model") ? try call.model(session, parameter: "model") : nil)
+        if let cols = call.expr("cols") {
+            let wanted = try call.columnNames([cols], in: current)
+            compared = compared.filter { wanted.contains($0.name) }
+        }
+        let report = Drift.report(reference: reference, current: compared)
+        guard !report.columns.isEmpty else {
+            throw call.error("no column to compare: \(refName) and \(current.name) share none with values on both sides",
+                             hint: "compare datasets with the same columns")
+        }
+        session.print("\(refName) (reference) vs \(current.name): \(plural(report.columns.count, "column"))")
+        session.printTable(DriftTable.table(report))
+    }
+}
+
+/// The two sides of a drift comparison, as `drift` and `plot drift` take them: a dataset or a
+/// model's training reference, against a dataset's rows as they are now.
+enum DriftSides {
+    static func columns(_ call: CommandCall, _ session: Session, reference refName: String, at range: SourceRange?, current: Dataset,
+                        model restrict: Model?) throws -> (reference: [DriftColumn], current: [DriftColumn]) {
         var reference: [DriftColumn]
         var compared: [DriftColumn]
         if let model = session.model(named: refName) {
-            if call.has("model") { throw call.error(at: "model", "the reference is already the model \(refName)", hint: "drift \(refName) vs \(current.name)") }
+            if restrict != nil { throw call.error(at: "model", "the reference is already the model \(refName)", hint: "drift \(refName) vs \(current.name)") }
             guard let ref = ModelDrift.reference(model) else {
-                throw call.error(at: "REF", "\(refName) carries no training reference", hint: "fit it again (models fitted now keep one), or compare two datasets")
+                throw Diagnostic(.badArgument, .error, "\(refName) carries no training reference", file: call.file, range: range,
+                                 hint: "fit it again (models fitted now keep one), or compare two datasets")
             }
             // The rows as they are now (a derive that changed an input shows), as a server sees them.
             let raw = current.frame
             let missing = model.usedInputs.map(\.name).filter { raw.index(of: $0) == nil }
             if !missing.isEmpty {
-                throw call.error(at: "CUR", "\(current.name) lacks \(missing.count == 1 ? "the input" : "the inputs") \(missing.joined(separator: ", ")) that \(refName) reads",
+                throw call.error("\(current.name) lacks \(missing.count == 1 ? "the input" : "the inputs") \(missing.joined(separator: ", ")) that \(refName) reads",
                                  hint: "compare rows with the columns \(refName) was fitted on: " + model.usedInputs.map(\.name).joined(separator: ", "))
             }
             reference = ref
@@ -61,8 +84,7 @@ struct DriftCommand: ShellCommand {
         } else if let d = session.dataset(named: refName) {
             reference = d.frame.columns.map { DriftColumn($0) }
             compared = current.frame.columns.filter { d.frame.index(of: $0.name) != nil }.map { DriftColumn($0) }
-            if call.has("model") {
-                let model = try call.model(session, parameter: "model")
+            if let model = restrict {
                 let inputs = Set(model.usedInputs.map(\.name))
                 reference = reference.filter { inputs.contains($0.name) }
                 compared = compared.filter { inputs.contains($0.name) }
@@ -78,19 +100,9 @@ struct DriftCommand: ShellCommand {
             }
         } else {
             let names = session.datasetNames + session.modelNames
-            throw Diagnostic(.unknownName, .error, "no dataset or model named '\(refName)'", file: call.file, range: call.expr("REF")?.range,
+            throw Diagnostic(.unknownName, .error, "no dataset or model named '\(refName)'", file: call.file, range: range,
                              hint: Suggest.didYouMean(refName, in: names) ?? (names.isEmpty ? "load a dataset first: load \"FILE.csv\"" : "the datasets and models: " + names.joined(separator: ", ")))
         }
-        if let cols = call.expr("cols") {
-            let wanted = try call.columnNames([cols], in: current)
-            compared = compared.filter { wanted.contains($0.name) }
-        }
-        let report = Drift.report(reference: reference, current: compared)
-        guard !report.columns.isEmpty else {
-            throw call.error("no column to compare: \(refName) and \(current.name) share none with values on both sides",
-                             hint: "compare datasets with the same columns")
-        }
-        session.print("\(refName) (reference) vs \(current.name): \(plural(report.columns.count, "column"))")
-        session.printTable(DriftTable.table(report))
+        return (reference, compared)
     }
 }
