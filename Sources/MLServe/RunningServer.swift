@@ -119,14 +119,17 @@ public final class RunningServer: Sendable {
             try? await task.value
             return true
         }
+        state.options.requestLog?.close()
     }
 
     /// Starts the drain and returns at once (for a session that is going away).
     public func stopWithoutWaiting() {
         let group = group, task = task
+        let log = state.options.requestLog
         Task.detached(executorPreference: ServingExecutor.shared) {
             await group.triggerGracefulShutdown()
             try? await task.value
+            log?.close()
         }
     }
 

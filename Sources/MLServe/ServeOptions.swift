@@ -16,6 +16,8 @@ public struct ServeOptions: Sendable {
     public var accessLog: (@Sendable (String) -> Void)? = nil
     /// How many recent requests' rows are kept for `watch`.
     public var sampleSize = 1000
+    /// Every answered row as JSON Lines (`request_log=`, `--request-log`).
+    public var requestLog: RequestLog? = nil
     /// Time for the latency window, uptime and alerts (a hand-driven clock in tests).
     public var clock: any MonitorClock = SystemClock()
 

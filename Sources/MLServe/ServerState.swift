@@ -118,6 +118,7 @@ public final class ServerState: Sendable {
         let answers = try BatchPredictor.predict(batch, model: served.model, usedInputs: served.usedInputs, engine: engine, interrupted: { ContinuousClock.now > deadline })
         metrics.predicted(served, answers)
         recent.add(id: id, model: served.name, batch: batch.columns, count: batch.count, answers: answers)
+        options.requestLog?.add(id: id, served: served, columns: batch.columns, count: batch.count, answers: answers, time: RequestLog.now())
         return answers
     }
 

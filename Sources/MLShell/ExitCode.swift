@@ -11,6 +11,8 @@ public enum ShellExit: Int32, Sendable {
     case noInput = 66
     /// `mlsh serve` could not listen (the port in use, no permission, an address not this machine's).
     case unavailable = 69
+    /// `mlsh serve` cannot write its request log (EX_CANTCREAT).
+    case cantCreate = 73
     /// Ctrl-C stopped a script.
     case interrupted = 130
 }

@@ -20,6 +20,7 @@ struct ServeCommandLine: ParsableCommand {
               66   a file does not exist or cannot be read
               69   cannot listen (the port is in use, no permission, not this machine's
                    address, TLS files that cannot be used)
+              73   cannot write the request log
             """)
 
     @Argument(help: ArgumentHelp("The model files (.mlsm) to serve.", valueName: "file"))
@@ -48,6 +49,12 @@ struct ServeCommandLine: ParsableCommand {
 
     @Option(help: "The longest a prediction may take, in seconds.")
     var timeout = 5.0
+
+    @Option(name: .customLong("request-log"), help: ArgumentHelp("Write every answered row to this JSON Lines file (rotated, 3 kept).", valueName: "file"))
+    var requestLog: String?
+
+    @Option(name: .customLong("request-log-max"), help: "Rotate the request log past this many bytes.")
+    var requestLogMax = 64 << 20
 
     @Option(help: ArgumentHelp("Refuse a model not signed by this public key (.pub).", valueName: "file"))
     var verify: String?
@@ -79,6 +86,8 @@ struct ServeCommandLine: ParsableCommand {
         a.timeoutSeconds = timeout
         a.verify = verify
         a.key = key
+        a.requestLog = requestLog
+        a.requestLogMaxBytes = requestLogMax
         let code = HeadlessServer.run(a, stop: .process)
         if code != 0 { throw ExitCode(code) }
     }

@@ -313,3 +313,61 @@ import Testing
         #expect(out.hasSuffix("no server is running; serve MODEL starts one\n"), "\(out)")
     }
 }
+
+/// The JSON Lines request log: a line per answered row, typed as the model read it, loaded back
+/// as a dataset; rotated past its size, the oldest files removed.
+@Suite struct RequestLogTests {
+    @Test func everyAnsweredRowIsLoggedAndLoadsBack() async throws {
+        let folder = NSTemporaryDirectory() + "mlsh-request-log-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let out = try await offPool {
+            run("""
+                load "\(packageRoot)/tutorials/data/mtcars.csv"
+                fit linear mpg ~ wt + hp on mtcars as m
+                serve m port=0 request_log="\(folder)/r.jsonl" as live
+                request live "/invocations" body='{"dataframe_split": {"columns": ["wt", "hp"], "data": [[2.62, 110], [3.5, 150]]}}' id="a"
+                request live "/invocations" body='wt,hp\n2.875,110\n' type="text/csv"
+                stop live
+                load "\(folder)/r.jsonl" as logged
+                """)
+        }
+        let lines = try String(contentsOfFile: folder + "/r.jsonl", encoding: .utf8).split(separator: "\n")
+        try #require(lines.count == 3, "\(out)")
+        let first = try jsonObject(String(lines[0]))
+        #expect(first["request_id"] as? String == "a" && first["model"] as? String == "m")
+        #expect(first["wt"] as? Double == 2.62 && first["hp"] as? Double == 110)
+        #expect(abs((first["prediction"] as? Double ?? 0) - 23.5723294033088) < 1e-9)
+        #expect((first["time"] as? String)?.count == 24)
+        let second = try jsonObject(String(lines[1]))
+        #expect(second["request_id"] as? String == "a" && second["hp"] as? Double == 150, "\(lines[1])")
+        let third = try jsonObject(String(lines[2]))
+        #expect(third["wt"] as? Double == 2.875 && third["request_id"] as? String == "1", "CSV cells are logged as numbers: \(lines[2])")
+        #expect(out.contains("loaded logged: 3 rows × 6 columns"), "\(out)")
+        #expect(out.contains("types={time: string, request_id: string, model: string, hp: int, wt: float,"), "\(out)")
+    }
+
+    @Test func theLogRotatesAndKeepsItsNewestFiles() throws {
+        let folder = NSTemporaryDirectory() + "mlsh-request-log-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/r.jsonl"
+        let log = try RequestLog(path: path, maxBytes: 2048, keep: 2)
+        let served = ServedModel(name: "m", model: ServeFixtures.models["m"]!)
+        let answer = try served.model.predict(columns: ["wt": [.number(3)], "hp": [.number(100)]], count: 1, engine: nil)
+        for k in 0..<200 {
+            log.add(id: "\(k)", served: served, columns: ["wt": [.number(3)], "hp": [.number(Double(k))]], count: 1, answers: answer, time: 0)
+        }
+        log.close()
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(files == ["r.jsonl", "r.jsonl.1", "r.jsonl.2"], "\(files)")
+        for f in files {
+            let size = try FileManager.default.attributesOfItem(atPath: folder + "/" + f)[.size] as! Int
+            #expect(size < 2048 + 200, "\(f): \(size)")
+        }
+        // The newest row is in the current file, and the rows run on from file to file.
+        let current = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(current.last?.contains(#""request_id":"199""#) == true)
+        #expect(log.counts.written == 200 && log.counts.dropped == 0)
+    }
+}

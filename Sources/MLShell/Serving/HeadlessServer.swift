@@ -21,6 +21,8 @@ public enum HeadlessServer {
         public var timeoutSeconds = 5.0
         public var verify: String?
         public var key: String?
+        public var requestLog: String?
+        public var requestLogMaxBytes = 64 << 20
 
         public init() {}
     }
@@ -51,6 +53,13 @@ public enum HeadlessServer {
                 return fail("cannot read the tokens file: \(d.message)", nil, .noInput)
             } catch {
                 return fail("cannot read the tokens file \(path): \(error)", nil, .noInput)
+            }
+        }
+        if let path = a.requestLog {
+            do {
+                options.requestLog = try RequestLog(path: path, maxBytes: a.requestLogMaxBytes)
+            } catch {
+                return fail(error.message, "give a file in a folder you can write to", .cantCreate)
             }
         }
         let key = LoadModelCommand.sealingKey(file: a.key)

@@ -28,6 +28,7 @@ struct ServeCommand: ShellCommand {
             OptionSpec("tls_key", .string, "the PEM private key of tls_cert"),
             OptionSpec("max_body", .integer, "the largest request body taken, in bytes (larger: 413)", default: "8388608"),
             OptionSpec("timeout", .duration, "the longest a prediction may take (longer: 503)", default: "5s"),
+            OptionSpec("request_log", .string, "write every answered row to this JSON Lines file (rotated past 64 MiB, 3 kept); load reads it back"),
         ],
         binds: ["NAME"],
         examples: [
@@ -105,6 +106,13 @@ struct ServeCommand: ShellCommand {
         if let t = try call.duration("timeout") {
             guard t > 0 else { throw call.error(at: "timeout", "timeout must be more than 0") }
             o.timeout = .milliseconds(Int64(t * 1000))
+        }
+        if let path = try call.string("request_log") {
+            do {
+                o.requestLog = try RequestLog(path: path)
+            } catch {
+                throw call.error(at: "request_log", error.message, hint: "give a file in a folder you can write to, e.g. request_log=\"requests.jsonl\"")
+            }
         }
         return o
     }
