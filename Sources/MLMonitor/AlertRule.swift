@@ -64,8 +64,9 @@ public struct AlertRule: Codable, Sendable, Equatable {
         }
         var text = Substring(value)
         var scale = 1.0
-        for (unit, factor) in [("ms", 1e-3), ("µs", 1e-6), ("us", 1e-6), ("s", 1.0), ("%", 0.01)] where text.hasSuffix(unit) {
-            let timeUnit = unit != "%"
+        let timeUnits: Set<String> = ["ms", "µs", "us", "s", "m", "h"]
+        for (unit, factor) in [("ms", 1e-3), ("µs", 1e-6), ("us", 1e-6), ("s", 1.0), ("m", 60.0), ("h", 3600.0), ("%", 0.01)] where text.hasSuffix(unit) {
+            let timeUnit = timeUnits.contains(unit)
             if timeUnit != f.isTime || (unit == "%" && !f.isShare) {
                 return .failure(AlertRuleError(message: "\(figure) is \(f.isTime ? "a time: give ms, µs or s" : f.isShare ? "a share: give a percentage or a fraction" : "a plain number"), not '\(unit)'", choices: []))
             }
@@ -79,7 +80,14 @@ public struct AlertRule: Codable, Sendable, Equatable {
         if f.isTime && scale == 1.0 && !value.hasSuffix("s") {
             return .failure(AlertRuleError(message: "\(figure) is a time: give its unit, as in \(figure) > 50ms", choices: []))
         }
-        return .success(AlertRule(model: model, figure: f, above: comparison == ">", threshold: number * scale))
+        let threshold = number * scale
+        if threshold < 0 {
+            return .failure(AlertRuleError(message: "\(figure) is never below 0; '\(value)' cannot be crossed", choices: []))
+        }
+        if f.isShare && threshold > 1 {
+            return .failure(AlertRuleError(message: "\(figure) is a share, at most 100%; '\(value)' cannot be crossed", choices: []))
+        }
+        return .success(AlertRule(model: model, figure: f, above: comparison == ">", threshold: threshold))
     }
 }
 

@@ -16,6 +16,16 @@ public final class RecentRequests: Sendable {
         public var predictions: [PredictedValue?]
         /// The true values, once feedback gave them (one per row; nil where none came).
         public var labels: [PredictedValue?]?
+
+        /// Its last `n` rows.
+        func last(_ n: Int) -> Batch {
+            var b = self
+            b.columns = columns.mapValues { Array($0.suffix(n)) }
+            b.count = n
+            b.predictions = Array(predictions.suffix(n))
+            b.labels = labels.map { Array($0.suffix(n)) }
+            return b
+        }
     }
 
     struct Ring {
@@ -51,18 +61,24 @@ public final class RecentRequests: Sendable {
 
     /// Gives a kept request of `model` its true values: .noRequest when none has that id (never
     /// seen, another model's, or dropped since), .wrongCount when the labels are not one per row.
-    func label(id: String, model: String, _ labels: [PredictedValue?]) -> LabelOutcome {
+    /// Several at once, all or none: the first that cannot be labelled is returned with its
+    /// position, and nothing is changed.
+    func label(_ items: [(id: String, labels: [PredictedValue?])], model: String) -> (index: Int, outcome: LabelOutcome)? {
         ring.withLock { ring in
-            guard let k = ring.batches[ring.first...].lastIndex(where: { $0.id == id }) else { return .noRequest }
-            guard ring.batches[k].model == model else { return .otherModel(ring.batches[k].model) }
-            guard ring.batches[k].count == labels.count else { return .wrongCount(ring.batches[k].count) }
-            ring.batches[k].labels = labels
-            return .labelled
+            var found: [Int] = []
+            for (n, item) in items.enumerated() {
+                guard let k = ring.batches[ring.first...].lastIndex(where: { $0.id == item.id }) else { return (n, .noRequest) }
+                guard ring.batches[k].model == model else { return (n, .otherModel(ring.batches[k].model)) }
+                guard ring.batches[k].count == item.labels.count else { return (n, .wrongCount(ring.batches[k].count)) }
+                found.append(k)
+            }
+            for (k, item) in zip(found, items) { ring.batches[k].labels = item.labels }
+            return nil
         }
     }
 
     enum LabelOutcome: Equatable {
-        case labelled, noRequest, otherModel(String), wrongCount(Int)
+        case noRequest, otherModel(String), wrongCount(Int)
     }
 
     /// The requests kept, oldest first (at least `capacity` rows when that many were answered),

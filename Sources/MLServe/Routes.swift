@@ -29,8 +29,8 @@ enum Routes {
                 return .json(w.bytes)
             }
         }
-        router.post("/v2/models/{m}/infer") { r, c in await server.answer(r, "v2", .infer) { try await server.inferV2(&$0, c, version: false) } }
-        router.post("/v2/models/{m}/versions/{v}/infer") { r, c in await server.answer(r, "v2", .infer) { try await server.inferV2(&$0, c, version: true) } }
+        router.post("/v2/models/{m}/infer") { r, c in await server.answer(r, "v2", .infer, prediction: true) { try await server.inferV2(&$0, c, version: false) } }
+        router.post("/v2/models/{m}/versions/{v}/infer") { r, c in await server.answer(r, "v2", .infer, prediction: true) { try await server.inferV2(&$0, c, version: true) } }
 
         // Monitoring: the model's figures for `watch`, and true values fed back for its requests.
         router.get("/v2/models/{m}/monitor") { r, c in
@@ -69,9 +69,9 @@ enum Routes {
                 return .json(w.bytes)
             }
         }
-        router.post("/v1/models/{m}:predict") { r, c in await server.answer(r, "v1", .infer) { try await server.inferV1(&$0, c) } }
+        router.post("/v1/models/{m}:predict") { r, c in await server.answer(r, "v1", .infer, prediction: true) { try await server.inferV1(&$0, c) } }
 
-        router.post("/invocations") { r, c in await server.answer(r, "mlflow", .infer) { try await server.invocations(&$0) } }
+        router.post("/invocations") { r, c in await server.answer(r, "mlflow", .infer, prediction: true) { try await server.invocations(&$0) } }
         router.get("/ping") { r, c in await server.answer(r, "mlflow", open) { _ in Answer(status: 200, body: Array("\n".utf8), contentType: "application/json") } }
         router.get("/health") { r, c in await server.answer(r, "mlflow", open) { _ in Answer(status: 200, body: Array("\n".utf8), contentType: "application/json") } }
         router.get("/version") { r, c in await server.answer(r, "mlflow", open) { _ in Answer(status: 200, body: Array(server.version.utf8), contentType: "text/plain") } }
@@ -112,7 +112,7 @@ struct NotFoundMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             return await server.answer(request, "none", nil) { _ in
-                .error(ServeError(404, "no route \(request.method) \(request.uri.path); routes: /v2/models/M/infer, /v1/models/M:predict, /invocations, /metrics"))
+                .error(ServeError(404, "no route \(request.method) \(request.uri.path); routes: /v2/models/M/infer, /v1/models/M:predict, /invocations, /metrics, /v2/models/M/monitor, /v2/models/M/feedback"))
             }
         }
     }

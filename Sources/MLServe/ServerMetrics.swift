@@ -100,7 +100,8 @@ public final class ServerMetrics: Sendable {
                                       helpText: "Predicted values, in buckets from the training predictions' histogram"),
                     labels: [("model", served.name)], buckets: buckets(model))
             }
-            for a in answers { if case .number(let d)? = a.value { histogram.record(d) } }
+            // An overflowing input can make an infinite answer; it would poison the sum for good.
+            for a in answers { if case .number(let d)? = a.value, d.isFinite { histogram.record(d) } }
         }
     }
 

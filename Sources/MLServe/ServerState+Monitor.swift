@@ -20,14 +20,22 @@ extension ServerState {
         let model = served.model
         let (recentLatency, totalLatency, recentErrors) = window.summary()
         var snapshot = MonitorSnapshot(
-            model: name, uptime: options.clock.now() - startedAt, requests: metrics.requests,
+            model: name, uptime: options.clock.now() - startedAt, requests: totalLatency.count,
             errors: errorCodes.withLock { Dictionary(uniqueKeysWithValues: $0.map { (String($0.key), $0.value) }) },
             inFlight: metrics.inFlight, latency: recentLatency, latencyTotal: totalLatency,
             recentRequests: recentLatency.count, recentErrors: recentErrors)
         let (all, seen) = recent.snapshot
-        let batches = all.filter { $0.model == name }
+        // The newest rows, at most the sample's size (one large request is cut to its last rows).
+        var batches: [RecentRequests.Batch] = []
+        var rows = 0
+        for b in all.reversed() where b.model == name && rows < options.sampleSize {
+            let take = min(b.count, options.sampleSize - rows)
+            batches.append(take == b.count ? b : b.last(take))
+            rows += take
+        }
+        batches.reverse()
         snapshot.rowsAnswered = seen
-        snapshot.sampleRows = batches.reduce(0) { $0 + $1.count }
+        snapshot.sampleRows = rows
         if snapshot.sampleRows > 0, let reference = ModelDrift.reference(model) {
             var columns: [String: [RawValue]] = [:]
             for input in served.usedInputs {
@@ -85,21 +93,21 @@ extension ServerState {
         return FeedbackSummary(metric: metric, labelled: n, value: value, training: training)
     }
 
-    /// Feedback for a model: each item's labels joined to its kept request.
+    /// Feedback for a model: each item's labels joined to its kept request, all or none.
     func label(_ items: [Feedback.Item], model name: String) throws(ServeError) -> Int {
-        var rows = 0
-        for item in items {
-            switch recent.label(id: item.id, model: name, item.labels) {
-            case .labelled: rows += item.labels.count
-            case .noRequest:
-                throw ServeError(404, "no recent request with id '\(item.id)' for \(name); the server keeps the last \(recent.capacity) rows' requests, so label them soon after they are answered")
-            case .otherModel(let other):
-                throw ServeError(400, "the request '\(item.id)' went to \(other), not \(name); send its feedback to /v2/models/\(other)/feedback")
-            case .wrongCount(let n):
-                throw ServeError(400, "the request '\(item.id)' had \(n) \(n == 1 ? "row" : "rows"); give \(n) \(n == 1 ? "label" : "labels"), not \(item.labels.count)")
-            }
+        guard let (n, outcome) = recent.label(items.map { ($0.id, $0.labels) }, model: name) else {
+            return items.reduce(0) { $0 + $1.labels.count }
         }
-        return rows
+        let item = items[n]
+        let at = items.count > 1 ? "feedback[\(n)]: " : ""
+        switch outcome {
+        case .noRequest:
+            throw ServeError(404, at + "no recent request with id '\(item.id)' for \(name); the server keeps the last \(recent.capacity) rows' requests, so label them soon after they are answered")
+        case .otherModel(let other):
+            throw ServeError(400, at + "the request '\(item.id)' went to \(other), not \(name); send its feedback to /v2/models/\(other)/feedback")
+        case .wrongCount(let count):
+            throw ServeError(400, at + "the request '\(item.id)' had \(count) \(count == 1 ? "row" : "rows"); give \(count) \(count == 1 ? "label" : "labels"), not \(item.labels.count)")
+        }
     }
 
     /// Adds a rule; false when one the same is already there.

@@ -44,7 +44,9 @@ public final class ServerState: Sendable {
 
     /// Runs a handler with what every request gets: the token check, the body limit, the error
     /// shape, the counters and the access log. Nothing it throws becomes a 500.
-    func answer(_ request: Request, _ protocolName: String, _ role: Tokens.Role?,
+    /// `prediction`: a prediction route, whose time and status go into the monitor's window
+    /// (health probes, metadata, scrapes and `watch`'s own reads do not).
+    func answer(_ request: Request, _ protocolName: String, _ role: Tokens.Role?, prediction: Bool = false,
                 _ handler: (inout Request) async throws -> Answer) async -> Response {
         let start = ContinuousClock.now
         metrics.started()
@@ -69,7 +71,9 @@ public final class ServerState: Sendable {
         }
         let elapsed = ContinuousClock.now - start
         metrics.finished(model: answer.model, protocol: protocolName, status: answer.status, duration: elapsed)
-        window.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, error: answer.status >= 400)
+        if prediction {
+            window.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, error: answer.status >= 400)
+        }
         if answer.status >= 400 { errorCodes.withLock { $0[answer.status, default: 0] += 1 } }
         if let log = options.accessLog {
             let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6

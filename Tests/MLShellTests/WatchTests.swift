@@ -72,6 +72,8 @@ import Testing
                 ("m", #"{"id": "r1", "labels": ["x", 2]}"#, 400, #"{"error":"the feedback, label 1 is a text; give the true value, a number"}"#),
                 ("pcx", #"{"id": "r1", "labels": ["Adelie"]}"#, 404, #"{"error":"no model 'pcx' here; serving: pc, m; did you mean 'pc'?"}"#),
                 ("pc", #"[]"#, 400, #"{"error":"the list of feedback is empty; send {\"id\": \"ID\", \"labels\": [...]}"}"#),
+                // All or none: the first item is good, the second is not, and neither is applied.
+                ("pc", #"[{"id": "r1", "labels": ["Gentoo", "Gentoo"]}, {"id": "zz", "labels": ["Adelie"]}]"#, 404, #"{"error":"feedback[1]: no recent request with id 'zz' for pc; the server keeps the last 1000 rows' requests, so label them soon after they are answered"}"#),
             ]
             for (model, body, status, expected) in cases {
                 let a = try await client.post("/v2/models/\(model)/feedback", body)
@@ -86,6 +88,22 @@ import Testing
             #expect(feedback["value"] as? Double == 0.5)
             #expect((feedback["training"] as? Double).map { $0 > 0.9 } == true)
         }
+    }
+
+    /// One large request is cut to its newest rows: drift reads at most the sample's size.
+    @Test func aLargeRequestIsCutToTheSample() async throws {
+        let state = ServeFixtures.state(["m"])
+        let rows = (0..<1500).map { "[\(2 + Double($0 % 30) / 10), \(100 + $0 % 50)]" }.joined(separator: ", ")
+        let body = #"{"dataframe_split": {"columns": ["wt", "hp"], "data": ["# + rows + "]}}"
+        let result = Box()
+        try await withRouter(state) { client in
+            #expect(try await client.post("/invocations", body).status == 200)
+            result.text = try await client.get("/v2/models/m/monitor").body
+        }
+        let monitor = try jsonObject(result.text)
+        #expect(monitor["sampleRows"] as? Int == 1000)
+        #expect(monitor["rowsAnswered"] as? Int == 1500)
+        #expect(monitor["requests"] as? Int == 1, "the monitor's own reads are not counted")
     }
 
     @Test func alertsFireOnceWhenTheyBeginToHoldAndAreOnMetrics() async throws {
@@ -130,6 +148,9 @@ import Testing
         #expect(parse("latency", ">", "5ms") == "error: no figure 'latency' to alert on")
         #expect(parse("drift", ">=", "1") == "error: an alert compares with > or <, not '>='")
         #expect(parse("rmse", ">", "x") == "error: 'x' is not a number")
+        #expect(parse("p99", ">", "1m") == "p99 > 60.0 = p99 > 60s")
+        #expect(parse("error_rate", ">", "150%") == "error: error_rate is a share, at most 100%; '150%' cannot be crossed")
+        #expect(parse("drift", ">", "-1") == "error: drift is never below 0; '-1' cannot be crossed")
     }
 
     @Test func theLatencyWindowForgetsOldRequests() {
@@ -226,11 +247,13 @@ import Testing
             _ = run("""
                 load "\(packageRoot)/tutorials/data/mtcars.csv"
                 fit linear mpg ~ wt + hp on mtcars as m
-                select mtcars mpg, cyl as small
+                load "\(packageRoot)/tutorials/data/iris.csv" as small
                 serve m port=0 as live
                 """, in: s)
             let cases: [(String, String)] = [
                 ("drift m vs small", "error: small lacks the inputs hp, wt that m reads\n 1 | drift m vs small\n   | ^~~~~~~~~~~~~~~~\nhint: compare rows with the columns m was fitted on: hp, wt\n"),
+                ("drift mtcars vs small", "error: mtcars and small have no column in common\n 1 | drift mtcars vs small\n   | ^~~~~~~~~~~~~~~~~~~~~\nhint: compare datasets with the same columns\n"),
+                ("drift m vs mtcars cols=[mpg]", "error: 'mpg' is not compared: m does not read it\n 1 | drift m vs mtcars cols=[mpg]\n   |                         ^~~\nhint: the columns compared: hp, wt, prediction\n"),
                 ("drift mm vs mtcars", "error: no dataset or model named 'mm'\n 1 | drift mm vs mtcars\n   |       ^~\nhint: did you mean 'm'?\n"),
                 ("watch nothing", "error: no running server or served model named 'nothing'\n 1 | watch nothing\n   |       ^~~~~~~\nhint: the servers: live\n"),
                 ("watch \"https://x:1\"", "error: 'https://x:1' is not a server's URL\n 1 | watch \"https://x:1\"\n   |       ^~~~~~~~~~~~~\nhint: watch reads plain http; watch the server from its own machine\n"),

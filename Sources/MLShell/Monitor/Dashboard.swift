@@ -127,6 +127,25 @@ struct Dashboard {
         return parts.joined(separator: "  ")
     }
 
+    /// Cut to `n` columns, escape codes (colours) kept whole and not counted.
+    static func clip(_ s: String, _ n: Int) -> String {
+        guard TextWidth.of(s) > n || s.contains("\u{1B}") else { return s }
+        var out = "", w = 0, escape = false
+        for ch in s {
+            if ch == "\u{1B}" { escape = true }
+            if escape {
+                out.append(ch)
+                if ch.isLetter { escape = false }
+                continue
+            }
+            let cw = TextWidth.of(ch)
+            if w + cw > n { continue }
+            out.append(ch)
+            w += cw
+        }
+        return out
+    }
+
     /// Cut to `n` columns with an ellipsis.
     static func truncate(_ s: String, _ n: Int) -> String {
         guard TextWidth.of(s) > n else { return s }

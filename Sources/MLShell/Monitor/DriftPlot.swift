@@ -26,14 +26,25 @@ enum DriftPlot {
         if !wanted.isEmpty { compared = compared.filter { wanted.contains($0.name) } }
         let report = Drift.report(reference: reference, current: compared)
         reference = reference.filter { r in compared.contains { $0.name == r.name } }
-        let width = min(session.width, 100)
+        let width = max(40, try call.integer("width") ?? min(session.width, 100))
         let unicode = session.terminal.utf8 || session.recording
         for (k, c) in report.columns.enumerated() {
             guard let r = reference.first(where: { $0.name == c.column }), let cur = compared.first(where: { $0.name == c.column }) else { continue }
             if k > 0 { session.output.write("\n") }
             let verdict = c.drifted ? "DRIFT" : "no drift"
             session.print("\(c.column): \(refName) vs \(curName) · \(c.test.rawValue) \(NumberFormat.compact(c.score)) (\(verdict)) · PSI \(NumberFormat.compact(c.psi, significant: 3)) (\(c.psiStatus))")
-            let bins = Drift.bins(reference: r, current: cur)
+            var bins = Drift.bins(reference: r, current: cur)
+            // Many categories: the 20 most common in the reference, then one line for the rest.
+            let limit = 20
+            var hidden = 0
+            if bins.labels.count > limit + 1 {
+                let order = bins.reference.indices.sorted { bins.reference[$0] != bins.reference[$1] ? bins.reference[$0] > bins.reference[$1] : $0 < $1 }
+                let kept = Array(order.prefix(limit)).sorted(), rest = order.dropFirst(limit)
+                hidden = rest.count
+                bins = (kept.map { bins.labels[$0] } + ["(\(hidden) more)"],
+                        kept.map { bins.reference[$0] } + [rest.reduce(0) { $0 + bins.reference[$1] }],
+                        kept.map { bins.current[$0] } + [rest.reduce(0) { $0 + bins.current[$1] }])
+            }
             let labelWidth = min(20, bins.labels.map { TextWidth.of($0) }.max() ?? 0)
             let barWidth = max(6, (width - labelWidth - 16) / 2)
             let full: Character = unicode ? "█" : "#", light: Character = unicode ? "▒" : "="
@@ -42,7 +53,7 @@ enum DriftPlot {
                 let n = Int((share / top * Double(barWidth)).rounded())
                 return String(repeating: ch, count: n) + String(repeating: " ", count: barWidth - n)
             }
-            func percent(_ p: Double) -> String { NumberFormat.c("%5.1f", p * 100) + "%" }
+            func percent(_ p: Double) -> String { " " + NumberFormat.c("%5.1f", p * 100) + "%" }
             session.output.write(Dashboard.pad("", labelWidth) + "  " + Dashboard.pad("\(refName) (reference)", barWidth + 7) + " " + curName + "\n")
             for (label, (rs, cs)) in zip(bins.labels, zip(bins.reference, bins.current)) {
                 session.output.write(Dashboard.pad(Dashboard.truncate(label, labelWidth), labelWidth) + "  " + bar(rs, light) + percent(rs)

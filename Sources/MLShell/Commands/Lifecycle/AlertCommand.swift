@@ -2,6 +2,7 @@ import MLDiagnostics
 import MLLanguage
 import MLMonitor
 import MLServe
+import MLServeProtocol
 
 /// `alert MODEL FIGURE > VALUE`, `alert MODEL` (list), `alert MODEL off`
 struct AlertCommand: ShellCommand {
@@ -14,7 +15,8 @@ struct AlertCommand: ShellCommand {
             error_rate (the share of recent requests answered with an error: 0.01, or "1%" in \
             quotes), accuracy and rmse (over the rows whose true values came back). A rule is \
             checked at each look (a watch tick, a scrape of /metrics, a read of the monitor \
-            route); it fires when it begins to hold. watch shows the alerts and /metrics counts \
+            route); it fires when it begins to hold. Alerts belong to the running servers of the \
+            model: stop ends them. watch shows the alerts and /metrics counts \
             them (mlsh_alerts_fired_total). In a script, watch fails when one fires while it \
             watches.
             """,
@@ -35,12 +37,15 @@ struct AlertCommand: ShellCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws {
         guard let modelExpr = call.expr("MODEL"), let model = modelExpr.asName?.text else { throw call.error("alert needs a served model's name", id: .missingArgument) }
-        guard let (serverName, state) = session.runningServers.first(where: { $0.server.state.store.names.contains(model) }).map({ ($0.name, $0.server.state) }) else {
+        let servers = session.runningServers.filter { $0.server.state.store.names.contains(model) }
+        guard !servers.isEmpty else {
             let served = session.runningServers.flatMap { $0.server.state.store.names }
             throw Diagnostic(.unknownName, .error, "no server of this session serves a model named '\(model)'", file: call.file, range: modelExpr.range,
                              hint: session.server(named: model).map { "'\(model)' is a server; an alert names its model: alert \($0.state.store.names.first ?? "M") …" }
                                 ?? Suggest.didYouMean(model, in: served) ?? (session.model(named: model) != nil ? "serve it first: serve \(model) port=0" : served.isEmpty ? "serve a model first: serve MODEL port=0" : "served: " + served.joined(separator: ", ")))
         }
+        let state = servers[0].server.state
+        let serverNames = servers.map { "'\($0.name)'" }.joined(separator: ", ")
         guard let ruleExpr = call.expr("RULE") else {
             let rules = state.alertRules.filter { $0.model == model }
             if rules.isEmpty { session.print("\(model) has no alerts; set one: alert \(model) p99 > 50ms") }
@@ -48,7 +53,7 @@ struct AlertCommand: ShellCommand {
             return
         }
         if ruleExpr.asName?.text == "off" {
-            let n = state.removeAlerts(model: model)
+            let n = servers.map { $0.server.state.removeAlerts(model: model) }.max() ?? 0
             session.print("\(model): \(plural(n, "alert")) cleared")
             return
         }
@@ -65,9 +70,10 @@ struct AlertCommand: ShellCommand {
             }
             parts = (figure, op, value)
         case .string(let text):
-            let words = text.split(separator: " ").map(String.init)
-            guard words.count == 3 else { throw call.error(at: "RULE", "'\(text)' is not FIGURE > VALUE", hint: "alert \(model) \"error_rate > 1%\"") }
-            parts = (words[0], words[1], words[2])
+            guard let op = text.firstIndex(where: { $0 == ">" || $0 == "<" }) else {
+                throw call.error(at: "RULE", "'\(text)' is not FIGURE > VALUE", hint: "alert \(model) \"error_rate > 1%\"")
+            }
+            parts = (String(text[..<op]).trimmingSpaces, String(text[op]), String(text[text.index(after: op)...]).trimmingSpaces)
         default:
             throw call.error(at: "RULE", "expected FIGURE > VALUE, off, or nothing", hint: "alert \(model) p99 > 50ms")
         }
@@ -76,8 +82,16 @@ struct AlertCommand: ShellCommand {
             let hint = e.choices.isEmpty ? "e.g. alert \(model) p99 > 50ms" : Suggest.didYouMean(parts.0, in: e.choices) ?? "the figures: " + e.choices.joined(separator: ", ")
             throw call.error(at: "RULE", e.message, hint: hint)
         case .success(let rule):
-            if state.addAlert(rule) {
-                session.print("\(model) on \(serverName): alert when \(rule.text) (\(rule.figure.meaning))")
+            let served = state.store.model(model)?.model
+            if rule.figure == .accuracy, served?.classes == nil {
+                throw call.error(at: "RULE", "\(model) predicts no classes: it has no accuracy", hint: served?.task == .regression ? "alert \(model) rmse > …" : "alert on drift or latency")
+            }
+            if rule.figure == .rmse, served?.task != .regression {
+                throw call.error(at: "RULE", "\(model) predicts no values: it has no RMSE", hint: served?.classes != nil ? "alert \(model) accuracy < …" : "alert on drift or latency")
+            }
+            let added = servers.map { $0.server.state.addAlert(rule) }.contains(true)
+            if added {
+                session.print("\(model) on \(serverNames): alert when \(rule.text) (\(rule.figure.meaning))")
             } else {
                 session.print("\(model) already has the alert \(rule.text)")
             }

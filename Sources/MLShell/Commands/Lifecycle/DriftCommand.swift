@@ -46,13 +46,33 @@ struct DriftCommand: ShellCommand {
         var (reference, compared) = try DriftSides.columns(call, session, reference: refName, at: refExpr.range, current: current,
                                                            model: call.has("model") ? try call.model(session, parameter: "model") : nil)
         if let cols = call.expr("cols") {
-            let wanted = try call.columnNames([cols], in: current)
+            let items: [Expr]
+            if case .list(let l) = cols.kind { items = l } else { items = [cols] }
+            guard !items.isEmpty else { throw call.error(at: "cols", "cols= is empty", hint: "leave it out to compare every column") }
+            var wanted: [String] = []
+            for item in items {
+                guard let name = item.asName?.text else { throw Diagnostic(.badArgument, .error, "expected a column name", file: call.file, range: item.range) }
+                if !compared.contains(where: { $0.name == name }) {
+                    let why = current.frame.index(of: name) == nil ? "\(current.name) has no column '\(name)'"
+                        : "'\(name)' is not compared: " + (session.model(named: refName).map { "\($0.name) does not read it" } ?? "\(refName) has no such column")
+                    let typo = current.frame.index(of: name) == nil ? Suggest.didYouMean(name, in: compared.map(\.name)) : nil
+                    throw Diagnostic(.unknownColumn, .error, why, file: call.file, range: item.range,
+                                     hint: typo ?? "the columns compared: " + compared.map(\.name).joined(separator: ", "))
+                }
+                wanted.append(name)
+            }
             compared = compared.filter { wanted.contains($0.name) }
         }
         let report = Drift.report(reference: reference, current: compared)
+        let empty = compared.filter { c in !report.columns.contains { $0.column == c.name } }.map(\.name)
+        if !empty.isEmpty && !report.columns.isEmpty {
+            session.report(Diagnostic(.learnError, .note, "left out, with no values on one side: " + empty.joined(separator: ", ")))
+        }
         guard !report.columns.isEmpty else {
-            throw call.error("no column to compare: \(refName) and \(current.name) share none with values on both sides",
-                             hint: "compare datasets with the same columns")
+            if current.frame.rowCount == 0 { throw call.error(at: "CUR", "\(current.name) has no rows", hint: "drift needs rows on both sides") }
+            if let d = session.dataset(named: refName), d.frame.rowCount == 0 { throw call.error(at: "REF", "\(refName) has no rows", hint: "drift needs rows on both sides") }
+            throw call.error(empty.isEmpty ? "\(refName) and \(current.name) have no column in common" : "no column has values on both sides: " + empty.joined(separator: ", "),
+                             hint: empty.isEmpty ? "compare datasets with the same columns" : "missing values are left out; pick columns that have some")
         }
         session.print("\(refName) (reference) vs \(current.name): \(plural(report.columns.count, "column"))")
         session.printTable(DriftTable.table(report))
@@ -72,8 +92,7 @@ enum DriftSides {
                 throw Diagnostic(.badArgument, .error, "\(refName) carries no training reference", file: call.file, range: range,
                                  hint: "fit it again (models fitted now keep one), or compare two datasets")
             }
-            // The rows as they are now (a derive that changed an input shows), as a server sees them.
-            let raw = current.frame
+            let raw = rawRows(current, for: model)
             let missing = model.usedInputs.map(\.name).filter { raw.index(of: $0) == nil }
             if !missing.isEmpty {
                 throw call.error("\(current.name) lacks \(missing.count == 1 ? "the input" : "the inputs") \(missing.joined(separator: ", ")) that \(refName) reads",
@@ -81,6 +100,7 @@ enum DriftSides {
             }
             reference = ref
             compared = ModelDrift.current(model, raw: raw, engine: SessionExpressionEngine(session: session, datasetName: current.name))
+            if compared.count < reference.count { note(session, model.name, current.name) }
         } else if let d = session.dataset(named: refName) {
             reference = d.frame.columns.map { DriftColumn($0) }
             compared = current.frame.columns.filter { d.frame.index(of: $0.name) != nil }.map { DriftColumn($0) }
@@ -90,12 +110,14 @@ enum DriftSides {
                 compared = compared.filter { inputs.contains($0.name) }
                 // The model's answers on each side, as one more column.
                 func predictions(_ side: Dataset) -> DriftColumn? {
-                    ModelDrift.predictions(model, raw: side.frame,
+                    ModelDrift.predictions(model, raw: rawRows(side, for: model),
                                            engine: SessionExpressionEngine(session: session, datasetName: side.name))
                 }
                 if let r = predictions(d), let c = predictions(current) {
                     reference.append(r)
                     compared.append(c)
+                } else {
+                    note(session, model.name, predictions(d) == nil ? d.name : current.name)
                 }
             }
         } else {
@@ -103,6 +125,40 @@ enum DriftSides {
             throw Diagnostic(.unknownName, .error, "no dataset or model named '\(refName)'", file: call.file, range: range,
                              hint: Suggest.didYouMean(refName, in: names) ?? (names.isEmpty ? "load a dataset first: load \"FILE.csv\"" : "the datasets and models: " + names.joined(separator: ", ")))
         }
+        // Columns of different kinds (numbers on one side, texts or dates on the other) are not comparable.
+        if let d = session.dataset(named: refName) {
+            compared = compared.filter { c in
+                guard let a = d.frame.column(c.name)?.type, let b = current.frame.column(c.name)?.type else { return true }
+                let numeric: Set<ColumnType> = [.int64, .float64]
+                if a == b || (numeric.contains(a) && numeric.contains(b)) { return true }
+                session.report(Diagnostic(.learnError, .note, "'\(c.name)' is \(a.rawValue) in \(d.name) but \(b.rawValue) in \(current.name): left out",
+                                          hint: "cast one side first: cast \(current.name) \(c.name) \(a.rawValue)"))
+                return false
+            }
+        }
         return (reference, compared)
+    }
+
+    /// A dataset's rows for a model: as loaded (the model applies its own recipe), except the
+    /// columns the dataset itself rewrote with a step the model does not have (a derive, cast or
+    /// clip over an input: what a client would now send), taken as they are now.
+    static func rawRows(_ d: Dataset, for model: Model) -> Frame {
+        let raw = d.loaded.take(d.rowIDs)
+        guard d.frame.rowCount == raw.rowCount else { return raw }
+        let own = Set(model.recipe.entries.map(\.command))
+        var rewritten = Set<String>()
+        for e in d.recipe.entries where !own.contains(e.command) {
+            switch e.step {
+            case .derive(let name, _): rewritten.insert(name)
+            case .cast(let column, _), .clip(let column, _, _): rewritten.insert(column)
+            default: break
+            }
+        }
+        return Frame(columns: raw.columns.map { rewritten.contains($0.name) ? (d.frame.column($0.name) ?? $0) : $0 })
+    }
+
+    static func note(_ session: Session, _ model: String, _ rows: String) {
+        session.report(Diagnostic(.learnError, .note, "\(model) gives no predictions for \(rows)'s rows: the prediction row is left out",
+                                  hint: "predict \(model) on \(rows) says why"))
     }
 }

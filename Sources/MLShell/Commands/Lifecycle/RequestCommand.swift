@@ -1,6 +1,7 @@
 import MLDiagnostics
 import MLFrame
 import MLFrameIO
+import MLModel
 import MLServe
 import MLServeProtocol
 import MLRender
@@ -63,7 +64,18 @@ struct RequestCommand: ShellCommand {
                 }
                 body = feedbackBody(id: id, column)
             } else {
-                body = String(decoding: FrameWriter.write(d.frame, format: .csv), as: UTF8.self)
+                guard !path.hasSuffix("/feedback") else {
+                    throw call.error(at: "rows", "feedback sends true values: give labels=COLUMN and the id= of the request they are for",
+                                     hint: "request \(name) \"\(path)\" rows=\(d.name) labels=COLUMN id=\"ID\"")
+                }
+                // Only the columns the model reads: a server refuses a column its model does not know
+                // (a target made with derive, say).
+                var frame = d.frame
+                if let model = servedModel(path, server) {
+                    let known = Set(model.inputs.map(\.name))
+                    frame = frame.selecting(frame.columnNames.filter { known.contains($0) })
+                }
+                body = String(decoding: FrameWriter.write(frame, format: .csv), as: UTF8.self)
                 type = type ?? "text/csv"
             }
         }
@@ -82,7 +94,9 @@ struct RequestCommand: ShellCommand {
         let text = String(decoding: reply.body, as: UTF8.self)
         session.print("HTTP \(reply.status)" + (rowsSent.map { " · \(plural($0, "row")) sent" } ?? "")
                       + (reply.header("x-request-id").map { " · X-Request-Id: \($0)" } ?? ""))
-        let shown = rowsSent != nil && text.count > session.width ? String(text.prefix(session.width - 20)) + "… (\(formatBytes(reply.body.count)))\n" : text
+        // A long answer to rows= is cut to a line; an error is shown whole.
+        let shown = rowsSent != nil && reply.status < 400 && text.count > session.width
+            ? String(text.prefix(session.width - 20)) + "… (\(formatBytes(reply.body.count)))\n" : text
         if !shown.isEmpty { session.output.write(shown.hasSuffix("\n") ? shown : shown + "\n") }
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
@@ -105,5 +119,17 @@ struct RequestCommand: ShellCommand {
         }
         w.raw("]}")
         return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// The model an inference path reaches on a server of this session: /invocations (the first),
+    /// /v2/models/M/infer, /v1/models/M:predict.
+    static func servedModel(_ path: String, _ server: RunningServer) -> Model? {
+        if path.hasPrefix("/invocations") { return server.state.store.first?.model }
+        let parts = path.split(separator: "/")
+        if parts.count >= 3, parts[0] == "v2", parts[1] == "models" { return server.state.store.model(String(parts[2]))?.model }
+        if parts.count >= 3, parts[0] == "v1", parts[1] == "models" {
+            return server.state.store.model(String(parts[2].split(separator: ":").first ?? ""))?.model
+        }
+        return nil
     }
 }

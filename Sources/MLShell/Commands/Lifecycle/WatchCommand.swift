@@ -79,8 +79,9 @@ struct WatchCommand: ShellCommand {
             rates.append(rate)
             if interactive {
                 board.width = session.width
+                // Lines past the window's width are cut (not wrapped), so the redraw stays in place.
                 let lines = board.render(last, rates: rates, footer: "every \(Dashboard.duration(every)) · q or Ctrl-C leaves")
-                session.output.write("\u{1B}[H" + lines.map { $0 + "\u{1B}[K" }.joined(separator: "\r\n") + "\u{1B}[J")
+                session.output.write("\u{1B}[H" + lines.map { Dashboard.clip($0, board.width) + "\u{1B}[K" }.joined(separator: "\r\n") + "\u{1B}[J")
             } else {
                 session.output.write(board.line(last, rate: rate, elapsed: now - start) + "\n")
             }
@@ -96,7 +97,14 @@ struct WatchCommand: ShellCommand {
             }
             lastRequests = last.requests
             lastTime = now
-            last = try look()
+            do {
+                last = try look()
+            } catch {
+                // The server went away: the last figures stay on the screen above the error.
+                leaveScreen()
+                for line in board.render(last, rates: rates) { session.output.write(line + "\n") }
+                throw error
+            }
             note(last)
         }
         leaveScreen()
