@@ -71,6 +71,36 @@ public enum Metrics {
         return result
     }
 
+    /// scikit-learn's balanced accuracy: the mean recall over the classes that occur as true ones.
+    public static func balancedAccuracy(_ c: Classification) -> Double {
+        let present = c.support.indices.filter { c.support[$0] > 0 }
+        guard !present.isEmpty else { return .nan }
+        return present.reduce(0) { $0 + c.recall[$1] } / Double(present.count)
+    }
+
+    /// Average precision (scikit-learn's `average_precision_score`): Σ (Rₙ − Rₙ₋₁)·Pₙ over the
+    /// distinct scores from the highest down; nil without a positive row.
+    public static func averagePrecision(_ positive: [Bool], _ score: [Double]) -> Double? {
+        let total = positive.filter { $0 }.count
+        guard total > 0 else { return nil }
+        let order = score.indices.sorted { score[$0] > score[$1] }
+        var tp = 0, fp = 0, ap = 0.0, lastRecall = 0.0
+        var i = 0
+        while i < order.count {
+            // Every row that shares this score is taken in at once (one threshold).
+            var j = i
+            while j < order.count && score[order[j]] == score[order[i]] {
+                if positive[order[j]] { tp += 1 } else { fp += 1 }
+                j += 1
+            }
+            let recall = Double(tp) / Double(total), precision = Double(tp) / Double(tp + fp)
+            ap += (recall - lastRecall) * precision
+            lastRecall = recall
+            i = j
+        }
+        return ap
+    }
+
     /// The area under the ROC curve (the Mann–Whitney statistic, ties counted half); nil with one class.
     public static func auc(_ positive: [Bool], _ score: [Double]) -> Double? {
         let pos = positive.filter { $0 }.count, neg = positive.count - pos

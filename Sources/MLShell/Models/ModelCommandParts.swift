@@ -25,7 +25,8 @@ enum ModelCommandParts {
         let formula = try Formula.read(formulaExpr, text: text, file: call.file)
         var params: [String: Double] = [:]
         let valid = algorithm.parameters.map(\.name) + extra
-        for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }()) {
+        // metric= names a metric (ScoreMetric reads it), not a number.
+        for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }()) && !(name.text == "metric" && extra.contains("metric")) {
             guard valid.contains(name.text) else {
                 throw Diagnostic(.unknownOption, .error, "'\(algoName)' has no parameter '\(name.text)'", file: call.file, range: name.range,
                                  hint: (Suggest.didYouMean(name.text, in: valid).map { $0 + " " } ?? "")

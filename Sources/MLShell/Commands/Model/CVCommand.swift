@@ -20,7 +20,7 @@ struct CVCommand: ShellCommand {
             Parameter("FORMULA", .expression, "target ~ predictors", optional: true),
             Parameter("DS", .dataset, "the dataset", keyword: "on"),
         ],
-        freeOptions: ("PARAM=VALUE", "folds= (5), seed=, and the algorithm's parameters"),
+        freeOptions: ("PARAM=VALUE", "folds= (5), seed=, metric= (the first column: " + ScoreMetric.allCases.map(\.rawValue).joined(separator: ", ") + "), and the algorithm's parameters"),
         examples: [
             Example("load \"tutorials/data/mtcars.csv\""),
             Example("cv linear mpg ~ wt + hp on mtcars folds=4"),
@@ -28,7 +28,8 @@ struct CVCommand: ShellCommand {
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
-        let (algorithm, formula, params) = try ModelCommandParts.read(call, session, extra: ["folds", "seed"])
+        let (algorithm, formula, params) = try ModelCommandParts.read(call, session, extra: ["folds", "seed", "metric"])
+        let metric = try ScoreMetric.read(call, task: nil)
         let d = try call.dataset(session, parameter: "DS")
         let k = Int(params["folds"] ?? 5)
         let rows = d.frame.rowCount
@@ -38,16 +39,16 @@ struct CVCommand: ShellCommand {
         var fitParams = params
         fitParams["folds"] = nil
         if ![.kmeans, .mlp].contains(algorithm) { fitParams["seed"] = nil }
-        let (scores, times) = try crossValidate(call, session, algorithm: algorithm, formula: formula, params: fitParams, on: d, folds: k, seed: seed)
-        let names = scores[0].metrics.map(\.0)
+        let (scores, times) = try crossValidate(call, session, algorithm: algorithm, formula: formula, params: fitParams, on: d, folds: k, seed: seed, metric: metric)
+        let names = Score.names(scores)
         func f(_ x: Double) -> String { NumberFormat.compact(x, significant: 4) }
         var cells: [[String]] = [], exact: [[String]] = []
         for (i, s) in scores.enumerated() {
-            cells.append(["\(i + 1)"] + s.metrics.map { f($0.1) } + [session.recording ? "–" : Runner.formatElapsed(.seconds(times[i]))])
-            exact.append(["\(i + 1)"] + s.metrics.map { formatDouble($0.1) } + [session.recording ? "–" : formatDouble(times[i])])
+            cells.append(["\(i + 1)"] + names.map { f(s.value($0)) } + [session.recording ? "–" : Runner.formatElapsed(.seconds(times[i]))])
+            exact.append(["\(i + 1)"] + names.map { formatDouble(s.value($0)) } + [session.recording ? "–" : formatDouble(times[i])])
         }
         // Folds without a score (NA) are left out of the mean and std, and the footer says so.
-        let stats = names.indices.map { j in CVCommand.meanStd(scores.map { $0.metrics[j].1 }) }
+        let stats = names.map { n in CVCommand.meanStd(scores.map { $0.value(n) }) }
         let means = stats.map(\.mean), stds = stats.map(\.std)
         let unscored = scores.indices.filter { !scores[$0].primary.isFinite }.map { $0 + 1 }
         cells.append(["mean"] + means.map(f) + [session.recording ? "–" : Runner.formatElapsed(.seconds(times.reduce(0, +) / Double(k)))])
@@ -80,7 +81,7 @@ struct CVCommand: ShellCommand {
 
     /// Each fold's score and fit time: the recipe and the model fitted on the other folds.
     static func crossValidate(_ call: CommandCall, _ session: Session, algorithm: Algorithm, formula: Formula, params: [String: Double],
-                              on d: Dataset, folds k: Int, seed: UInt64) throws -> ([Score], [Double]) {
+                              on d: Dataset, folds k: Int, seed: UInt64, metric: ScoreMetric? = nil) throws -> ([Score], [Double]) {
         let rows = d.frame.rowCount
         let folds = Folds.make(rows: rows, k: k, seed: seed)
         var scores: [Score] = []
@@ -95,7 +96,8 @@ struct CVCommand: ShellCommand {
             trainer.keepsDescription = false
             let model = try trainer.fit(formula: formula, on: train, name: "fold")
             times.append(seconds(ContinuousClock.now - start))
-            scores.append(try model.score(on: test, session: session, call: call))
+            if let metric, f == 0 { try metric.check(model.task, call) }
+            scores.append(try model.score(on: test, session: session, call: call, metric: metric))
         }
         return (scores, times)
     }

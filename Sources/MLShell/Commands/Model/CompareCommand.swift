@@ -14,11 +14,14 @@ struct CompareCommand: ShellCommand {
             Parameter("MODEL", .name, "the models", variadic: true),
             Parameter("DS", .dataset, "the dataset to measure on", keyword: "on"),
         ],
+        options: [OptionSpec("metric", .name, "the metric that ranks them: " + ScoreMetric.allCases.map(\.rawValue).joined(separator: ", "),
+                             default: "accuracy or RMSE")],
         examples: [
             Example("load \"tutorials/data/mtcars.csv\""),
             Example("fit linear mpg ~ wt + hp on mtcars as small"),
             Example("fit ridge mpg ~ . - model on mtcars alpha=5 as wide"),
             Example("compare small wide on mtcars"),
+            Example("compare small wide on mtcars metric=mae"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
@@ -41,8 +44,9 @@ struct CompareCommand: ShellCommand {
             throw call.error("these models predict different targets (" + models.map { "\($0.name): \($0.target ?? "none")" }.joined(separator: ", ") + ")",
                              hint: "compare models of one target")
         }
-        let scores = try models.map { try $0.score(on: d, session: session, call: call) }
-        let names = scores[0].metrics.map(\.0)
+        let metric = try ScoreMetric.read(call, task: models[0].task)
+        let scores = try models.map { try $0.score(on: d, session: session, call: call, metric: metric) }
+        let names = Score.names(scores)
         let lower = scores[0].lowerIsBetter
         // A model scored on fewer rows (classes it never saw) is not a fair winner.
         let fair = scores.indices.filter { scores[$0].unseen == 0 }
@@ -52,8 +56,8 @@ struct CompareCommand: ShellCommand {
             .init(header: "model", alignment: .left, cells: models.enumerated().map { $0.offset == best ? "\($0.element.name) \(star)" : $0.element.name }),
             .init(header: "algorithm", alignment: .left, cells: models.map(\.algorithm.rawValue)),
         ]
-        for (j, n) in names.enumerated() {
-            columns.append(.init(header: n, numbers: scores.map { $0.metrics[j].1 }, shown: { NumberFormat.compact($0, significant: 4) }))
+        for n in names {
+            columns.append(.init(header: n, numbers: scores.map { $0.value(n) }, shown: { NumberFormat.compact($0, significant: 4) }))
         }
         var table = TextTable(columns: columns)
         table.footer = "on \(d.name); \(star) best by \(names[0]) (\(lower ? "lower" : "higher") is better)"

@@ -21,7 +21,7 @@ struct SearchCommand: ShellCommand {
             Parameter("FORMULA", .expression, "target ~ predictors", optional: true),
             Parameter("DS", .dataset, "the dataset", keyword: "on"),
         ],
-        freeOptions: ("PARAM=[…]", "values to try; folds=, seed= and random=N too"),
+        freeOptions: ("PARAM=[…]", "values to try; folds=, seed=, random=N and metric= (what ranks them) too"),
         binds: ["NAME"],
         examples: [
             Example("load \"tutorials/data/mtcars.csv\""),
@@ -29,7 +29,8 @@ struct SearchCommand: ShellCommand {
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
-        let (algorithm, formula, fixed) = try ModelCommandParts.read(call, session, extra: ["folds", "seed", "random"], lists: true)
+        let (algorithm, formula, fixed) = try ModelCommandParts.read(call, session, extra: ["folds", "seed", "random", "metric"], lists: true)
+        let metric = try ScoreMetric.read(call, task: nil)
         let d = try call.dataset(session, parameter: "DS")
         let valid = algorithm.parameters.map(\.name)
         // Each searched parameter's candidates; a candidate can set several keys (hidden=[[8, 4]]
@@ -66,7 +67,7 @@ struct SearchCommand: ShellCommand {
         var results: [(params: [String: Double], mean: Double, std: Double, time: Double, metric: String, lower: Bool)] = []
         for combo in combos {
             let params = base.merging(combo) { $1 }
-            let (scores, times) = try CVCommand.crossValidate(call, session, algorithm: algorithm, formula: formula, params: params, on: d, folds: k, seed: seed)
+            let (scores, times) = try CVCommand.crossValidate(call, session, algorithm: algorithm, formula: formula, params: params, on: d, folds: k, seed: seed, metric: metric)
             let (mean, std) = CVCommand.meanStd(scores.map(\.primary))
             results.append((params, mean, std, times.reduce(0, +) / Double(times.count), scores[0].metrics[0].0, scores[0].lowerIsBetter))
         }
