@@ -1,3 +1,5 @@
+import MLFrame
+
 /// A CART decision tree: binary splits at midpoints between sorted values, chosen by the largest
 /// decrease of Gini impurity (classes) or squared error (numbers), as scikit-learn's trees.
 public struct TreeFit: Codable, Sendable, Equatable {
@@ -27,7 +29,7 @@ public struct TreeFit: Codable, Sendable, Equatable {
     public var depth: Int
     public var leaves: Int
 
-    func leaf(_ row: [Double]) -> Node {
+    public func leaf(_ row: [Double]) -> Node {
         var n = nodes[0]
         while n.feature >= 0 { n = nodes[row[n.feature] <= n.threshold ? n.left : n.right] }
         return n
@@ -39,8 +41,18 @@ public struct TreeFit: Codable, Sendable, Equatable {
 }
 
 public enum Tree {
-    /// `interrupted` (Ctrl-C): nodes not yet split stay leaves, and the tree is kept as it is.
+    /// A single tree: every row, every feature at each split (no randomness is drawn).
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int,
+                           interrupted: () -> Bool = { false }) -> TreeFit {
+        var unused = SeededRandom(seed: 0)
+        return fit(x, y, classes: classes, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf, random: &unused, interrupted: interrupted)
+    }
+
+    /// `interrupted` (Ctrl-C): nodes not yet split stay leaves, and the tree is kept as it is.
+    /// For a forest: `rows` (a bootstrap sample, repeats allowed) instead of every row, and
+    /// `maxFeatures` features drawn at random (with `random`) at each split instead of all.
+    public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int,
+                           rows sample: [Int]? = nil, maxFeatures: Int? = nil, random: inout SeededRandom,
                            interrupted: () -> Bool = { false }) -> TreeFit {
         let k = classes?.count ?? 0
         var nodes: [TreeFit.Node] = []
@@ -70,9 +82,19 @@ public enum Tree {
             guard parent > 1e-15, rows.count >= 2 * minSamplesLeaf, maxDepth.map({ depth < $0 }) ?? true, !interrupted() else { return id }
             var best: (gain: Double, feature: Int, threshold: Double)? = nil
             let n = Double(rows.count)
-            // Features from the last: among equally good splits the later feature wins, which matches
-            // scikit-learn's choice on the reference data (its own order is a seeded permutation).
-            for f in stride(from: x.cols - 1, through: 0, by: -1) {
+            // A single tree tries the features from the last: among equally good splits the later
+            // one wins, which matches scikit-learn's choice on the reference data. A forest, as
+            // scikit-learn's, tries `maxFeatures` of them in a random order at each split, the first
+            // of equally good splits winning: the trees differ in their ties too, not only in their rows.
+            let tried: [Int]
+            if let m = maxFeatures {
+                var order = Array(0..<x.cols)
+                for i in 0..<min(m, x.cols) { order.swapAt(i, i + Int(random.next() % UInt64(x.cols - i))) }
+                tried = Array(order.prefix(m))
+            } else {
+                tried = Array((0..<x.cols).reversed())
+            }
+            for f in tried {
                 let sorted = rows.sorted { columns[f][$0] < columns[f][$1] }
                 // Running sums left of each cut: class counts, or sum and sum of squares.
                 var leftCounts = [Double](repeating: 0, count: max(k, 1))
@@ -112,7 +134,7 @@ public enum Tree {
             nodes[id].right = r
             return id
         }
-        _ = build(Array(0..<x.rows), 0)
+        _ = build(sample ?? Array(0..<x.rows), 0)
         let total = importance.reduce(0, +)
         return TreeFit(nodes: nodes, classes: classes, importances: total > 0 ? importance.map { $0 / total } : importance,
                        depth: depthReached, leaves: nodes.filter { $0.feature < 0 }.count)

@@ -8,6 +8,7 @@ public enum FittedEstimator: Codable, Sendable, Equatable {
     case knn(KNNFit)
     case kmeans(KMeansFit)
     case tree(TreeFit)
+    case forest(ForestFit)
     case bayes(BayesFit)
     case mlp(MLPFit)
 
@@ -24,6 +25,7 @@ public enum FittedEstimator: Codable, Sendable, Equatable {
             return classifies ? classes(fit.probabilities(x, interrupted: interrupted)) : (fit.predict(x, interrupted: interrupted), nil)
         case .kmeans(let fit): return (fit.assign(x).map(Double.init), nil)
         case .tree(let fit): return classifies ? classes(fit.probabilities(x)) : (fit.predict(x), nil)
+        case .forest(let fit): return classifies ? classes(fit.probabilities(x)) : (fit.predict(x), nil)
         case .bayes(let fit): return classes(fit.probabilities(x))
         case .mlp(let fit): return classifies ? classes(fit.probabilities(x)) : (fit.predict(x), nil)
         }

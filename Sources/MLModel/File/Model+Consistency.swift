@@ -30,6 +30,9 @@ extension Model {
             if case .tree(let f) = estimator, f.nodes.contains(where: { $0.value.count != classes.count }) {
                 throw ModelFileError.corrupt("a tree node's class shares do not match the class list")
             }
+            if case .forest(let f) = estimator, f.trees.contains(where: { $0.nodes.contains { $0.value.count != classes.count } }) {
+                throw ModelFileError.corrupt("a forest node's class shares do not match the class list")
+            }
         } else if task == .classification {
             throw ModelFileError.corrupt("a classifier without a class list")
         }
@@ -38,6 +41,9 @@ extension Model {
         }
         if case .tree(let f) = estimator, classes == nil, f.nodes.contains(where: { $0.value.count != 1 }) {
             throw ModelFileError.corrupt("a regression tree's node holds more than one value")
+        }
+        if case .forest(let f) = estimator, classes == nil, f.trees.contains(where: { $0.nodes.contains { $0.value.count != 1 } }) {
+            throw ModelFileError.corrupt("a regression forest's node holds more than one value")
         }
         if case .logistic(let f) = estimator, f.classes.count < 2 { throw ModelFileError.corrupt("a logistic model with fewer than two classes") }
     }

@@ -103,6 +103,29 @@ extension FittedEstimator {
                      Tensor("samples", [n], ints: f.nodes.map { Int64($0.samples) })]
             f.nodes = []
             return (.tree(f), t)
+        case .forest(var f):
+            // Every tree's nodes one after another; a split's children are numbered across the
+            // forest, and `roots` says where each tree begins.
+            var all: [TreeFit.Node] = [], roots: [Int64] = []
+            for t in f.trees {
+                let offset = all.count
+                roots.append(Int64(offset))
+                all += t.nodes.map { n in
+                    var m = n
+                    if m.feature >= 0 { m.left += offset; m.right += offset }
+                    return m
+                }
+            }
+            let n = all.count, v = all.first?.value.count ?? 0
+            let t = [Tensor("roots", [roots.count], ints: roots),
+                     Tensor("feature", [n], ints: all.map { Int64($0.feature) }),
+                     Tensor("threshold", [n], all.map(\.threshold)),
+                     Tensor("left", [n], ints: all.map { Int64($0.left) }),
+                     Tensor("right", [n], ints: all.map { Int64($0.right) }),
+                     Tensor("value", [n, v], all.flatMap(\.value)),
+                     Tensor("samples", [n], ints: all.map { Int64($0.samples) })]
+            f.trees = f.trees.map { var e = $0; e.nodes = []; return e }
+            return (.forest(f), t)
         case .bayes(var f):
             let c = f.means.count, d = f.means.first?.count ?? 0
             let t = [Tensor("priors", [c], f.priors), Tensor("means", [c, d], f.means.flatMap { $0 }, quantizable: true, channelAxis: 1),
@@ -168,6 +191,28 @@ extension FittedEstimator {
             }
             f.nodes = (0..<n).map { TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: left[$0], right: right[$0], value: value[$0], samples: samples[$0]) }
             return .tree(f)
+        case .forest(var f):
+            let n = try dims("feature", 1)[0], v = try dims("value", 2)[1], trees = try dims("roots", 1)[0]
+            let roots = try set.ints("roots", count: trees)
+            let feature = try set.ints("feature", count: n), threshold = try set.floats("threshold", count: n)
+            let left = try set.ints("left", count: n), right = try set.ints("right", count: n)
+            let value = try set.rows("value", n, v), samples = try set.ints("samples", count: n)
+            guard trees == f.trees.count, trees >= 1, roots.first == 0 else { throw ModelFileError.corrupt("the forest's trees do not match its roots") }
+            for t in 0..<trees {
+                let start = roots[t], end = t + 1 < trees ? roots[t + 1] : n
+                guard start < end, end <= n else { throw ModelFileError.corrupt("the forest's tree \(t) has no nodes") }
+                // Every split points forward inside its own tree, so that a prediction ends.
+                for i in start..<end where feature[i] >= 0 {
+                    guard feature[i] < features, left[i] > i, left[i] < end, right[i] > i, right[i] < end else {
+                        throw ModelFileError.corrupt("the forest's node \(i) points outside its tree")
+                    }
+                }
+                f.trees[t].nodes = (start..<end).map {
+                    TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: feature[$0] >= 0 ? left[$0] - start : -1,
+                                 right: feature[$0] >= 0 ? right[$0] - start : -1, value: value[$0], samples: samples[$0])
+                }
+            }
+            return .forest(f)
         case .bayes(var f):
             let c = f.classes.count
             f.priors = try set.floats("priors", count: c)

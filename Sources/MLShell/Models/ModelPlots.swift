@@ -97,7 +97,12 @@ enum ModelPlots {
             guard let (names, values) = coefficients(m) else {
                 throw call.error("\(m.algorithm) has no coefficients or importances to show", hint: "importance is for linear, logistic and tree models")
             }
-            let isTree: Bool = { if case .tree = m.estimator { return true }; return false }()
+            let isTree: Bool = {
+                switch m.estimator {
+                case .tree, .forest: return true
+                default: return false
+                }
+            }()
             var bars = BarPlot(bars: zip(names, values).sorted { abs($0.1) > abs($1.1) }.map { BarPlot.Bar(label: $0.0, value: $0.1) },
                                valueLabel: isTree ? "importance" : "coefficient", categoryLabel: "feature", integerValues: false)
             bars.footnotes = [isTree ? "impurity decrease each feature brings, summing to 1 (scikit-learn's feature_importances_)"
@@ -133,6 +138,7 @@ enum ModelPlots {
         switch m.estimator {
         case .linear(let fit): return (m.features, fit.coefficients)
         case .tree(let fit): return (m.features, fit.importances)
+        case .forest(let fit): return (m.features, fit.importances)
         case .logistic(let fit) where fit.weights.count == 1: return (m.features, fit.weights[0])
         case .logistic(let fit):
             // The largest absolute weight over the classes.

@@ -123,6 +123,19 @@ enum Report {
             var tt = t
             tt.footer = "depth \(fit.depth), \(plural(fit.leaves, "leaf"))".replacingOccurrences("leafs", "leaves")
             return [session.tableRenderer.render(tt, mode: session.settings.table).trimmingSuffix("\n")]
+        case .forest(let fit):
+            var t = TextTable(columns: [
+                .init(header: "feature", alignment: .left, cells: m.features),
+                .init(header: "importance", numbers: fit.importances, shown: { NumberFormat.compact($0, significant: 3) }),
+            ])
+            let depths = fit.trees.map(\.depth), leaves = fit.trees.map(\.leaves)
+            t.footer = "\(plural(fit.trees.count, "tree")), depth \(depths.min() ?? 0)–\(depths.max() ?? 0), "
+                + "\(leaves.reduce(0, +) / max(1, leaves.count)) leaves on average"
+            var lines = [session.tableRenderer.render(t, mode: session.settings.table).trimmingSuffix("\n")]
+            if let oob = fit.oobScore {
+                lines.insert("  out-of-bag \(m.classes != nil ? "accuracy" : "R²"): \(NumberFormat.compact(oob, significant: 4)) (each row scored by the trees that did not draw it)", at: 0)
+            }
+            return lines
         default:
             return []
         }

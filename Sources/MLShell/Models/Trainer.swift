@@ -122,6 +122,25 @@ struct Trainer {
             shown = (depth.map { [("max_depth", String($0))] } ?? []) + [("min_samples_leaf", String(leaf))]
             estimator = .tree(Tree.fit(design.x, design.y, classes: design.classes, maxDepth: depth, minSamplesLeaf: leaf,
                                        interrupted: interrupted))
+        case .forest:
+            let depth = params["max_depth"].map { Int($0) }
+            let leaf = Int(p("min_samples_leaf", 1)), count = Int(p("n_trees", 100))
+            let features = design.x.cols
+            // max_features= a count of features, or a share of them below 1.
+            let maxFeatures: Int? = params["max_features"].map { $0 < 1 ? max(1, Int((Double(features) * $0).rounded(.down))) : Int($0) }
+            guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1, count >= 1, count <= 10_000 else {
+                throw fail("max_depth= and min_samples_leaf= must be at least 1, n_trees= from 1 to 10000")
+            }
+            if let m = maxFeatures, m < 1 || m > features { throw fail("max_features= must be from 1 to the number of features (\(features)), or a share below 1") }
+            let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
+            let forest = Forest.fit(design.x, design.y, classes: design.classes, trees: count, maxFeatures: maxFeatures, maxDepth: depth,
+                                    minSamplesLeaf: leaf, seed: seed, interrupted: session.interruptCheck)
+            shown = [("n_trees", String(forest.trees.count)), ("max_features", String(forest.maxFeatures))]
+            if let depth { shown.append(("max_depth", String(depth))) }
+            shown.append(("min_samples_leaf", String(leaf)))
+            shown.append(("seed", String(seed)))
+            if forest.trees.count < count { shown.append(("stopped at", "\(forest.trees.count) of \(count) trees")) }
+            estimator = .forest(forest)
         case .mlp:
             var hidden: [Int] = []
             while let s = params["hidden\(hidden.count)"] { hidden.append(Int(s)) }

@@ -1,0 +1,73 @@
+import Foundation
+import MLFrame
+import MLFrameIO
+import MLModel
+import MLLearn
+@testable import MLShell
+import Testing
+
+/// Random forests against scikit-learn's on fixed splits (Tests/Fixtures/forest, made by
+/// scripts/expected/make_forest_expected.py). Both are randomized, so mlsh's mean over seeds is
+/// held to scikit-learn's mean over 10 seeds within a stated margin: 0.03 of accuracy on
+/// penguins (one test row is 0.006), 0.01 of R² on diamonds.
+@Suite struct ForestTests {
+    static let folder = packageRoot + "/Tests/Fixtures/forest/"
+
+    static func expected(_ name: String) throws -> [String: Any] {
+        let all = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "expected.json"))) as! [String: Any]
+        return (all["cases"] as! [[String: Any]]).first { $0["name"] as? String == name }!
+    }
+
+    /// The test rows' score of a forest fitted with each seed: accuracy, or R².
+    static func scores(_ name: String, formula: String, seeds: [Int]) throws -> [Double] {
+        let (s, _) = recordingSession()
+        var out = run("""
+            load "\(folder)\(name)-train.csv" as train
+            load "\(folder)\(name)-test.csv" as test
+            """, in: s)
+        let test = try #require(s.dataset(named: "test"), "\(out)")
+        var result: [Double] = []
+        for seed in seeds {
+            out = run("fit forest \(formula) on train seed=\(seed) as f", in: s)
+            let model = try #require(s.model(named: "f"), "\(out)")
+            let p = try model.predict(raw: test.frame, engine: nil)
+            try #require(p.rows.count == test.frame.rowCount)
+            let truth = test.frame.column(model.target!)!
+            if let classes = model.classes {
+                let right = p.rows.indices.filter { classes[Int(p.values[$0])] == truth.text(p.rows[$0]) }.count
+                result.append(Double(right) / Double(p.rows.count))
+            } else {
+                result.append(Metrics.regression(p.rows.map { truth.double($0)! }, p.values).r2)
+            }
+        }
+        return result
+    }
+
+    @Test func classificationIsAsGoodAsScikitLearns() throws {
+        let want = try Self.expected("penguins")
+        let got = try Self.scores("penguins", formula: "species ~ bill_length_mm + bill_depth_mm + flipper_length_mm + body_mass_g", seeds: [1, 2, 3, 4, 5])
+        let mean = got.reduce(0, +) / Double(got.count)
+        #expect(mean >= (want["mean"] as! Double) - 0.03, "mlsh \(got) vs scikit-learn \(want["values"]!)")
+    }
+
+    @Test func regressionIsAsGoodAsScikitLearns() throws {
+        let want = try Self.expected("diamonds")
+        let got = try Self.scores("diamonds", formula: "price ~ carat + depth + table + x + y + z", seeds: [1, 2])
+        let mean = got.reduce(0, +) / Double(got.count)
+        #expect(mean >= (want["mean"] as! Double) - 0.01, "mlsh \(got) vs scikit-learn \(want["values"]!)")
+    }
+
+    /// The same seed makes the same forest, on any number of cores; another seed another one.
+    @Test func aSeedMakesTheSameForest() throws {
+        let (s, _) = recordingSession()
+        _ = run("""
+            load "\(Self.folder)penguins-train.csv" as train
+            fit forest species ~ . on train seed=3 n_trees=10 as a
+            fit forest species ~ . on train seed=3 n_trees=10 as b
+            fit forest species ~ . on train seed=4 n_trees=10 as c
+            """, in: s)
+        let a = try #require(s.model(named: "a")), b = try #require(s.model(named: "b")), c = try #require(s.model(named: "c"))
+        #expect(a.estimator == b.estimator)
+        #expect(a.estimator != c.estimator)
+    }
+}
