@@ -16,6 +16,9 @@ public struct Model: Codable, Sendable {
     public var features: [String]
     public var task: ModelTask
     public var classes: [String]?
+    /// Two classes: the class of interest (`positive=` at fit), whose precision, recall, F1,
+    /// curves and threshold the commands report; nil means the second class.
+    public var positive: String?
     public var recipe: Recipe
     public var estimator: FittedEstimator
     /// The dataset's name in the session it was fitted in.
@@ -59,7 +62,7 @@ public struct Model: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, algorithm, parameters, formula, target, features, task, classes, recipe, estimator
+        case name, algorithm, parameters, formula, target, features, task, classes, positive, recipe, estimator
         case trainedOn = "trained_on", trainingRows = "training_rows", inputs, targetType = "target_type"
         case metrics, profile, lineage, trainingSummary = "training_summary", metricLines = "metric_lines"
     }
@@ -92,6 +95,12 @@ public struct Model: Codable, Sendable {
     }
 
     public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
+
+    /// The index of the class of interest of a two-class model (the second unless `positive`).
+    public var positiveIndex: Int? {
+        guard let classes, classes.count == 2 else { return nil }
+        return positive.flatMap { classes.firstIndex(of: $0) } ?? 1
+    }
 
     /// The model's answers on a design, read in blocks when the design is (linear models).
     public func predict(_ design: Design, interrupted: @escaping @Sendable () -> Bool = { false }) -> (values: [Double], probabilities: [[Double]]?) {

@@ -64,3 +64,62 @@ import Testing
         #expect(typo.contains("hint: did you mean 'rmse'?"), "\(typo)")
     }
 }
+
+/// positive= and threshold=: the class of interest and where it starts.
+@Suite struct PositiveAndThresholdTests {
+    @Test func theThresholdDecidesTheClassAndTheFiguresFollow() throws {
+        let (s, _) = recordingSession()
+        let out = run("""
+            load "\(packageRoot)/tutorials/data/titanic.csv"
+            fit logistic survived ~ age on titanic positive=yes as older
+            predict older on titanic as scored
+            evaluate older on titanic threshold=0.4 as e
+            """, in: s)
+        let scored = try #require(s.dataset(named: "scored"), "\(out)")
+        let p = scored.frame.column("p_yes")!, truth = scored.frame.column("survived")!
+        var tp = 0, fp = 0, fn = 0, rows = 0
+        for r in 0..<scored.frame.rowCount where p.isValid(r) {
+            rows += 1
+            let predicted = p.double(r)! >= 0.4, actual = truth.text(r) == "yes"
+            if predicted && actual { tp += 1 } else if predicted { fp += 1 } else if actual { fn += 1 }
+        }
+        try #require(rows == 1046)
+        guard case .record(let fields)? = s.variable("e") else { Issue.record("no record: \(out)"); return }
+        func field(_ n: String) -> Double? { fields.first { $0.name == n }.flatMap { if case .number(let x) = $0.value { return x }; return nil } }
+        #expect(field("precision") == Double(tp) / Double(tp + fp), "\(out)")
+        #expect(field("recall") == Double(tp) / Double(tp + fn))
+        #expect(field("threshold") == 0.4)
+        #expect(out.contains("positive class yes from P"), "\(out)")
+        #expect(out.contains("  positive class: yes\n"), "fit says which class is positive: \(out)")
+    }
+
+    @Test func errorsNameTheClassesAndTheRange() {
+        let (s, _) = recordingSession()
+        _ = run("""
+            load "\(packageRoot)/tutorials/data/titanic.csv"
+            fit logistic survived ~ age on titanic as older
+            load "\(packageRoot)/tutorials/data/iris.csv"
+            fit logistic Species ~ . on iris as three
+            """, in: s)
+        let out = ["evaluate older on titanic positive=maybe", "evaluate older on titanic threshold=2", "evaluate three on iris threshold=0.3"]
+            .map { run($0, in: s) }.joined()
+        #expect(out.contains("error: 'maybe' is not one of the classes: no, yes\n"), "\(out)")
+        #expect(out.contains("error: threshold= is a probability between 0 and 1, not 2\n"))
+        #expect(out.contains("error: threshold= is for a model of two classes\n"))
+    }
+
+    @Test func severalModelsCurvesAndTheThresholdPlot() {
+        let out = run("""
+            load "\(packageRoot)/tutorials/data/titanic.csv"
+            encode titanic onehot sex
+            fill titanic age median
+            fit logistic survived ~ age + sex_male on titanic as lg
+            fit tree survived ~ age + sex_male on titanic max_depth=3 as tr
+            plot roc lg, tr on titanic positive=yes
+            plot lg threshold on titanic
+            """)
+        #expect(out.contains("* lg (AUC 0.768)   + tr (AUC "), "\(out)")
+        #expect(out.contains("note: positive class yes, on titanic"))
+        #expect(out.contains("note: best F1 "), "\(out)")
+    }
+}

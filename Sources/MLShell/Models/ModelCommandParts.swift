@@ -24,13 +24,16 @@ enum ModelCommandParts {
         if case .formula(nil, let rhs) = formulaExpr.kind { text = "~ " + call.text(of: rhs) }
         let formula = try Formula.read(formulaExpr, text: text, file: call.file)
         var params: [String: Double] = [:]
-        let valid = algorithm.parameters.map(\.name) + extra
-        // metric= names a metric (ScoreMetric reads it), not a number.
-        for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }()) && !(name.text == "metric" && extra.contains("metric")) {
+        let valid = algorithm.parameters.map(\.name) + extra + (algorithm.learnsTarget ? ["positive"] : [])
+        // positive= (a class, for two) is not listed among the algorithm's parameters.
+        let shown = valid.filter { $0 != "positive" }
+        // metric= names a metric (ScoreMetric reads it) and positive= a class (BinaryChoice), not numbers.
+        for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }())
+            && !(name.text == "metric" && extra.contains("metric")) && name.text != "positive" {
             guard valid.contains(name.text) else {
                 throw Diagnostic(.unknownOption, .error, "'\(algoName)' has no parameter '\(name.text)'", file: call.file, range: name.range,
                                  hint: (Suggest.didYouMean(name.text, in: valid).map { $0 + " " } ?? "")
-                                     + (valid.isEmpty ? "\(algoName) takes no parameters" : "its parameters: " + valid.joined(separator: ", ")))
+                                     + (shown.isEmpty ? "\(algoName) takes no parameters" : "its parameters: " + shown.joined(separator: ", ")))
             }
             for (key, x) in try parameter(name.text, value, call, session) { params[key] = x }
         }

@@ -7,7 +7,7 @@ import MLRender
 
 /// `plot MODEL KIND [on DS] [options] [to "FILE.svg"]`: a model's pictures, drawn by the plot kit.
 enum ModelPlots {
-    static let kinds = ["confusion", "roc", "pr", "residuals", "importance", "loss", "clusters"]
+    static let kinds = ["confusion", "roc", "pr", "threshold", "residuals", "importance", "loss", "clusters"]
 
     static func run(_ m: Model, _ call: CommandCall, _ session: Session) throws {
         // The words after the model: KIND, then optionally `on DS`.
@@ -76,7 +76,7 @@ enum ModelPlots {
             guard let probs else { throw call.error("\(m.name) gives no probabilities to draw a curve from") }
             let y = design!.y.map { Int($0) }
             let classes = m.classes!
-            let which = classes.count == 2 ? [1] : Array(classes.indices)
+            let which = classes.count == 2 ? [try BinaryChoice.read(call, m)!.positive] : Array(classes.indices)
             var series: [XYPlot.Series] = []
             for c in which {
                 let (xs, ys) = curve(kind, positive: y.map { $0 == c }, score: probs.map { $0[c] })
@@ -85,6 +85,23 @@ enum ModelPlots {
             var p = XYPlot(series: series, xLabel: kind == "roc" ? "false positive rate" : "recall", yLabel: kind == "roc" ? "true positive rate" : "precision")
             if kind == "roc", let auc = Metrics.classification(y, pred.map { Int($0) }, classes: classes, probabilities: probs).rocAUC {
                 p.footnotes = ["ROC AUC \(NumberFormat.compact(auc))" + (classes.count > 2 ? " (one-vs-rest, macro)" : "")]
+            }
+            return .xy(p)
+        case "threshold":
+            try needs(.classification)
+            guard let choice = try BinaryChoice.read(call, m) else { throw call.error("a threshold plot is for a model of two classes; \(m.name) has \(m.classes!.count)") }
+            guard let probs else { throw call.error("\(m.name) gives no probabilities to set a threshold on") }
+            let y = design!.y.map { Int($0) == choice.positive }
+            let scores = probs.map { $0[choice.positive] }
+            let curves = thresholdCurves(positive: y, score: scores)
+            var p = XYPlot(series: [XYPlot.Series(name: "precision", xs: curves.thresholds, ys: curves.precision, connect: true),
+                                    XYPlot.Series(name: "recall", xs: curves.thresholds, ys: curves.recall, connect: true),
+                                    XYPlot.Series(name: "F1", xs: curves.thresholds, ys: curves.f1, connect: true)],
+                           xLabel: "threshold: P(\(choice.positiveName))", yLabel: "")
+            if let best = curves.f1.indices.max(by: { curves.f1[$0] < curves.f1[$1] }) {
+                p.footnotes = ["best F1 \(NumberFormat.compact(curves.f1[best])) at threshold=\(NumberFormat.compact(curves.thresholds[best], significant: 3)) "
+                               + "(precision \(NumberFormat.compact(curves.precision[best])), recall \(NumberFormat.compact(curves.recall[best]))); "
+                               + "evaluate \(m.name) on \(d!.name) threshold=\(NumberFormat.compact(curves.thresholds[best], significant: 3)) scores it"]
             }
             return .xy(p)
         case "residuals":
@@ -148,6 +165,79 @@ enum ModelPlots {
     }
 
     /// ROC (false/true positive rate) or precision–recall points over every threshold.
+    /// `plot roc m1, m2, … on DS` (or pr): one curve per model, for the positive class of two
+    /// classes, with each model's AUC (ROC) or average precision (PR) in its name.
+    static func curves(_ kind: String, _ call: CommandCall, _ session: Session) throws {
+        var words = call.command.arguments.compactMap { arg -> Expr? in if case .positional(let e) = arg { return e }; return nil }
+        if words.count >= 2, words[words.count - 2].asName?.text == "to", case .string = words[words.count - 1].kind { words.removeLast(2) }
+        guard let on = words.firstIndex(where: { $0.asName?.text == "on" }), on >= 2, on + 1 < words.count,
+              let dsName = words[on + 1].asName?.text else {
+            throw call.error("plot \(kind) of several models: plot \(kind) M1, M2 on DS", id: .missingArgument)
+        }
+        guard let d = session.dataset(named: dsName) else {
+            throw Diagnostic(.unknownName, .error, "no dataset named '\(dsName)'", file: call.file, range: words[on + 1].range,
+                             hint: Suggest.didYouMean(dsName, in: session.datasetNames))
+        }
+        var models: [Model] = []
+        for e in words[1..<on] {
+            guard let n = e.asName?.text, let m = session.model(named: n) else {
+                let word = e.asName?.text ?? ExprPrinter.print(e)
+                throw Diagnostic(.unknownName, .error, "no model named '\(word)'", file: call.file, range: e.range,
+                                 hint: Suggest.didYouMean(word, in: session.modelNames) ?? "the models: " + session.modelNames.joined(separator: ", "))
+            }
+            guard let classes = m.classes, classes.count == 2 else {
+                throw Diagnostic(.badArgument, .error, "\(n) is not a model of two classes: curves of several models are for two", file: call.file, range: e.range,
+                                 hint: "plot \(n) \(kind) on \(d.name) draws one curve per class")
+            }
+            models.append(m)
+        }
+        guard Set(models.map { $0.target ?? "" }).count == 1 else {
+            throw call.error("these models predict different targets", hint: "draw models of one target together")
+        }
+        var series: [XYPlot.Series] = []
+        for m in models {
+            let choice = try BinaryChoice.read(call, m)!
+            let design = try m.design(for: d, session: session, call: call, needTarget: true).0
+            guard !design.y.contains(-1) else { throw call.error("rows of \(d.name) have a \(m.target!) \(m.name) never saw") }
+            guard let probs = m.predict(design.x).probabilities else { throw call.error("\(m.name) gives no probabilities to draw a curve from") }
+            let positive = design.y.map { Int($0) == choice.positive }, score = probs.map { $0[choice.positive] }
+            let (xs, ys) = curve(kind, positive: positive, score: score)
+            let area = kind == "roc" ? Metrics.auc(positive, score) : Metrics.averagePrecision(positive, score)
+            series.append(XYPlot.Series(name: "\(m.name) (\(kind == "roc" ? "AUC" : "AP") \(area.map { NumberFormat.compact($0, significant: 3) } ?? "NA"))",
+                                        xs: xs, ys: ys, connect: true))
+        }
+        let positiveName = try BinaryChoice.read(call, models[0])!.positiveName
+        var p = XYPlot(series: series, xLabel: kind == "roc" ? "false positive rate" : "recall", yLabel: kind == "roc" ? "true positive rate" : "precision")
+        p.footnotes = ["positive class \(positiveName), on \(d.name)"]
+        let o = try PlotCommand.options(call, session)
+        let figure = Figure.xy(p)
+        if let path = try call.string("FILE") {
+            try FileText.writeAtomically(path, Array(figure.svg(o).utf8))
+            session.print("wrote the \(kind) plot of \(models.map(\.name).joined(separator: ", ")) to \(path)")
+        } else {
+            session.output.write(figure.text(o))
+        }
+    }
+
+    /// Precision, recall and F1 of the positive class when it is predicted from each threshold
+    /// up: at most 200 thresholds, evenly spaced over the scores' quantiles.
+    static func thresholdCurves(positive: [Bool], score: [Double]) -> (thresholds: [Double], precision: [Double], recall: [Double], f1: [Double]) {
+        let distinct = Array(Set(score)).sorted()
+        let step = max(1, distinct.count / 200)
+        let thresholds = stride(from: 0, to: distinct.count, by: step).map { distinct[$0] }
+        let total = Double(positive.filter { $0 }.count)
+        var precision: [Double] = [], recall: [Double] = [], f1: [Double] = []
+        for t in thresholds {
+            var tp = 0.0, fp = 0.0
+            for (y, s) in zip(positive, score) where s >= t { if y { tp += 1 } else { fp += 1 } }
+            let p = tp + fp > 0 ? tp / (tp + fp) : 0, r = total > 0 ? tp / total : 0
+            precision.append(p)
+            recall.append(r)
+            f1.append(p + r > 0 ? 2 * p * r / (p + r) : 0)
+        }
+        return (thresholds, precision, recall, f1)
+    }
+
     static func curve(_ kind: String, positive: [Bool], score: [Double]) -> ([Double], [Double]) {
         let order = score.indices.sorted { score[$0] > score[$1] }
         let p = Double(positive.filter { $0 }.count), n = Double(positive.count) - p

@@ -93,9 +93,10 @@ extension Model {
             // No row of a class the model knows (a fold whose test rows hold only classes its
             // training rows lack): there is nothing to score, not a score of 0.
             let binary = classes!.count == 2
+            let pos = positiveIndex ?? 1
             if known.isEmpty {
                 var names = binary ? ["accuracy", "ROC AUC", "macro F1", "log-loss"] : ["accuracy", "macro F1", "log-loss"]
-                if let metric { names = [Self.metricName(metric, classes: classes!)] + names.filter { $0 != Self.metricName(metric, classes: classes!) } }
+                if let metric { names = [Self.metricName(metric, classes: classes!, positive: pos)] + names.filter { $0 != Self.metricName(metric, classes: classes!, positive: pos) } }
                 return Score(metrics: names.map { ($0, .nan) }, lowerIsBetter: metric?.lowerIsBetter ?? false, unseen: design.y.count)
             }
             let kept = design.y.indices.filter { design.y[$0] >= 0 }
@@ -108,18 +109,18 @@ extension Model {
             m.append(("macro F1", c.macro.f1))
             if let l = c.logLoss { m.append(("log-loss", l)) }
             if let metric {
-                let name = Self.metricName(metric, classes: classes!)
+                let name = Self.metricName(metric, classes: classes!, positive: pos)
                 let value: Double
                 switch metric {
                 case .accuracy: value = c.accuracy
                 case .balancedAccuracy: value = Metrics.balancedAccuracy(c)
-                case .f1: value = binary ? c.f1[1] : c.macro.f1
-                case .precision: value = binary ? c.precision[1] : c.macro.precision
-                case .recall: value = binary ? c.recall[1] : c.macro.recall
+                case .f1: value = binary ? c.f1[pos] : c.macro.f1
+                case .precision: value = binary ? c.precision[pos] : c.macro.precision
+                case .recall: value = binary ? c.recall[pos] : c.macro.recall
                 case .rocAUC: value = c.rocAUC ?? .nan
                 case .prAUC:
                     if let p {
-                        let per = (binary ? [1] : Array(0..<classes!.count)).compactMap { k in Metrics.averagePrecision(truth.map { $0 == k }, p.map { $0[k] }) }
+                        let per = (binary ? [pos] : Array(0..<classes!.count)).compactMap { k in Metrics.averagePrecision(truth.map { $0 == k }, p.map { $0[k] }) }
                         value = per.isEmpty ? .nan : per.reduce(0, +) / Double(per.count)
                     } else { value = .nan }
                 case .logLoss: value = c.logLoss ?? .nan
@@ -143,16 +144,17 @@ extension Model {
 
 extension Model {
     /// A metric's column header: for two classes, precision, recall and F1 name the positive class.
-    static func metricName(_ m: ScoreMetric, classes: [String]) -> String {
+    static func metricName(_ m: ScoreMetric, classes: [String], positive: Int = 1) -> String {
         let binary = classes.count == 2
+        let positive = binary ? classes[positive] : ""
         switch m {
         case .accuracy: return "accuracy"
         case .balancedAccuracy: return "balanced accuracy"
-        case .f1: return binary ? "F1 (\(classes[1]))" : "macro F1"
-        case .precision: return binary ? "precision (\(classes[1]))" : "macro precision"
-        case .recall: return binary ? "recall (\(classes[1]))" : "macro recall"
+        case .f1: return binary ? "F1 (\(positive))" : "macro F1"
+        case .precision: return binary ? "precision (\(positive))" : "macro precision"
+        case .recall: return binary ? "recall (\(positive))" : "macro recall"
         case .rocAUC: return "ROC AUC"
-        case .prAUC: return binary ? "PR AUC (\(classes[1]))" : "macro PR AUC"
+        case .prAUC: return binary ? "PR AUC (\(positive))" : "macro PR AUC"
         case .logLoss: return "log-loss"
         case .rmse: return "RMSE"
         case .mae: return "MAE"

@@ -170,11 +170,13 @@ struct Trainer {
         var model = Model(name: name, algorithm: algorithm, parameters: shown.map { Model.Parameter($0.0, $0.1) }, formula: formula.text,
                           target: formula.target, features: features, task: task, classes: design.classes, recipe: recipe, estimator: estimator,
                           trainedOn: d.name, trainingRows: design.rowCount)
+        model.positive = try BinaryChoice.positiveName(call, classes: design.classes)
         describeForLater(&model, d, design: design, sourceRows: sourceRows, predictions: trainingPredictions)
         var lines = ["fitted \(name): \(algorithm) \(formula.text) on \(d.name) (\(plural(design.rowCount, "row")), \(plural(features.count, "feature")))"
             + (session.recording ? "" : " in " + Runner.formatElapsed(elapsed))]
         if !shown.isEmpty { lines.append("  " + shown.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
         if design.dropped > 0 { lines.append("  left out \(plural(design.dropped, "row")) with a missing value in the model's columns") }
+        if let positive = model.positive { lines.append("  positive class: \(positive)") }
         lines += targetNotes(formula.target, recipe, d)
         let steps = recipe.entries.filter { !$0.step.isRowStep }.count
         if steps > 0 { lines.append("  preprocessing: \(plural(steps, "recipe step")) re-fitted on these rows (recipe \(d.name) lists them)") }

@@ -18,6 +18,7 @@ struct PlotCommand: ShellCommand {
             plot box DS COL [by=COL]                quartiles, whiskers at 1.5 IQR, outliers as dots
             plot heatmap DS [COL, ...]              the correlation matrix of numeric columns
             plot drift REF vs CUR [COL, ...]        each column's bins, REF's share beside CUR's (see drift)
+            plot roc|pr M1, M2, ... on DS           several models' curves on one plot, their AUCs in the legend
             Rows with missing values are left out and counted in a note; nothing is dropped silently.
             The style is block on a UTF-8 terminal and ascii otherwise; braille packs 2×4 dots per character.
             """,
@@ -36,6 +37,7 @@ struct PlotCommand: ShellCommand {
             OptionSpec("logx", .word(["true", "false"]), "a log scale on x (scatter, line, box)", default: "false"),
             OptionSpec("logy", .word(["true", "false"]), "a log scale on y (scatter, line)", default: "false"),
             OptionSpec("style", .word(PlotStyle.allCases.map(\.rawValue)), "braille, block or ascii", default: "block"),
+            OptionSpec("positive", .value, "the class of interest of a two-class model (roc, pr, threshold)", default: "the model's, or the second class"),
         ],
         examples: [
             Example("load \"tutorials/data/penguins.csv\""),
@@ -49,6 +51,8 @@ struct PlotCommand: ShellCommand {
             Example("fit logistic species ~ bill_length_mm + bill_depth_mm on penguins as clf"),
             Example("plot clf confusion on penguins"),
             Example("plot clf roc on penguins"),
+            Example("fit logistic sex_male ~ bill_length_mm + body_mass_g on penguins as bysex"),
+            Example("plot bysex threshold on penguins positive=false"),
             Example("where penguins bill_length_mm > 45 as long_bills"),
             Example("plot drift penguins vs long_bills bill_depth_mm"),
         ])
@@ -57,6 +61,11 @@ struct PlotCommand: ShellCommand {
         let kind = call.word("KIND")!
         if kind == "drift", session.model(named: kind) == nil, session.dataset(named: kind) == nil {
             try DriftPlot.run(call, session)
+            return
+        }
+        // plot roc m1, m2 on DS: several models' curves on one plot.
+        if (kind == "roc" || kind == "pr"), session.model(named: kind) == nil {
+            try ModelPlots.curves(kind, call, session)
             return
         }
         if let model = session.model(named: kind) {
@@ -68,6 +77,7 @@ struct PlotCommand: ShellCommand {
                              hint: Suggest.didYouMean(kind, in: kinds + session.modelNames) ?? "e.g. plot hist DS COL, or plot MODEL confusion on DS")
         }
         try checkOptionsApply(kind, call, session)
+        if call.expr("positive") != nil { throw call.error(at: "positive", "positive= is for a model's roc, pr and threshold plots", hint: "plot MODEL roc on DS positive=CLASS") }
         let d = try call.dataset(session)
         var o = try options(call, session)
         let columns = call.exprs("COL")

@@ -75,6 +75,8 @@ struct EvaluateCommand: ShellCommand {
             Parameter("MODEL", .name, "the model"),
             Parameter("DS", .dataset, "the dataset to measure on", keyword: "on"),
         ],
+        options: [OptionSpec("positive", .value, "two classes: the class of interest (precision, recall, F1 and PR AUC are its)", default: "the model's, or the second class"),
+                  OptionSpec("threshold", .number, "two classes: predict the positive class from this probability up", default: "0.5")],
         binds: ["NAME"],
         examples: [
             Example("load \"tutorials/data/iris.csv\""),
@@ -83,6 +85,9 @@ struct EvaluateCommand: ShellCommand {
             Example("evaluate clf on test"),
             Example("evaluate clf on test as scores"),
             Example("print scores.accuracy"),
+            Example("load \"tutorials/data/titanic.csv\""),
+            Example("fit logistic survived ~ age on titanic as older"),
+            Example("evaluate older on titanic positive=yes threshold=0.4"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
@@ -98,8 +103,10 @@ struct EvaluateCommand: ShellCommand {
             let unseen = design.y.filter { $0 < 0 }.count
             throw call.error("\(plural(unseen, "row")) of \(d.name) have a \(m.target!) the model never saw", hint: "the classes it knows: " + (m.classes ?? []).joined(separator: ", "))
         }
-        let (values, probabilities) = m.predict(design, interrupted: session.interruptCheck)
+        var (values, probabilities) = m.predict(design, interrupted: session.interruptCheck)
         try session.interrupt.check()
+        let choice = try BinaryChoice.read(call, m)
+        if let choice, let p = probabilities { values = p.map { Double(choice.classify($0)) } }
         var header = "\(m.name) on \(d.name): \(plural(design.rowCount, "row"))"
         if design.dropped > 0 { header += " (\(design.dropped) left out: missing values)" }
         session.print(header)
@@ -128,15 +135,26 @@ struct EvaluateCommand: ShellCommand {
             try bind([("rmse", r.rmse), ("mae", r.mae), ("r2", r.r2), ("mape", r.mape)])
         case .classification:
             let c = Metrics.classification(design.y.map { Int($0) }, values.map { Int($0) }, classes: m.classes!, probabilities: probabilities)
+            var names = ["accuracy", "log-loss", "ROC AUC" + (c.classes.count > 2 ? " (ovr)" : "")]
+            var numbers: [Double?] = [c.accuracy, c.logLoss, c.rocAUC]
+            var bound: [(String, Double)] = [("accuracy", c.accuracy), ("log_loss", c.logLoss ?? .nan), ("roc_auc", c.rocAUC ?? .nan)]
+            // Two classes: the class of interest's own figures, at the threshold.
+            if let choice {
+                let k = choice.positive, name = choice.positiveName
+                let ap = probabilities.flatMap { p in Metrics.averagePrecision(design.y.map { Int($0) == k }, p.map { $0[k] }) }
+                names += ["PR AUC (\(name))", "precision (\(name))", "recall (\(name))", "F1 (\(name))", "balanced accuracy"]
+                numbers += [ap, c.precision[k], c.recall[k], c.f1[k], Metrics.balancedAccuracy(c)]
+                bound += [("pr_auc", ap ?? .nan), ("precision", c.precision[k]), ("recall", c.recall[k]), ("f1", c.f1[k]),
+                          ("balanced_accuracy", Metrics.balancedAccuracy(c)), ("threshold", choice.threshold)]
+            }
             var summary = TextTable(columns: [
-                .init(header: "metric", alignment: .left, cells: ["accuracy", "log-loss", "ROC AUC" + (c.classes.count > 2 ? " (ovr)" : "")]),
-                metricColumn("value", [c.accuracy, c.logLoss, c.rocAUC]),
+                .init(header: "metric", alignment: .left, cells: names),
+                metricColumn("value", numbers),
             ])
-            summary.footer = "3 metrics"
+            summary.footer = plural(names.count, "metric") + (choice.map { c in c.isDefault ? "; positive class \(c.positiveName)" : "; positive class \(c.positiveName) from P ≥ \(NumberFormat.compact(c.threshold, significant: 3))" } ?? "")
             session.printTable(summary)
-            try bind([("accuracy", c.accuracy), ("log_loss", c.logLoss ?? .nan), ("roc_auc", c.rocAUC ?? .nan),
-                      ("precision_macro", c.macro.precision), ("recall_macro", c.macro.recall), ("f1_macro", c.macro.f1),
-                      ("precision_weighted", c.weighted.precision), ("recall_weighted", c.weighted.recall), ("f1_weighted", c.weighted.f1)])
+            try bind(bound + [("precision_macro", c.macro.precision), ("recall_macro", c.macro.recall), ("f1_macro", c.macro.f1),
+                              ("precision_weighted", c.weighted.precision), ("recall_weighted", c.weighted.recall), ("f1_weighted", c.weighted.f1)])
             let k = c.classes.count
             var perClass = TextTable(columns: [
                 .init(header: "class", alignment: .left, cells: c.classes + ["macro avg", "weighted avg"]),

@@ -19,6 +19,8 @@ struct PredictCommand: ShellCommand {
             Parameter("MODEL", .name, "the model"),
             Parameter("DS", .dataset, "the dataset", optional: true, keyword: "on"),
         ],
+        options: [OptionSpec("threshold", .number, "two classes: the positive class from this probability up", default: "0.5"),
+                  OptionSpec("positive", .value, "two classes: the class threshold= is for", default: "the model's, or the second class")],
         freeOptions: ("COL=VALUE", "one row's raw values, instead of a dataset"),
         binds: ["NAME"],
         examples: [
@@ -26,6 +28,9 @@ struct PredictCommand: ShellCommand {
             Example("fit linear mpg ~ wt + hp on mtcars as m"),
             Example("predict m wt=3 hp=120"),
             Example("predict m on mtcars as predicted"),
+            Example("load \"tutorials/data/titanic.csv\""),
+            Example("fit logistic survived ~ age on titanic as older"),
+            Example("predict older age=30 threshold=0.35 positive=yes"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
@@ -37,8 +42,9 @@ struct PredictCommand: ShellCommand {
         }
         let d = try call.dataset(session, parameter: "DS")
         let (design, _) = try m.design(for: d, session: session, call: call, needTarget: false)
-        let (values, probabilities) = m.predict(design, interrupted: session.interruptCheck)
+        var (values, probabilities) = m.predict(design, interrupted: session.interruptCheck)
         try session.interrupt.check()
+        if let choice = try BinaryChoice.read(call, m), let p = probabilities { values = p.map { Double(choice.classify($0)) } }
         var frame = d.frame
         let n = frame.rowCount
         // Rows left out (a missing feature) get a missing prediction.
@@ -126,7 +132,8 @@ struct PredictCommand: ShellCommand {
         }
         // `as NAME` binds the answer: the class as text, else the number.
         var bound: Value
-        if let classes = m.classes, let p = answer.probabilities, let k = answer.classIndex {
+        if let classes = m.classes, let p = answer.probabilities, var k = answer.classIndex {
+            if let choice = try BinaryChoice.read(call, m) { k = choice.classify(p) }
             bound = .string(classes[k])
             session.print("\(classes[k])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
         } else if m.task == .clustering, let k = answer.classIndex {
