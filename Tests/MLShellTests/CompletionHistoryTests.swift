@@ -41,7 +41,7 @@ import Testing
         #expect(complete("plot sc", session: s) == ["scatter"])
         #expect(complete("plot ", session: s) == ["bar", "box", "heatmap", "hist", "line", "m", "scatter"])
         #expect(complete("plot m con", session: s) == ["confusion"])
-        #expect(complete("plot m ", session: s) == ["clusters", "confusion", "importance", "loss", "pr", "residuals", "roc"])
+        #expect(complete("plot m ", session: s) == ["clusters", "confusion", "importance", "loss", "pr", "residuals", "roc", "threshold"])
         #expect(complete("plot hist bill", session: s) == ["bill_depth_mm", "bill_length_mm"])
         #expect(complete("encode o", session: s) == ["onehot", "order=", "ordinal"])
         #expect(complete("encode penguins o", session: s) == ["onehot", "ordinal"])
