@@ -38,7 +38,7 @@ public enum Forest {
     /// defaults). Trees are grown on both cores; tree t draws from seed + t, so the forest is the
     /// same for a seed whatever the cores.
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, trees count: Int, maxFeatures: Int?, maxDepth: Int?,
-                           minSamplesLeaf: Int, seed: UInt64, interrupted: @escaping @Sendable () -> Bool = { false },
+                           minSamplesLeaf: Int, seed: UInt64, classWeights: [Double]? = nil, interrupted: @escaping @Sendable () -> Bool = { false },
                            onTree: (Int) -> Void = { _ in }) -> ForestFit {
         let n = x.rows, p = x.cols
         let m = max(1, min(p, maxFeatures ?? (classes != nil ? Int(Double(p).squareRoot()) : p)))
@@ -51,7 +51,7 @@ public enum Forest {
                 var random = SeededRandom(seed: seed &+ UInt64(t) &* 0x9E37_79B9)
                 let sample = (0..<n).map { _ in Int(random.next() % UInt64(n)) }
                 let tree = Tree.fit(x, y, classes: classes, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf,
-                                    rows: sample, maxFeatures: m, random: &random, interrupted: interrupted)
+                                    rows: sample, maxFeatures: m, random: &random, classWeights: classWeights, interrupted: interrupted)
                 grown.withLock { $0[t] = (tree, sample) }
                 done.add(1, ordering: .relaxed)
             }

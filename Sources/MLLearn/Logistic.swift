@@ -34,8 +34,9 @@ public struct LogisticFit: Codable, Sendable, Equatable {
 }
 
 public enum Logistic {
+    /// `sampleWeights`: each row's weight in the loss (class_weight=balanced), as scikit-learn's.
     public static func fit(_ x: Matrix, _ y: [Int], classes: [String], C: Double, maxIterations: Int = 1000,
-                           tolerance: Double = 1e-10, interrupted: () -> Bool = { false },
+                           tolerance: Double = 1e-10, sampleWeights: [Double]? = nil, interrupted: () -> Bool = { false },
                            onIteration: (Int, Double) -> Void = { _, _ in }) throws -> LogisticFit {
         guard classes.count >= 2 else {
             throw Diagnostic(.learnError, .error, "the target has a single class (\(classes.first ?? "")): there is nothing to tell apart",
@@ -55,18 +56,19 @@ public enum Logistic {
             let scores = (0..<k).map { c in x.times(w[c]).map { $0 + b[c] } }
             var residual = [[Double]](repeating: [Double](repeating: 0, count: n), count: k)
             for r in 0..<n {
+                let weight = sampleWeights?[r] ?? 1
                 if k == 1 {
                     let z = scores[0][r]
                     let t = Double(y[r])
                     // log(1 + e^z) − t·z, computed stably.
-                    loss += (z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - t * z
-                    residual[0][r] = 1 / (1 + exp(-z)) - t
+                    loss += weight * ((z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - t * z)
+                    residual[0][r] = weight * (1 / (1 + exp(-z)) - t)
                 } else {
                     let z = (0..<k).map { scores[$0][r] }
                     let m = z.max()!
                     let lse = m + log(z.reduce(0) { $0 + exp($1 - m) })
-                    loss += lse - z[y[r]]
-                    for c in 0..<k { residual[c][r] = exp(z[c] - lse) - (c == y[r] ? 1 : 0) }
+                    loss += weight * (lse - z[y[r]])
+                    for c in 0..<k { residual[c][r] = weight * (exp(z[c] - lse) - (c == y[r] ? 1 : 0)) }
                 }
             }
             for c in 0..<k {

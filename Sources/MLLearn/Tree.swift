@@ -43,9 +43,10 @@ public struct TreeFit: Codable, Sendable, Equatable {
 public enum Tree {
     /// A single tree: every row, every feature at each split (no randomness is drawn).
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int,
-                           interrupted: () -> Bool = { false }) -> TreeFit {
+                           classWeights: [Double]? = nil, interrupted: () -> Bool = { false }) -> TreeFit {
         var unused = SeededRandom(seed: 0)
-        return fit(x, y, classes: classes, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf, random: &unused, interrupted: interrupted)
+        return fit(x, y, classes: classes, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf, random: &unused,
+                   classWeights: classWeights, interrupted: interrupted)
     }
 
     /// `interrupted` (Ctrl-C): nodes not yet split stay leaves, and the tree is kept as it is.
@@ -53,18 +54,21 @@ public enum Tree {
     /// `maxFeatures` features drawn at random (with `random`) at each split instead of all.
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int,
                            rows sample: [Int]? = nil, maxFeatures: Int? = nil, random: inout SeededRandom,
-                           interrupted: () -> Bool = { false }) -> TreeFit {
+                           classWeights: [Double]? = nil, interrupted: () -> Bool = { false }) -> TreeFit {
         let k = classes?.count ?? 0
         var nodes: [TreeFit.Node] = []
         var importance = [Double](repeating: 0, count: x.cols)
         var depthReached = 0
         let columns = (0..<x.cols).map { Array(x.column($0)) }
 
+        // Each class's weight (class_weight=balanced), 1 without: a row counts as its class's weight.
+        let weightOf = classWeights ?? [Double](repeating: 1, count: max(k, 1))
         func value(_ rows: [Int]) -> [Double] {
             if k > 0 {
                 var counts = [Double](repeating: 0, count: k)
-                for r in rows { counts[Int(y[r])] += 1 }
-                return counts.map { $0 / Double(rows.count) }
+                for r in rows { counts[Int(y[r])] += weightOf[Int(y[r])] }
+                let total = counts.reduce(0, +)
+                return counts.map { $0 / total }
             }
             return [rows.reduce(0) { $0 + y[$1] } / Double(rows.count)]
         }
@@ -81,7 +85,7 @@ public enum Tree {
             let parent = impurity(rows)
             guard parent > 1e-15, rows.count >= 2 * minSamplesLeaf, maxDepth.map({ depth < $0 }) ?? true, !interrupted() else { return id }
             var best: (gain: Double, feature: Int, threshold: Double)? = nil
-            let n = Double(rows.count)
+            let n = k > 0 ? rows.reduce(0) { $0 + weightOf[Int(y[$1])] } : Double(rows.count)
             // A single tree tries the features from the last: among equally good splits the later
             // one wins, which matches scikit-learn's choice on the reference data. A forest, as
             // scikit-learn's, tries `maxFeatures` of them in a random order at each split, the first
@@ -101,16 +105,20 @@ public enum Tree {
                 var rightCounts = [Double](repeating: 0, count: max(k, 1))
                 var leftSum = 0.0, leftSq = 0.0, rightSum = 0.0, rightSq = 0.0
                 for r in sorted {
-                    if k > 0 { rightCounts[Int(y[r])] += 1 } else { rightSum += y[r]; rightSq += y[r] * y[r] }
+                    if k > 0 { rightCounts[Int(y[r])] += weightOf[Int(y[r])] } else { rightSum += y[r]; rightSq += y[r] * y[r] }
                 }
+                var nl = 0.0
                 for i in 0..<(sorted.count - 1) {
                     let r = sorted[i]
-                    if k > 0 { leftCounts[Int(y[r])] += 1; rightCounts[Int(y[r])] -= 1 }
-                    else { leftSum += y[r]; leftSq += y[r] * y[r]; rightSum -= y[r]; rightSq -= y[r] * y[r] }
+                    if k > 0 {
+                        let w = weightOf[Int(y[r])]
+                        leftCounts[Int(y[r])] += w; rightCounts[Int(y[r])] -= w; nl += w
+                    } else { leftSum += y[r]; leftSq += y[r] * y[r]; rightSum -= y[r]; rightSq -= y[r] * y[r]; nl += 1 }
                     let a = columns[f][r], b = columns[f][sorted[i + 1]]
                     guard b > a else { continue }
-                    let nl = Double(i + 1), nr = n - nl
-                    guard Int(nl) >= minSamplesLeaf, Int(nr) >= minSamplesLeaf else { continue }
+                    let nr = n - nl
+                    // min_samples_leaf counts rows, not weights (as scikit-learn's).
+                    guard i + 1 >= minSamplesLeaf, sorted.count - i - 1 >= minSamplesLeaf else { continue }
                     let il: Double, ir: Double
                     if k > 0 {
                         il = 1 - leftCounts.reduce(0) { $0 + ($1 / nl) * ($1 / nl) }

@@ -10,11 +10,11 @@ public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case .ridge: return [("alpha", "1")]
         case .lasso: return [("alpha", "1"), ("max_iter", "100000")]
         case .elasticnet: return [("alpha", "1"), ("l1_ratio", "0.5"), ("max_iter", "100000")]
-        case .logistic: return [("C", "1"), ("max_iter", "1000")]
+        case .logistic: return [("C", "1"), ("max_iter", "1000"), ("class_weight", "none")]
         case .knn: return [("k", "5")]
-        case .tree: return [("max_depth", "none"), ("min_samples_leaf", "1")]
+        case .tree: return [("max_depth", "none"), ("min_samples_leaf", "1"), ("class_weight", "none")]
         case .forest: return [("n_trees", "100"), ("max_features", "√features (classes), all (numbers)"), ("max_depth", "none"),
-                              ("min_samples_leaf", "1"), ("seed", "set seed")]
+                              ("min_samples_leaf", "1"), ("class_weight", "none"), ("seed", "set seed")]
         case .mlp: return [("hidden", "[32]"), ("epochs", "200"), ("lr", "0.001"), ("batch", "200"), ("alpha", "0.0001"), ("seed", "set seed")]
         case .kmeans: return [("k", "8"), ("n_init", "10"), ("seed", "set seed"), ("max_iter", "300")]
         }

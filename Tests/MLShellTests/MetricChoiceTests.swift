@@ -123,3 +123,37 @@ import Testing
         #expect(out.contains("note: best F1 "), "\(out)")
     }
 }
+
+/// class_weight=balanced against scikit-learn 1.9.1 (Tests/Fixtures/expected/class-weight.json,
+/// made by scripts/expected/make_class_weight_expected.py): titanic, survived ~ age + sex_male.
+@Suite struct ClassWeightTests {
+    @Test func balancedLogisticAndTreeMatchScikitLearn() throws {
+        let want = try MetricChoiceTests.json("class-weight")
+        let (s, _) = recordingSession()
+        let out = run("""
+            load "\(packageRoot)/tutorials/data/titanic.csv"
+            encode titanic onehot sex
+            where titanic age is not missing as aged
+            fit logistic survived ~ age + sex_male on aged class_weight=balanced as lr
+            fit tree survived ~ age + sex_male on aged max_depth=2 class_weight=balanced as tr
+            """, in: s)
+        let lr = try #require(s.model(named: "lr"), "\(out)")
+        #expect(out.contains("C=1 class_weight=balanced"), "\(out)")
+        guard case .logistic(let fit) = lr.estimator else { Issue.record("not logistic"); return }
+        let logistic = want["logistic"] as! [String: Any]
+        let coefficients = logistic["coefficients"] as! [Double]
+        try #require(fit.weights[0].count == coefficients.count)
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-5 * max(1, abs(b)) }
+        #expect(close(fit.intercepts[0], logistic["intercept"] as! Double), "\(fit.intercepts[0])")
+        for (a, b) in zip(fit.weights[0], coefficients) { #expect(close(a, b), "\(a) vs \(b)") }
+        let tr = try #require(s.model(named: "tr"))
+        guard case .tree(let tree) = tr.estimator else { Issue.record("not a tree"); return }
+        let aged = try #require(s.dataset(named: "aged"))
+        let age = aged.frame.column("age")!, male = aged.frame.column("sex_male")!
+        let expected = (want["tree"] as! [String: Any])["proba_first_rows"] as! [[Double]]
+        for (r, p) in expected.enumerated() {
+            let got = tree.leaf([age.double(r)!, male.double(r)!]).value
+            #expect(got.count == 2 && close(got[0], p[0]) && close(got[1], p[1]), "row \(r): \(got) vs \(p)")
+        }
+    }
+}

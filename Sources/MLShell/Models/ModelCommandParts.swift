@@ -29,7 +29,7 @@ enum ModelCommandParts {
         let shown = valid.filter { $0 != "positive" }
         // metric= names a metric (ScoreMetric reads it) and positive= a class (BinaryChoice), not numbers.
         for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }())
-            && !(name.text == "metric" && extra.contains("metric")) && name.text != "positive" {
+            && !(name.text == "metric" && extra.contains("metric")) && name.text != "positive" && name.text != "class_weight" {
             guard valid.contains(name.text) else {
                 throw Diagnostic(.unknownOption, .error, "'\(algoName)' has no parameter '\(name.text)'", file: call.file, range: name.range,
                                  hint: (Suggest.didYouMean(name.text, in: valid).map { $0 + " " } ?? "")
@@ -38,6 +38,23 @@ enum ModelCommandParts {
             for (key, x) in try parameter(name.text, value, call, session) { params[key] = x }
         }
         return (algorithm, formula, params)
+    }
+
+    /// `class_weight=balanced`: each class weighted n / (classes · its rows), as scikit-learn's;
+    /// nil for `none` or when not given.
+    static func classWeights(_ call: CommandCall, y: [Double], classes: [String]?) throws -> [Double]? {
+        guard let e = call.freeOptions.first(where: { $0.name.text == "class_weight" })?.value else { return nil }
+        let word = e.asName?.text ?? { if case .string(let s) = e.kind { return s }; return "" }()
+        guard word == "balanced" || word == "none" else {
+            throw Diagnostic(.badArgument, .error, "class_weight= is balanced or none, not '\(word)'", file: call.file, range: e.range,
+                             hint: Suggest.didYouMean(word, in: ["balanced", "none"]) ?? "class_weight=balanced weighs each class by n / (classes × its rows)")
+        }
+        guard word == "balanced" else { return nil }
+        guard let classes else { throw Diagnostic(.badArgument, .error, "class_weight= is for classes; this model predicts values", file: call.file, range: e.range) }
+        var counts = [Double](repeating: 0, count: classes.count)
+        for v in y where v >= 0 { counts[Int(v)] += 1 }
+        let n = counts.reduce(0, +), k = Double(counts.filter { $0 > 0 }.count)
+        return counts.map { $0 > 0 ? n / (k * $0) : 0 }
     }
 
     /// Parameters counted in whole numbers; all but seed start at 1.

@@ -108,8 +108,11 @@ struct Trainer {
             shown = [("C", Value.formatNumber(c))]
             let progress = Progress(session: session, label: "iteration", keepsModel: keepsDescription)
             defer { progress.finish() }
+            let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
+            if weights != nil { shown.append(("class_weight", "balanced")) }
             estimator = .logistic(try Logistic.fit(design.x, design.y.map { Int($0) }, classes: design.classes!, C: c,
-                                                   maxIterations: Int(p("max_iter", 1000)), interrupted: interrupted, onIteration: progress.report))
+                                                   maxIterations: Int(p("max_iter", 1000)), sampleWeights: weights.map { w in design.y.map { w[Int($0)] } },
+                                                   interrupted: interrupted, onIteration: progress.report))
         case .knn:
             let k = Int(p("k", 5))
             guard k >= 1, k <= design.rowCount else { throw fail("k= must be from 1 to the number of rows (\(design.rowCount))") }
@@ -120,8 +123,10 @@ struct Trainer {
             let leaf = Int(p("min_samples_leaf", 1))
             guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1 else { throw fail("max_depth= and min_samples_leaf= must be at least 1") }
             shown = (depth.map { [("max_depth", String($0))] } ?? []) + [("min_samples_leaf", String(leaf))]
+            let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
+            if weights != nil { shown.append(("class_weight", "balanced")) }
             estimator = .tree(Tree.fit(design.x, design.y, classes: design.classes, maxDepth: depth, minSamplesLeaf: leaf,
-                                       interrupted: interrupted))
+                                       classWeights: weights, interrupted: interrupted))
         case .forest:
             let depth = params["max_depth"].map { Int($0) }
             let leaf = Int(p("min_samples_leaf", 1)), count = Int(p("n_trees", 100))
@@ -133,11 +138,13 @@ struct Trainer {
             }
             if let m = maxFeatures, m < 1 || m > features { throw fail("max_features= must be from 1 to the number of features (\(features)), or a share below 1") }
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
+            let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
             let forest = Forest.fit(design.x, design.y, classes: design.classes, trees: count, maxFeatures: maxFeatures, maxDepth: depth,
-                                    minSamplesLeaf: leaf, seed: seed, interrupted: session.interruptCheck)
+                                    minSamplesLeaf: leaf, seed: seed, classWeights: weights, interrupted: session.interruptCheck)
             shown = [("n_trees", String(forest.trees.count)), ("max_features", String(forest.maxFeatures))]
             if let depth { shown.append(("max_depth", String(depth))) }
             shown.append(("min_samples_leaf", String(leaf)))
+            if weights != nil { shown.append(("class_weight", "balanced")) }
             shown.append(("seed", String(seed)))
             if forest.trees.count < count { shown.append(("stopped at", "\(forest.trees.count) of \(count) trees")) }
             estimator = .forest(forest)
