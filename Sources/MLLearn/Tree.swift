@@ -78,7 +78,11 @@ public enum Tree {
             return rows.reduce(0) { $0 + (y[$1] - m) * (y[$1] - m) } / Double(rows.count)
         }
 
-        func build(_ rows: [Int], _ depth: Int) -> Int {
+        // The rows sorted by each feature once, then split in order down the tree (presorting):
+        // a node reads its rows in each feature's order instead of sorting them again.
+        var goesLeft = [Bool](repeating: false, count: x.rows)
+        func build(_ lists: [[Int]], _ depth: Int) -> Int {
+            let rows = lists[0]
             let id = nodes.count
             nodes.append(TreeFit.Node(feature: -1, threshold: 0, left: -1, right: -1, value: value(rows), samples: rows.count))
             depthReached = max(depthReached, depth)
@@ -99,7 +103,7 @@ public enum Tree {
                 tried = Array((0..<x.cols).reversed())
             }
             for f in tried {
-                let sorted = rows.sorted { columns[f][$0] < columns[f][$1] }
+                let sorted = lists[f]
                 // Running sums left of each cut: class counts, or sum and sum of squares.
                 var leftCounts = [Double](repeating: 0, count: max(k, 1))
                 var rightCounts = [Double](repeating: 0, count: max(k, 1))
@@ -132,8 +136,18 @@ public enum Tree {
                 }
             }
             guard let split = best, split.gain > 1e-12 else { return id }
-            let left = rows.filter { columns[split.feature][$0] <= split.threshold }
-            let right = rows.filter { columns[split.feature][$0] > split.threshold }
+            for r in rows { goesLeft[r] = columns[split.feature][r] <= split.threshold }
+            var left: [[Int]] = [], right: [[Int]] = []
+            left.reserveCapacity(lists.count)
+            right.reserveCapacity(lists.count)
+            for list in lists {
+                var l: [Int] = [], r: [Int] = []
+                l.reserveCapacity(list.count)
+                r.reserveCapacity(list.count)
+                for row in list { if goesLeft[row] { l.append(row) } else { r.append(row) } }
+                left.append(l)
+                right.append(r)
+            }
             importance[split.feature] += split.gain * n
             let l = build(left, depth + 1), r = build(right, depth + 1)
             nodes[id].feature = split.feature
@@ -142,7 +156,8 @@ public enum Tree {
             nodes[id].right = r
             return id
         }
-        _ = build(sample ?? Array(0..<x.rows), 0)
+        let all = sample ?? Array(0..<x.rows)
+        _ = build((0..<x.cols).map { f in all.sorted { columns[f][$0] < columns[f][$1] } }, 0)
         let total = importance.reduce(0, +)
         return TreeFit(nodes: nodes, classes: classes, importances: total > 0 ? importance.map { $0 / total } : importance,
                        depth: depthReached, leaves: nodes.filter { $0.feature < 0 }.count)
