@@ -42,6 +42,7 @@ public enum Forest {
                            onTree: (Int) -> Void = { _ in }) -> ForestFit {
         let n = x.rows, p = x.cols
         let m = max(1, min(p, maxFeatures ?? (classes != nil ? Int(Double(p).squareRoot()) : p)))
+        let orders = Tree.sortedOrders(x)
         let grown = Mutex<[Int: (TreeFit, [Int])]>([:])
         let done = Atomic<Int>(0)
         let lanes = 2
@@ -51,7 +52,8 @@ public enum Forest {
                 var random = SeededRandom(seed: seed &+ UInt64(t) &* 0x9E37_79B9)
                 let sample = (0..<n).map { _ in Int(random.next() % UInt64(n)) }
                 let tree = Tree.fit(x, y, classes: classes, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf,
-                                    rows: sample, maxFeatures: m, random: &random, classWeights: classWeights, interrupted: interrupted)
+                                    rows: sample, maxFeatures: m, random: &random, classWeights: classWeights, presorted: orders,
+                                    interrupted: interrupted)
                 grown.withLock { $0[t] = (tree, sample) }
                 done.add(1, ordering: .relaxed)
             }

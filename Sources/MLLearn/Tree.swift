@@ -41,6 +41,14 @@ public struct TreeFit: Codable, Sendable, Equatable {
 }
 
 public enum Tree {
+    /// Every row's index sorted by each feature (for `presorted`).
+    public static func sortedOrders(_ x: Matrix) -> [[Int]] {
+        (0..<x.cols).map { f in
+            let column = Array(x.column(f))
+            return Array(0..<x.rows).sorted { column[$0] < column[$1] }
+        }
+    }
+
     /// A single tree: every row, every feature at each split (no randomness is drawn).
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int,
                            classWeights: [Double]? = nil, interrupted: () -> Bool = { false }) -> TreeFit {
@@ -54,7 +62,7 @@ public enum Tree {
     /// `maxFeatures` features drawn at random (with `random`) at each split instead of all.
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, maxDepth: Int?, minSamplesLeaf: Int,
                            rows sample: [Int]? = nil, maxFeatures: Int? = nil, random: inout SeededRandom,
-                           classWeights: [Double]? = nil, interrupted: () -> Bool = { false }) -> TreeFit {
+                           classWeights: [Double]? = nil, presorted: [[Int]]? = nil, interrupted: () -> Bool = { false }) -> TreeFit {
         let k = classes?.count ?? 0
         var nodes: [TreeFit.Node] = []
         var importance = [Double](repeating: 0, count: x.cols)
@@ -63,6 +71,8 @@ public enum Tree {
 
         // Each class's weight (class_weight=balanced), 1 without: a row counts as its class's weight.
         let weightOf = classWeights ?? [Double](repeating: 1, count: max(k, 1))
+        let classOf = k > 0 ? y.map { Int($0) } : []
+        let rowWeight = k > 0 ? classOf.map { weightOf[$0] } : []
         func value(_ rows: [Int]) -> [Double] {
             if k > 0 {
                 var counts = [Double](repeating: 0, count: k)
@@ -104,27 +114,33 @@ public enum Tree {
             }
             for f in tried {
                 let sorted = lists[f]
+                let column = columns[f]
                 // Running sums left of each cut: class counts, or sum and sum of squares.
                 var leftCounts = [Double](repeating: 0, count: max(k, 1))
                 var rightCounts = [Double](repeating: 0, count: max(k, 1))
                 var leftSum = 0.0, leftSq = 0.0, rightSum = 0.0, rightSq = 0.0
                 for r in sorted {
-                    if k > 0 { rightCounts[Int(y[r])] += weightOf[Int(y[r])] } else { rightSum += y[r]; rightSq += y[r] * y[r] }
+                    if k > 0 { rightCounts[classOf[r]] += rowWeight[r] } else { rightSum += y[r]; rightSq += y[r] * y[r] }
                 }
                 var nl = 0.0
                 for i in 0..<(sorted.count - 1) {
                     let r = sorted[i]
                     if k > 0 {
-                        let w = weightOf[Int(y[r])]
-                        leftCounts[Int(y[r])] += w; rightCounts[Int(y[r])] -= w; nl += w
+                        let w = rowWeight[r], c = classOf[r]
+                        leftCounts[c] += w; rightCounts[c] -= w; nl += w
                     } else { leftSum += y[r]; leftSq += y[r] * y[r]; rightSum -= y[r]; rightSq -= y[r] * y[r]; nl += 1 }
-                    let a = columns[f][r], b = columns[f][sorted[i + 1]]
+                    let a = column[r], b = column[sorted[i + 1]]
                     guard b > a else { continue }
                     let nr = n - nl
                     // min_samples_leaf counts rows, not weights (as scikit-learn's).
                     guard i + 1 >= minSamplesLeaf, sorted.count - i - 1 >= minSamplesLeaf else { continue }
                     let il: Double, ir: Double
-                    if k > 0 {
+                    if k == 2 {
+                        // The same sums as the general case, in the same order, without a closure.
+                        let l0 = leftCounts[0] / nl, l1 = leftCounts[1] / nl, r0 = rightCounts[0] / nr, r1 = rightCounts[1] / nr
+                        il = 1 - (l0 * l0 + l1 * l1)
+                        ir = 1 - (r0 * r0 + r1 * r1)
+                    } else if k > 0 {
                         il = 1 - leftCounts.reduce(0) { $0 + ($1 / nl) * ($1 / nl) }
                         ir = 1 - rightCounts.reduce(0) { $0 + ($1 / nr) * ($1 / nr) }
                     } else {
@@ -157,7 +173,20 @@ public enum Tree {
             return id
         }
         let all = sample ?? Array(0..<x.rows)
-        _ = build((0..<x.cols).map { f in all.sorted { columns[f][$0] < columns[f][$1] } }, 0)
+        if let presorted {
+            // Every row's order by each feature, sorted once for the forest: the sample's lists are
+            // read off it, each row as many times as it was drawn.
+            var drawn = [Int](repeating: 0, count: x.rows)
+            for r in all { drawn[r] += 1 }
+            _ = build(presorted.map { order in
+                var list: [Int] = []
+                list.reserveCapacity(all.count)
+                for r in order where drawn[r] > 0 { for _ in 0..<drawn[r] { list.append(r) } }
+                return list
+            }, 0)
+        } else {
+            _ = build((0..<x.cols).map { f in all.sorted { columns[f][$0] < columns[f][$1] } }, 0)
+        }
         let total = importance.reduce(0, +)
         return TreeFit(nodes: nodes, classes: classes, importances: total > 0 ? importance.map { $0 / total } : importance,
                        depth: depthReached, leaves: nodes.filter { $0.feature < 0 }.count)
