@@ -45,7 +45,7 @@ public struct Design {
             } else {
                 guard t.type.isNumeric || t.type == .bool else {
                     throw Diagnostic(.wrongArgumentType, .error, "the target '\(t.name)' is \(t.type.rawValue), but this algorithm predicts numbers",
-                                     file: file, range: range, hint: "for classes use logistic, knn, tree, forest, bayes or mlp")
+                                     file: file, range: range, hint: "for classes use logistic, knn, tree, forest, boost, bayes or mlp")
                 }
                 y = rows.map { t.double($0)! }
             }

@@ -9,6 +9,7 @@ public enum FittedEstimator: Codable, Sendable, Equatable {
     case kmeans(KMeansFit)
     case tree(TreeFit)
     case forest(ForestFit)
+    case boost(BoostFit)
     case bayes(BayesFit)
     case mlp(MLPFit)
 
@@ -26,6 +27,7 @@ public enum FittedEstimator: Codable, Sendable, Equatable {
         case .kmeans(let fit): return (fit.assign(x).map(Double.init), nil)
         case .tree(let fit): return classifies ? classes(fit.probabilities(x)) : (fit.predict(x), nil)
         case .forest(let fit): return classifies ? classes(fit.probabilities(x)) : (fit.predict(x), nil)
+        case .boost(let fit): return classifies ? classes(fit.probabilities(x)) : (fit.predict(x), nil)
         case .bayes(let fit): return classes(fit.probabilities(x))
         case .mlp(let fit): return classifies ? classes(fit.probabilities(x)) : (fit.predict(x), nil)
         }

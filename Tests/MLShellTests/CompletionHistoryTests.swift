@@ -22,7 +22,7 @@ import Testing
         #expect(complete("set color ") == ["auto", "off", "on"])
         #expect(complete("help hi") == ["history"])
         #expect(complete("fit lin") == ["linear"])
-        #expect(complete("cv ") == ["bayes", "elasticnet", "forest", "kmeans", "knn", "lasso", "linear", "logistic", "mlp", "ridge", "tree"])
+        #expect(complete("cv ") == ["bayes", "boost", "elasticnet", "forest", "kmeans", "knn", "lasso", "linear", "logistic", "mlp", "ridge", "tree"])
         // With data loaded, a position with its own words still offers only them.
         let (s, _) = recordingSession()
         _ = run("load \"tutorials/data/penguins.csv\"", in: s)

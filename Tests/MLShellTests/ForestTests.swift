@@ -18,8 +18,8 @@ import Testing
         return (all["cases"] as! [[String: Any]]).first { $0["name"] as? String == name }!
     }
 
-    /// The test rows' score of a forest fitted with each seed: accuracy, or R².
-    static func scores(_ name: String, formula: String, seeds: [Int]) throws -> [Double] {
+    /// The test rows' score of a forest (or another algorithm) fitted with each seed: accuracy, or R².
+    static func scores(_ name: String, formula: String, seeds: [Int], algorithm: String = "forest") throws -> [Double] {
         let (s, _) = recordingSession()
         var out = run("""
             load "\(folder)\(name)-train.csv" as train
@@ -28,7 +28,7 @@ import Testing
         let test = try #require(s.dataset(named: "test"), "\(out)")
         var result: [Double] = []
         for seed in seeds {
-            out = run("fit forest \(formula) on train seed=\(seed) as f", in: s)
+            out = run("fit \(algorithm) \(formula) on train seed=\(seed) as f", in: s)
             let model = try #require(s.model(named: "f"), "\(out)")
             let p = try model.predict(raw: test.frame, engine: nil)
             try #require(p.rows.count == test.frame.rowCount)
@@ -69,5 +69,16 @@ import Testing
         let a = try #require(s.model(named: "a")), b = try #require(s.model(named: "b")), c = try #require(s.model(named: "c"))
         #expect(a.estimator == b.estimator)
         #expect(a.estimator != c.estimator)
+    }
+
+    /// Gradient boosting against scikit-learn's HistGradientBoosting with its defaults (no early
+    /// stopping under 10,000 rows, so nothing random): the same test accuracy on penguins within
+    /// 0.01, R² on diamonds within 0.01 (Tests/Fixtures/forest/boost-expected.json).
+    @Test func boostingIsAsGoodAsScikitLearns() throws {
+        let want = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.folder + "boost-expected.json"))) as! [String: Any]
+        let accuracy = try Self.scores("penguins", formula: "species ~ .", seeds: [0], algorithm: "boost")
+        #expect(abs(accuracy[0] - (want["penguins_accuracy"] as! Double)) <= 0.01, "\(accuracy) vs \(want["penguins_accuracy"]!)")
+        let r2 = try Self.scores("diamonds", formula: "price ~ .", seeds: [0], algorithm: "boost")
+        #expect(r2[0] >= (want["diamonds_r2"] as! Double) - 0.01, "\(r2) vs \(want["diamonds_r2"]!)")
     }
 }

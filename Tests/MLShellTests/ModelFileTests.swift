@@ -41,6 +41,8 @@ let everyAlgorithm = [
     "fit tree body_mass_g ~ . - species - year on penguins",
     "fit forest species ~ . - year on penguins n_trees=5 max_depth=4",
     "fit forest body_mass_g ~ . - species - year on penguins n_trees=4",
+    "fit boost species ~ . - year on penguins max_iter=5",
+    "fit boost body_mass_g ~ . - species - year on penguins max_iter=5",
     "fit bayes species ~ . - year on penguins",
     "fit mlp species ~ . - year on penguins hidden=[8] epochs=30",
     "fit mlp body_mass_g ~ bill_length_mm + flipper_length_mm on penguins hidden=[6, 4] epochs=20",

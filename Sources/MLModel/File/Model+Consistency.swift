@@ -42,6 +42,12 @@ extension Model {
         if case .tree(let f) = estimator, classes == nil, f.nodes.contains(where: { $0.value.count != 1 }) {
             throw ModelFileError.corrupt("a regression tree's node holds more than one value")
         }
+        if case .boost(let f) = estimator {
+            guard f.outputs == ((classes?.count ?? 0) > 2 ? classes!.count : 1), f.baseline.count == f.outputs, f.trees.count % max(1, f.outputs) == 0,
+                  f.trees.allSatisfy({ $0.nodes.allSatisfy { $0.value.count == 1 } }) else {
+                throw ModelFileError.corrupt("the boosted trees do not match the target")
+            }
+        }
         if case .forest(let f) = estimator, classes == nil, f.trees.contains(where: { $0.nodes.contains { $0.value.count != 1 } }) {
             throw ModelFileError.corrupt("a regression forest's node holds more than one value")
         }

@@ -104,28 +104,13 @@ extension FittedEstimator {
             f.nodes = []
             return (.tree(f), t)
         case .forest(var f):
-            // Every tree's nodes one after another; a split's children are numbered across the
-            // forest, and `roots` says where each tree begins.
-            var all: [TreeFit.Node] = [], roots: [Int64] = []
-            for t in f.trees {
-                let offset = all.count
-                roots.append(Int64(offset))
-                all += t.nodes.map { n in
-                    var m = n
-                    if m.feature >= 0 { m.left += offset; m.right += offset }
-                    return m
-                }
-            }
-            let n = all.count, v = all.first?.value.count ?? 0
-            let t = [Tensor("roots", [roots.count], ints: roots),
-                     Tensor("feature", [n], ints: all.map { Int64($0.feature) }),
-                     Tensor("threshold", [n], all.map(\.threshold)),
-                     Tensor("left", [n], ints: all.map { Int64($0.left) }),
-                     Tensor("right", [n], ints: all.map { Int64($0.right) }),
-                     Tensor("value", [n, v], all.flatMap(\.value)),
-                     Tensor("samples", [n], ints: all.map { Int64($0.samples) })]
+            let t = Self.treeTensors(f.trees)
             f.trees = f.trees.map { var e = $0; e.nodes = []; return e }
             return (.forest(f), t)
+        case .boost(var f):
+            let t = Self.treeTensors(f.trees)
+            f.trees = f.trees.map { var e = $0; e.nodes = []; return e }
+            return (.boost(f), t)
         case .bayes(var f):
             let c = f.means.count, d = f.means.first?.count ?? 0
             let t = [Tensor("priors", [c], f.priors), Tensor("means", [c, d], f.means.flatMap { $0 }, quantizable: true, channelAxis: 1),
@@ -192,27 +177,11 @@ extension FittedEstimator {
             f.nodes = (0..<n).map { TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: left[$0], right: right[$0], value: value[$0], samples: samples[$0]) }
             return .tree(f)
         case .forest(var f):
-            let n = try dims("feature", 1)[0], v = try dims("value", 2)[1], trees = try dims("roots", 1)[0]
-            let roots = try set.ints("roots", count: trees)
-            let feature = try set.ints("feature", count: n), threshold = try set.floats("threshold", count: n)
-            let left = try set.ints("left", count: n), right = try set.ints("right", count: n)
-            let value = try set.rows("value", n, v), samples = try set.ints("samples", count: n)
-            guard trees == f.trees.count, trees >= 1, roots.first == 0 else { throw ModelFileError.corrupt("the forest's trees do not match its roots") }
-            for t in 0..<trees {
-                let start = roots[t], end = t + 1 < trees ? roots[t + 1] : n
-                guard start < end, end <= n else { throw ModelFileError.corrupt("the forest's tree \(t) has no nodes") }
-                // Every split points forward inside its own tree, so that a prediction ends.
-                for i in start..<end where feature[i] >= 0 {
-                    guard feature[i] < features, left[i] > i, left[i] < end, right[i] > i, right[i] < end else {
-                        throw ModelFileError.corrupt("the forest's node \(i) points outside its tree")
-                    }
-                }
-                f.trees[t].nodes = (start..<end).map {
-                    TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: feature[$0] >= 0 ? left[$0] - start : -1,
-                                 right: feature[$0] >= 0 ? right[$0] - start : -1, value: value[$0], samples: samples[$0])
-                }
-            }
+            f.trees = try Self.trees(set, dims, count: f.trees.count, features: features, template: f.trees)
             return .forest(f)
+        case .boost(var f):
+            f.trees = try Self.trees(set, dims, count: f.trees.count, features: features, template: f.trees)
+            return .boost(f)
         case .bayes(var f):
             let c = f.classes.count
             f.priors = try set.floats("priors", count: c)
@@ -227,5 +196,55 @@ extension FittedEstimator {
             f.biases = try (0..<(f.sizes.count - 1)).map { try set.floats("biases.\($0)", count: f.sizes[$0 + 1]) }
             return .mlp(f)
         }
+    }
+}
+
+extension FittedEstimator {
+    /// Several trees as one set of tensors: every tree's nodes one after another, a split's
+    /// children numbered across the set, and `roots` saying where each tree begins (forest, boost).
+    static func treeTensors(_ trees: [TreeFit]) -> [Tensor] {
+        var all: [TreeFit.Node] = [], roots: [Int64] = []
+        for t in trees {
+            let offset = all.count
+            roots.append(Int64(offset))
+            all += t.nodes.map { n in
+                var m = n
+                if m.feature >= 0 { m.left += offset; m.right += offset }
+                return m
+            }
+        }
+        let n = all.count, v = all.first?.value.count ?? 0
+        return [Tensor("roots", [roots.count], ints: roots),
+                Tensor("feature", [n], ints: all.map { Int64($0.feature) }),
+                Tensor("threshold", [n], all.map(\.threshold)),
+                Tensor("left", [n], ints: all.map { Int64($0.left) }),
+                Tensor("right", [n], ints: all.map { Int64($0.right) }),
+                Tensor("value", [n, v], all.flatMap(\.value)),
+                Tensor("samples", [n], ints: all.map { Int64($0.samples) })]
+    }
+
+    /// The trees back from their tensors, each split checked to point forward inside its own tree.
+    static func trees(_ set: TensorSet, _ dims: (String, Int) throws -> [Int], count: Int, features: Int, template: [TreeFit]) throws -> [TreeFit] {
+        let n = try dims("feature", 1)[0], v = try dims("value", 2)[1], trees = try dims("roots", 1)[0]
+        let roots = try set.ints("roots", count: trees)
+        let feature = try set.ints("feature", count: n), threshold = try set.floats("threshold", count: n)
+        let left = try set.ints("left", count: n), right = try set.ints("right", count: n)
+        let value = try set.rows("value", n, v), samples = try set.ints("samples", count: n)
+        guard trees == count, trees >= 1, roots.first == 0 else { throw ModelFileError.corrupt("the trees do not match their roots") }
+        var result = template
+        for t in 0..<trees {
+            let start = roots[t], end = t + 1 < trees ? roots[t + 1] : n
+            guard start < end, end <= n else { throw ModelFileError.corrupt("the tree \(t) has no nodes") }
+            for i in start..<end where feature[i] >= 0 {
+                guard feature[i] < features, left[i] > i, left[i] < end, right[i] > i, right[i] < end else {
+                    throw ModelFileError.corrupt("the node \(i) points outside its tree")
+                }
+            }
+            result[t].nodes = (start..<end).map {
+                TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: feature[$0] >= 0 ? left[$0] - start : -1,
+                             right: feature[$0] >= 0 ? right[$0] - start : -1, value: value[$0], samples: samples[$0])
+            }
+        }
+        return result
     }
 }

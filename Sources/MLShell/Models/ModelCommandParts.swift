@@ -58,7 +58,7 @@ enum ModelCommandParts {
     }
 
     /// Parameters counted in whole numbers; all but seed start at 1.
-    static let wholeNumbers: Set<String> = ["k", "n_init", "max_iter", "max_depth", "min_samples_leaf", "epochs", "batch", "seed", "folds", "random"]
+    static let wholeNumbers: Set<String> = ["k", "n_init", "max_iter", "max_depth", "min_samples_leaf", "epochs", "batch", "seed", "folds", "random", "n_trees", "max_leaf_nodes"]
 
     /// One PARAM=VALUE read as numbers: `C=inf`, whole-number parameters checked, and `hidden=[64, 32]`
     /// kept as hidden0, hidden1, … (one layer size each).

@@ -116,7 +116,7 @@ enum ModelPlots {
             }
             let isTree: Bool = {
                 switch m.estimator {
-                case .tree, .forest: return true
+                case .tree, .forest, .boost: return true
                 default: return false
                 }
             }()
@@ -130,6 +130,7 @@ enum ModelPlots {
             switch m.estimator {
             case .logistic(let fit): curve = fit.lossCurve
             case .mlp(let fit): curve = fit.lossCurve
+            case .boost(let fit): curve = fit.lossCurve
             default: curve = []
             }
             guard !curve.isEmpty else {
@@ -156,6 +157,7 @@ enum ModelPlots {
         case .linear(let fit): return (m.features, fit.coefficients)
         case .tree(let fit): return (m.features, fit.importances)
         case .forest(let fit): return (m.features, fit.importances)
+        case .boost(let fit): return (m.features, fit.importances)
         case .logistic(let fit) where fit.weights.count == 1: return (m.features, fit.weights[0])
         case .logistic(let fit):
             // The largest absolute weight over the classes.

@@ -123,6 +123,17 @@ enum Report {
             var tt = t
             tt.footer = "depth \(fit.depth), \(plural(fit.leaves, "leaf"))".replacingOccurrences("leafs", "leaves")
             return [session.tableRenderer.render(tt, mode: session.settings.table).trimmingSuffix("\n")]
+        case .boost(let fit):
+            var t = TextTable(columns: [
+                .init(header: "feature", alignment: .left, cells: m.features),
+                .init(header: "importance", numbers: fit.importances, shown: { NumberFormat.compact($0, significant: 3) }),
+            ])
+            t.footer = "\(plural(fit.iterations, "iteration")) × \(plural(fit.outputs, "tree")), \(plural(fit.trees.map(\.leaves).reduce(0, +), "leaf"))".replacingOccurrences("leafs", "leaves")
+            var lines = [session.tableRenderer.render(t, mode: session.settings.table).trimmingSuffix("\n")]
+            if let v = fit.validationLoss, let best = v.min() {
+                lines.insert("  held-out loss: \(NumberFormat.compact(best, significant: 4)) at best (a tenth of the rows, left out of the fit, stops it)", at: 0)
+            }
+            return lines
         case .forest(let fit):
             var t = TextTable(columns: [
                 .init(header: "feature", alignment: .left, cells: m.features),

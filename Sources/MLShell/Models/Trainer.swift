@@ -148,6 +148,24 @@ struct Trainer {
             shown.append(("seed", String(seed)))
             if forest.trees.count < count { shown.append(("stopped at", "\(forest.trees.count) of \(count) trees")) }
             estimator = .forest(forest)
+        case .boost:
+            let iterations = Int(p("max_iter", 100)), leaves = Int(p("max_leaf_nodes", 31)), leaf = Int(p("min_samples_leaf", 20))
+            let rate = p("learning_rate", 0.1), l2 = p("l2", 0)
+            guard iterations >= 1, iterations <= 100_000, leaves >= 2, leaf >= 1, rate > 0, l2 >= 0 else {
+                throw fail("max_iter= from 1, max_leaf_nodes= from 2, min_samples_leaf= from 1, learning_rate= > 0, l2= ≥ 0")
+            }
+            let stopping = params["early_stopping"].map { $0 != 0 }
+            let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
+            let progress = Progress(session: session, label: "iteration", valueLabel: "loss", keepsModel: keepsDescription)
+            defer { progress.finish() }
+            let fit = Boost.fit(design.x, design.y, classes: design.classes, iterations: iterations, learningRate: rate, maxLeaves: leaves,
+                                minSamplesLeaf: leaf, l2: l2, earlyStopping: stopping, seed: seed, interrupted: interrupted, onIteration: progress.report)
+            shown = [("max_iter", String(iterations)), ("learning_rate", Value.formatNumber(rate)), ("max_leaf_nodes", String(leaves)),
+                     ("min_samples_leaf", String(leaf))]
+            if l2 > 0 { shown.append(("l2", Value.formatNumber(l2))) }
+            shown.append(("seed", String(seed)))
+            if fit.validationLoss != nil { shown.append(("stopped at", "\(fit.iterations) iterations (held-out tenth)")) }
+            estimator = .boost(fit)
         case .mlp:
             var hidden: [Int] = []
             while let s = params["hidden\(hidden.count)"] { hidden.append(Int(s)) }

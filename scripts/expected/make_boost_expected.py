@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""scikit-learn's HistGradientBoosting on the forest tests' fixed splits (Tests/Fixtures/forest),
+with its defaults (no early stopping below 10,000 rows, so no randomness): test accuracy on
+penguins, test R² on diamonds. Writes Tests/Fixtures/forest/boost-expected.json.
+Run: python3 scripts/expected/make_boost_expected.py (in make_model_expected.py's venv)."""
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import make_model_expected as models  # noqa: E402
+import pinned_venv  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+FOLDER = ROOT / "Tests/Fixtures/forest"
+
+
+def main():
+    pinned_venv.ensure_venv(models.VENV, {"scikit-learn": ("sklearn", models.SKLEARN), "pandas": ("pandas", models.PANDAS),
+                                          "numpy": ("numpy", models.NUMPY), "scipy": ("scipy", models.SCIPY),
+                                          "statsmodels": ("statsmodels", models.STATSMODELS), "patsy": ("patsy", models.PATSY)}, __file__)
+    import pandas as pd
+    import sklearn
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.metrics import accuracy_score, r2_score
+    out = {"sklearn": sklearn.__version__, "params": "defaults: max_iter=100, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=20"}
+    tr, te = pd.read_csv(FOLDER / "penguins-train.csv"), pd.read_csv(FOLDER / "penguins-test.csv")
+    x = [c for c in tr.columns if c != "species"]
+    clf = HistGradientBoostingClassifier(random_state=0).fit(tr[x], tr.species)
+    out["penguins_accuracy"] = accuracy_score(te.species, clf.predict(te[x]))
+    out["penguins_iterations"] = int(clf.n_iter_)
+    tr, te = pd.read_csv(FOLDER / "diamonds-train.csv"), pd.read_csv(FOLDER / "diamonds-test.csv")
+    x = [c for c in tr.columns if c != "price"]
+    reg = HistGradientBoostingRegressor(random_state=0).fit(tr[x], tr.price)
+    out["diamonds_r2"] = r2_score(te.price, reg.predict(te[x]))
+    out["diamonds_iterations"] = int(reg.n_iter_)
+    (FOLDER / "boost-expected.json").write_text(json.dumps(out, indent=1) + "\n")
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
