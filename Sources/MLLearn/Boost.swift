@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import MLFrame
+import Synchronization
 
 /// Gradient boosting on binned features, in the manner of scikit-learn's
 /// HistGradientBoostingClassifier and Regressor (and LightGBM): each feature's values cut into
@@ -43,6 +45,8 @@ public struct BoostFit: Codable, Sendable, Equatable {
 }
 
 public enum Boost {
+    struct Split: Sendable { var gain: Double; var feature: Int; var bin: Int }
+
     static func softmax(_ s: [Double]) -> [Double] {
         let m = s.max() ?? 0
         let e = s.map { exp($0 - m) }
@@ -138,9 +142,11 @@ public enum Boost {
                 }
             }
             for out in 0..<outputs {
-                let tree = grow(rows, codes, edges, gradients[out], hessians[out], maxLeaves: maxLeaves, minSamplesLeaf: minSamplesLeaf,
-                                l2: l2, importance: &importance)
-                for r in 0..<x.rows {
+                let (tree, leafRows) = grow(rows, codes, edges, gradients[out], hessians[out], maxLeaves: maxLeaves, minSamplesLeaf: minSamplesLeaf,
+                                            l2: l2, importance: &importance)
+                // The training rows' scores from the leaves they fell in; the held-out rows' by the tree.
+                for (members, value) in leafRows { for r in members { score[r][out] += learningRate * value } }
+                for r in held {
                     var n = tree.nodes[0]
                     while n.feature >= 0 { n = tree.nodes[columns[n.feature][r] <= n.threshold ? n.left : n.right] }
                     score[r][out] += learningRate * n.value[0]
@@ -165,26 +171,75 @@ public enum Boost {
     }
 
     /// One tree, leaf by leaf: the leaf whose best split gains most is split next.
+    /// A leaf's histograms: for each feature and bin, the sums of g and h and the row count.
+    struct Histograms: Sendable {
+        var g: [Double], h: [Double], n: [Int]
+        init(features p: Int) { g = [Double](repeating: 0, count: p * 256); h = g; n = [Int](repeating: 0, count: p * 256) }
+
+        /// The rows' histograms, the features shared between two lanes (both cores).
+        static func of(_ rows: [Int], _ codes: [[UInt8]], _ g: [Double], _ h: [Double]) -> Histograms {
+            let p = codes.count, lanes = rows.count > 2_000 && p > 1 ? 2 : 1
+            let parts = Mutex<[Int: Histograms]>([:])
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                var part = Histograms(features: p)
+                // Raw buffers: the per-element uniqueness checks of the arrays cost more than the sums.
+                part.g.withUnsafeMutableBufferPointer { pg in
+                    part.h.withUnsafeMutableBufferPointer { ph in
+                        part.n.withUnsafeMutableBufferPointer { pn in
+                            g.withUnsafeBufferPointer { gg in
+                                h.withUnsafeBufferPointer { hh in
+                                    rows.withUnsafeBufferPointer { rr in
+                                        for f in stride(from: lane, to: p, by: lanes) {
+                                            codes[f].withUnsafeBufferPointer { code in
+                                                let base = f * 256
+                                                for r in rr { let b = base + Int(code[r]); pg[b] += gg[r]; ph[b] += hh[r]; pn[b] += 1 }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                parts.withLock { $0[lane] = part }
+            }
+            let all = parts.withLock { $0 }
+            var result = all[0]!
+            if lanes == 2, let other = all[1] {
+                for f in stride(from: 1, to: p, by: 2) {
+                    for b in (f * 256)..<(f * 256 + 256) { result.g[b] = other.g[b]; result.h[b] = other.h[b]; result.n[b] = other.n[b] }
+                }
+            }
+            return result
+        }
+
+        /// The parent's less a child's: the other child's, without reading its rows.
+        func minus(_ o: Histograms) -> Histograms {
+            var r = self
+            for i in g.indices { r.g[i] -= o.g[i]; r.h[i] -= o.h[i]; r.n[i] -= o.n[i] }
+            return r
+        }
+    }
+
+    /// One tree, leaf by leaf: the leaf whose best split gains most is split next. A new pair of
+    /// leaves reads the rows of the smaller one only; the larger's histograms are the parent's
+    /// less the smaller's (LightGBM's and scikit-learn's subtraction).
     static func grow(_ rows: [Int], _ codes: [[UInt8]], _ edges: [[Double]], _ g: [Double], _ h: [Double],
-                     maxLeaves: Int, minSamplesLeaf: Int, l2: Double, importance: inout [Double]) -> TreeFit {
+                     maxLeaves: Int, minSamplesLeaf: Int, l2: Double, importance: inout [Double]) -> (TreeFit, [(rows: [Int], value: Double)]) {
         let p = codes.count
-        struct Split { var gain: Double; var feature: Int; var bin: Int }
-        struct Leaf { var node: Int; var rows: [Int]; var g: Double; var h: Double; var split: Split? }
+        struct Leaf { var node: Int; var rows: [Int]; var g: Double; var h: Double; var hist: Histograms; var split: Split? }
         var nodes: [TreeFit.Node] = []
 
-        func bestSplit(_ rows: [Int], _ G: Double, _ H: Double) -> Split? {
-            guard rows.count >= 2 * minSamplesLeaf else { return nil }
-            var best: Split? = nil
+        func bestSplit(_ count: Int, _ G: Double, _ H: Double, _ hist: Histograms) -> Split? {
+            guard count >= 2 * minSamplesLeaf else { return nil }
             let parentScore = G * G / (H + l2)
-            var histG = [Double](repeating: 0, count: 256), histH = [Double](repeating: 0, count: 256), histN = [Int](repeating: 0, count: 256)
+            var best: Split? = nil
             for f in 0..<p {
-                for b in 0..<256 { histG[b] = 0; histH[b] = 0; histN[b] = 0 }
-                let code = codes[f]
-                for r in rows { let b = Int(code[r]); histG[b] += g[r]; histH[b] += h[r]; histN[b] += 1 }
                 var gl = 0.0, hl = 0.0, nl = 0
                 for b in 0..<edges[f].count {
-                    gl += histG[b]; hl += histH[b]; nl += histN[b]
-                    let nr = rows.count - nl
+                    let i = f * 256 + b
+                    gl += hist.g[i]; hl += hist.h[i]; nl += hist.n[i]
+                    let nr = count - nl
                     guard nl >= minSamplesLeaf, nr >= minSamplesLeaf, hl >= 1e-3, H - hl >= 1e-3 else { continue }
                     let gr = G - gl, hr = H - hl
                     let gain = gl * gl / (hl + l2) + gr * gr / (hr + l2) - parentScore
@@ -194,20 +249,23 @@ public enum Boost {
             return best
         }
 
-        func leaf(_ rows: [Int]) -> Leaf {
+        func leaf(_ rows: [Int], _ hist: Histograms) -> Leaf {
             let G = rows.reduce(0) { $0 + g[$1] }, H = rows.reduce(0) { $0 + h[$1] }
             nodes.append(TreeFit.Node(feature: -1, threshold: 0, left: -1, right: -1, value: [-G / (H + l2)], samples: rows.count))
-            return Leaf(node: nodes.count - 1, rows: rows, g: G, h: H, split: bestSplit(rows, G, H))
+            return Leaf(node: nodes.count - 1, rows: rows, g: G, h: H, hist: hist, split: bestSplit(rows.count, G, H, hist))
         }
 
-        var open = [leaf(rows)]
+        var open = [leaf(rows, Histograms.of(rows, codes, g, h))]
         var leaves = 1
         while leaves < maxLeaves {
             guard let k = open.indices.filter({ open[$0].split != nil }).max(by: { open[$0].split!.gain < open[$1].split!.gain }) else { break }
             let l = open.remove(at: k), s = l.split!
             let code = codes[s.feature]
-            let left = leaf(l.rows.filter { Int(code[$0]) <= s.bin })
-            let right = leaf(l.rows.filter { Int(code[$0]) > s.bin })
+            let leftRows = l.rows.filter { Int(code[$0]) <= s.bin }, rightRows = l.rows.filter { Int(code[$0]) > s.bin }
+            let leftSmaller = leftRows.count <= rightRows.count
+            let small = Histograms.of(leftSmaller ? leftRows : rightRows, codes, g, h), large = l.hist.minus(small)
+            let left = leaf(leftRows, leftSmaller ? small : large)
+            let right = leaf(rightRows, leftSmaller ? large : small)
             nodes[l.node].feature = s.feature
             nodes[l.node].threshold = edges[s.feature][s.bin]
             nodes[l.node].left = left.node
@@ -217,6 +275,6 @@ public enum Boost {
             open.append(right)
             leaves += 1
         }
-        return TreeFit(nodes: nodes, classes: nil, importances: [], depth: 0, leaves: leaves)
+        return (TreeFit(nodes: nodes, classes: nil, importances: [], depth: 0, leaves: leaves), open.map { ($0.rows, nodes[$0.node].value[0]) })
     }
 }
