@@ -32,7 +32,8 @@ enum ModelPlots {
             throw Diagnostic(.badArgument, .error, "expected 'on DS' here", file: call.file, range: words[2].range)
         }
         let o = try PlotCommand.options(call, session)
-        let needsData = !["importance", "loss"].contains(kind)
+        // importance on DS: permutation importance on those rows (any model); without, the model's own.
+        let needsData = !["importance", "loss"].contains(kind) || (kind == "importance" && dataset != nil)
         let d: Dataset? = needsData ? (dataset ?? session.dataset(named: m.trainedOn)) : nil
         if needsData && d == nil { throw call.error("'plot \(m.name) \(kind)' needs rows: add 'on DS'", id: .missingArgument) }
         let figure = try make(kind, m, d, call, session, o)
@@ -110,6 +111,15 @@ enum ModelPlots {
             var p = XYPlot(series: [XYPlot.Series(name: "", xs: pred, ys: residuals, connect: false)], xLabel: "predicted \(m.target!)", yLabel: "residual")
             p.footnotes = ["a good fit scatters evenly around 0"]
             return .xy(p)
+        case "importance" where d != nil:
+            guard m.task != .clustering else { throw call.error("permutation importance needs a target; \(m.name) finds clusters") }
+            let result = permutationImportance(m, design!, seed: session.settings.seed, interrupted: session.interruptCheck)
+            try session.interrupt.check()
+            var bars = BarPlot(bars: zip(m.features, result.mean).sorted { $0.1 > $1.1 }.map { BarPlot.Bar(label: $0.0, value: $0.1) },
+                               valueLabel: "drop in \(result.metric)", categoryLabel: "feature", integerValues: false)
+            bars.footnotes = ["permutation importance on \(d!.name): how much \(result.metric) falls when the feature's values are shuffled "
+                              + "(mean of 5 shuffles, seed \(session.settings.seed)); baseline \(result.metric) \(NumberFormat.compact(result.baseline))"]
+            return .bars(bars)
         case "importance":
             guard let (names, values) = coefficients(m) else {
                 throw call.error("\(m.algorithm) has no coefficients or importances to show", hint: "importance is for linear, logistic and tree models")
@@ -219,6 +229,33 @@ enum ModelPlots {
         } else {
             session.output.write(figure.text(o))
         }
+    }
+
+    /// Permutation importance (scikit-learn's `permutation_importance`, n_repeats=5): the fall of
+    /// the score (accuracy, or R²) when one feature's column is shuffled, averaged over repeats.
+    static func permutationImportance(_ m: Model, _ design: Design, seed: UInt64, interrupted: @escaping @Sendable () -> Bool)
+        -> (metric: String, baseline: Double, mean: [Double]) {
+        let classes = m.classes != nil
+        func score(_ x: Matrix) -> Double {
+            let (values, _) = m.predict(x, interrupted: interrupted)
+            if classes { return Double(zip(values, design.y).filter { $0.0 == $0.1 }.count) / Double(max(1, values.count)) }
+            return Metrics.regression(design.y, values).r2
+        }
+        let baseline = score(design.x)
+        var random = SeededRandom(seed: seed)
+        var mean = [Double](repeating: 0, count: design.x.cols)
+        for j in 0..<design.x.cols {
+            for _ in 0..<5 {
+                if interrupted() { return (classes ? "accuracy" : "R²", baseline, mean) }
+                var x = design.x
+                var order = Array(0..<x.rows)
+                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+                let column = Array(design.x.column(j))
+                for r in 0..<x.rows { x[r, j] = column[order[r]] }
+                mean[j] += (baseline - score(x)) / 5
+            }
+        }
+        return (classes ? "accuracy" : "R²", baseline, mean)
     }
 
     /// Precision, recall and F1 of the positive class when it is predicted from each threshold
