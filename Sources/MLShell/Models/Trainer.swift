@@ -141,12 +141,12 @@ struct Trainer {
             let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
             let forest = Forest.fit(design.x, design.y, classes: design.classes, trees: count, maxFeatures: maxFeatures, maxDepth: depth,
                                     minSamplesLeaf: leaf, seed: seed, classWeights: weights, interrupted: session.interruptCheck)
-            shown = [("n_trees", String(forest.trees.count)), ("max_features", String(forest.maxFeatures))]
+            // A Ctrl-C keeps the trees grown so far: "82 of 500".
+            shown = [("n_trees", forest.trees.count < count ? "\(forest.trees.count) of \(count)" : String(count)), ("max_features", String(forest.maxFeatures))]
             if let depth { shown.append(("max_depth", String(depth))) }
             shown.append(("min_samples_leaf", String(leaf)))
             if weights != nil { shown.append(("class_weight", "balanced")) }
             shown.append(("seed", String(seed)))
-            if forest.trees.count < count { shown.append(("stopped at", "\(forest.trees.count) of \(count) trees")) }
             estimator = .forest(forest)
         case .boost:
             let iterations = Int(p("max_iter", 100)), leaves = Int(p("max_leaf_nodes", 31)), leaf = Int(p("min_samples_leaf", 20))
@@ -160,11 +160,12 @@ struct Trainer {
             defer { progress.finish() }
             let fit = Boost.fit(design.x, design.y, classes: design.classes, iterations: iterations, learningRate: rate, maxLeaves: leaves,
                                 minSamplesLeaf: leaf, l2: l2, earlyStopping: stopping, seed: seed, interrupted: interrupted, onIteration: progress.report)
-            shown = [("max_iter", String(iterations)), ("learning_rate", Value.formatNumber(rate)), ("max_leaf_nodes", String(leaves)),
+            // Early stopping (or Ctrl-C) ends it sooner: "37 of 100".
+            shown = [("max_iter", fit.iterations < iterations ? "\(fit.iterations) of \(iterations)" : String(iterations)),
+                     ("learning_rate", Value.formatNumber(rate)), ("max_leaf_nodes", String(leaves)),
                      ("min_samples_leaf", String(leaf))]
             if l2 > 0 { shown.append(("l2", Value.formatNumber(l2))) }
             shown.append(("seed", String(seed)))
-            if fit.validationLoss != nil { shown.append(("stopped at", "\(fit.iterations) iterations (held-out tenth)")) }
             estimator = .boost(fit)
         case .mlp:
             var hidden: [Int] = []
