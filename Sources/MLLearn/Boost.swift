@@ -45,7 +45,12 @@ public struct BoostFit: Codable, Sendable, Equatable {
 }
 
 public enum Boost {
-    struct Split: Sendable { var gain: Double; var feature: Int; var bin: Int }
+    /// A split after bin `bin` (bin = the number of edges: every value left, the missing right),
+    /// the missing rows sent left or right.
+    struct Split: Sendable { var gain: Double; var feature: Int; var bin: Int; var missingLeft: Bool }
+
+    /// The bin of a missing value (values use at most 255 bins, 0…254).
+    static let missingBin: UInt8 = 255
 
     static func softmax(_ s: [Double]) -> [Double] {
         let m = s.max() ?? 0
@@ -92,8 +97,8 @@ public enum Boost {
             rows = Array(rows[cut...]).sorted()
         }
         let columns = (0..<p).map { Array(x.column($0)) }
-        let edges = (0..<p).map { f in Self.edges(rows.map { columns[f][$0] }, maxBins: maxBins) }
-        let codes = (0..<p).map { f in columns[f].map { bin($0, edges[f]) } }
+        let edges = (0..<p).map { f in Self.edges(rows.map { columns[f][$0] }.filter { !$0.isNaN }, maxBins: maxBins - 1) }
+        let codes = (0..<p).map { f in columns[f].map { $0.isNaN ? missingBin : bin($0, edges[f]) } }
         // The baseline: the mean, the log-odds, or the log of each class's share.
         var baseline: [Double]
         if k == 0 {
@@ -148,7 +153,10 @@ public enum Boost {
                 for (members, value) in leafRows { for r in members { score[r][out] += learningRate * value } }
                 for r in held {
                     var n = tree.nodes[0]
-                    while n.feature >= 0 { n = tree.nodes[columns[n.feature][r] <= n.threshold ? n.left : n.right] }
+                    while n.feature >= 0 {
+                        let v = columns[n.feature][r]
+                        n = tree.nodes[v.isNaN ? ((n.missingLeft ?? false) ? n.left : n.right) : (v <= n.threshold ? n.left : n.right)]
+                    }
                     score[r][out] += learningRate * n.value[0]
                 }
                 trees.append(tree)
@@ -235,15 +243,27 @@ public enum Boost {
             let parentScore = G * G / (H + l2)
             var best: Split? = nil
             for f in 0..<p {
+                let m = f * 256 + Int(missingBin)
+                let gm = hist.g[m], hm = hist.h[m], nm = hist.n[m]
                 var gl = 0.0, hl = 0.0, nl = 0
-                for b in 0..<edges[f].count {
-                    let i = f * 256 + b
-                    gl += hist.g[i]; hl += hist.h[i]; nl += hist.n[i]
-                    let nr = count - nl
-                    guard nl >= minSamplesLeaf, nr >= minSamplesLeaf, hl >= 1e-3, H - hl >= 1e-3 else { continue }
-                    let gr = G - gl, hr = H - hl
-                    let gain = gl * gl / (hl + l2) + gr * gr / (hr + l2) - parentScore
-                    if gain > (best?.gain ?? 1e-12) { best = Split(gain: gain, feature: f, bin: b) }
+                // With missing rows, also the split "every value left, the missing right".
+                let last = nm > 0 ? edges[f].count : edges[f].count - 1
+                guard last >= 0 else { continue }
+                for b in 0...last {
+                    if b < edges[f].count {
+                        let i = f * 256 + b
+                        gl += hist.g[i]; hl += hist.h[i]; nl += hist.n[i]
+                    }
+                    // The missing rows on the right, then (when there are some) on the left.
+                    for missingLeft in nm > 0 && b < edges[f].count ? [false, true] : [false] {
+                        let gL = missingLeft ? gl + gm : gl, hL = missingLeft ? hl + hm : hl, nL = missingLeft ? nl + nm : nl
+                        let nr = count - nL
+                        guard nL >= minSamplesLeaf, nr >= minSamplesLeaf, hL >= 1e-3, H - hL >= 1e-3 else { continue }
+                        let gr = G - gL, hr = H - hL
+                        let gain = gL * gL / (hL + l2) + gr * gr / (hr + l2) - parentScore
+                        // No missing row here: later ones go where most rows went (scikit-learn's rule).
+                        if gain > (best?.gain ?? 1e-12) { best = Split(gain: gain, feature: f, bin: b, missingLeft: nm > 0 ? missingLeft : nL >= nr) }
+                    }
                 }
             }
             return best
@@ -261,13 +281,15 @@ public enum Boost {
             guard let k = open.indices.filter({ open[$0].split != nil }).max(by: { open[$0].split!.gain < open[$1].split!.gain }) else { break }
             let l = open.remove(at: k), s = l.split!
             let code = codes[s.feature]
-            let leftRows = l.rows.filter { Int(code[$0]) <= s.bin }, rightRows = l.rows.filter { Int(code[$0]) > s.bin }
+            func goesLeft(_ r: Int) -> Bool { code[r] == missingBin ? s.missingLeft : Int(code[r]) <= s.bin }
+            let leftRows = l.rows.filter(goesLeft), rightRows = l.rows.filter { !goesLeft($0) }
             let leftSmaller = leftRows.count <= rightRows.count
             let small = Histograms.of(leftSmaller ? leftRows : rightRows, codes, g, h), large = l.hist.minus(small)
             let left = leaf(leftRows, leftSmaller ? small : large)
             let right = leaf(rightRows, leftSmaller ? large : small)
             nodes[l.node].feature = s.feature
-            nodes[l.node].threshold = edges[s.feature][s.bin]
+            nodes[l.node].threshold = s.bin < edges[s.feature].count ? edges[s.feature][s.bin] : .infinity
+            nodes[l.node].missingLeft = s.missingLeft
             nodes[l.node].left = left.node
             nodes[l.node].right = right.node
             importance[s.feature] += s.gain

@@ -11,6 +11,8 @@ public struct TreeFit: Codable, Sendable, Equatable {
         /// Class shares (classification) or the mean (regression).
         public var value: [Double]
         public var samples: Int
+        /// Boost: where a row missing this split's feature goes (nil: never missing, right).
+        public var missingLeft: Bool?
 
         public init(feature: Int, threshold: Double, left: Int, right: Int, value: [Double], samples: Int) {
             self.feature = feature
@@ -31,7 +33,10 @@ public struct TreeFit: Codable, Sendable, Equatable {
 
     public func leaf(_ row: [Double]) -> Node {
         var n = nodes[0]
-        while n.feature >= 0 { n = nodes[row[n.feature] <= n.threshold ? n.left : n.right] }
+        while n.feature >= 0 {
+            let v = row[n.feature]
+            n = nodes[v.isNaN ? ((n.missingLeft ?? false) ? n.left : n.right) : (v <= n.threshold ? n.left : n.right)]
+        }
         return n
     }
 

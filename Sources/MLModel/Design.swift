@@ -16,8 +16,11 @@ public struct Design {
     public var rowCount: Int { rows.count }
 
     /// Builds X (and y) from a frame; rows with a missing value in a used column are left out.
+    /// `keepsMissing` (boost, which learns where missing values go): rows missing a feature stay,
+    /// the cell NaN; only a missing target leaves a row out.
     public static func build(_ frame: Frame, features: [String], target: String?, classes known: [String]? = nil,
-                             classification: Bool, inBlocks: Bool = false, file: SourceFile? = nil, range: SourceRange? = nil) throws -> Design {
+                             classification: Bool, inBlocks: Bool = false, keepsMissing: Bool = false,
+                             file: SourceFile? = nil, range: SourceRange? = nil) throws -> Design {
         for f in features {
             let c = frame.column(f)!
             guard c.type.isNumeric || c.type == .bool else {
@@ -28,9 +31,14 @@ public struct Design {
         }
         let cols = features.map { frame.column($0)! }
         let t = target.flatMap { frame.column($0) }
-        let rows = usableRows(cols, target: t, count: frame.rowCount)
+        let rows = usableRows(keepsMissing ? [] : cols, target: t, count: frame.rowCount)
         let all = rows.count == frame.rowCount
-        let x = inBlocks ? Matrix(rows: 0, cols: 0, data: []) : matrix(cols, rows: rows, all: all)
+        var x = inBlocks ? Matrix(rows: 0, cols: 0, data: []) : matrix(cols, rows: rows, all: all)
+        if keepsMissing && !inBlocks {
+            for (j, c) in cols.enumerated() {
+                for (k, r) in rows.enumerated() where !c.isValid(r) || !x[k, j].isFinite { x[k, j] = .nan }
+            }
+        }
         let blocks = inBlocks ? RowBlocks(rows: rows.count, cols: cols.count) { start, count, out in
             fill(out, cols, rows: rows, all: all, from: start, count: count)
         } : nil

@@ -95,7 +95,8 @@ extension Model {
                              hint: "evaluate needs the true values")
         }
         let design = try Design.build(frame, features: features, target: withTarget ? target : nil, classes: classes,
-                                      classification: task == .classification, inBlocks: inBlocks && isLinear)
+                                      classification: task == .classification, inBlocks: inBlocks && isLinear,
+                                      keepsMissing: algorithm.keepsMissing)
         return (design, frame)
     }
 

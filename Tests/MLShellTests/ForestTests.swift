@@ -78,6 +78,9 @@ import Testing
         let want = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.folder + "boost-expected.json"))) as! [String: Any]
         let accuracy = try Self.scores("penguins", formula: "species ~ .", seeds: [0], algorithm: "boost")
         #expect(abs(accuracy[0] - (want["penguins_accuracy"] as! Double)) <= 0.01, "\(accuracy) vs \(want["penguins_accuracy"]!)")
+        // Missing values learned natively (every row kept; a split sends them left or right).
+        let missing = try Self.scores("penguins-missing", formula: "species ~ .", seeds: [0], algorithm: "boost")
+        #expect(abs(missing[0] - (want["penguins_missing_accuracy"] as! Double)) <= 0.01, "\(missing) vs \(want["penguins_missing_accuracy"]!)")
         let r2 = try Self.scores("diamonds", formula: "price ~ .", seeds: [0], algorithm: "boost")
         #expect(r2[0] >= (want["diamonds_r2"] as! Double) - 0.01, "\(r2) vs \(want["diamonds_r2"]!)")
     }

@@ -33,6 +33,16 @@ def main():
     perm = permutation_importance(clf, te[x], te.species, n_repeats=50, random_state=0)
     out["penguins_permutation_importance"] = dict(zip(x, perm.importances_mean.tolist()))
     out["penguins_permutation_note"] = "n_repeats=50 (to pin the mean; mlsh shuffles 5 times with its own generator)"
+    # Missing values, learned natively: every penguin (two have no measurements), bill depth
+    # also missing in every 7th row; even rows train, odd rows test.
+    full = pd.read_csv(ROOT / "tutorials/data/penguins.csv")[x + ["species"]]
+    full.loc[full.index % 7 == 3, "bill_depth_mm"] = float("nan")
+    mtr, mte = full.iloc[::2], full.iloc[1::2]
+    mtr.to_csv(FOLDER / "penguins-missing-train.csv", index=False)
+    mte.to_csv(FOLDER / "penguins-missing-test.csv", index=False)
+    mclf = HistGradientBoostingClassifier(random_state=0).fit(mtr[x], mtr.species)
+    out["penguins_missing_accuracy"] = accuracy_score(mte.species, mclf.predict(mte[x]))
+    out["penguins_missing_rows"] = [len(mtr), len(mte)]
     tr, te = pd.read_csv(FOLDER / "diamonds-train.csv"), pd.read_csv(FOLDER / "diamonds-test.csv")
     x = [c for c in tr.columns if c != "price"]
     reg = HistGradientBoostingRegressor(random_state=0).fit(tr[x], tr.price)

@@ -214,7 +214,10 @@ extension FittedEstimator {
             }
         }
         let n = all.count, v = all.first?.value.count ?? 0
-        return [Tensor("roots", [roots.count], ints: roots),
+        // Boosted trees say where missing values go: 1 left, 0 right, −1 a node that never saw one.
+        let missing = all.contains { $0.missingLeft != nil }
+            ? [Tensor("missing_left", [n], ints: all.map { $0.missingLeft.map { $0 ? 1 : 0 } ?? -1 })] : []
+        return missing + [Tensor("roots", [roots.count], ints: roots),
                 Tensor("feature", [n], ints: all.map { Int64($0.feature) }),
                 Tensor("threshold", [n], all.map(\.threshold)),
                 Tensor("left", [n], ints: all.map { Int64($0.left) }),
@@ -230,6 +233,7 @@ extension FittedEstimator {
         let feature = try set.ints("feature", count: n), threshold = try set.floats("threshold", count: n)
         let left = try set.ints("left", count: n), right = try set.ints("right", count: n)
         let value = try set.rows("value", n, v), samples = try set.ints("samples", count: n)
+        let missing = set.byName["missing_left"] != nil ? try set.ints("missing_left", count: n) : nil
         guard trees == count, trees >= 1, roots.first == 0 else { throw ModelFileError.corrupt("the trees do not match their roots") }
         var result = template
         for t in 0..<trees {
@@ -241,8 +245,10 @@ extension FittedEstimator {
                 }
             }
             result[t].nodes = (start..<end).map {
-                TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: feature[$0] >= 0 ? left[$0] - start : -1,
-                             right: feature[$0] >= 0 ? right[$0] - start : -1, value: value[$0], samples: samples[$0])
+                var node = TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: feature[$0] >= 0 ? left[$0] - start : -1,
+                                        right: feature[$0] >= 0 ? right[$0] - start : -1, value: value[$0], samples: samples[$0])
+                if let missing, missing[$0] >= 0 { node.missingLeft = missing[$0] == 1 }
+                return node
             }
         }
         return result

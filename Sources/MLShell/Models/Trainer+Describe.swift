@@ -32,7 +32,8 @@ extension Trainer {
         if design.blocks != nil {
             let engine = SessionExpressionEngine(session: session, datasetName: d.name)
             let frame = try? model.recipe.apply(d.loaded.take(sample.map { trainingRows[$0] }), engine: engine)
-            x = frame.flatMap { try? Design.build($0, features: model.features, target: nil, classification: false).x } ?? Matrix(rows: 0, cols: 0, data: [])
+            x = frame.flatMap { try? Design.build($0, features: model.features, target: nil, classification: false,
+                                                  keepsMissing: model.algorithm.keepsMissing).x } ?? Matrix(rows: 0, cols: 0, data: [])
         } else {
             x = design.x.rows(sample)
         }

@@ -58,7 +58,7 @@ struct Trainer {
         // A tall linear fit reads its design from the columns a block of rows at a time.
         let inBlocks = algorithm == .linear && LinearModels.usesNormalEquations(rows: frame.rowCount, features: features.count)
         var design = try Design.build(frame, features: features, target: formula.target, classification: classification,
-                                      inBlocks: inBlocks, file: call.file, range: call.command.range)
+                                      inBlocks: inBlocks, keepsMissing: algorithm.keepsMissing, file: call.file, range: call.command.range)
         guard frame.rowCount > 0 else { throw fail("\(d.name) has no rows to fit on", hint: "check the steps that made it (recipe \(d.name)); undo goes back one") }
         guard design.rowCount > 0 else { throw fail("no row has values in every model column", hint: "fill or clean the missing values first") }
         // As many rows as coefficients fit exactly and leave nothing to estimate the error from.
