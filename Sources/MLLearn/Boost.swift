@@ -255,7 +255,9 @@ public enum Boost {
                         gl += hist.g[i]; hl += hist.h[i]; nl += hist.n[i]
                     }
                     // The missing rows on the right, then (when there are some) on the left.
-                    for missingLeft in nm > 0 && b < edges[f].count ? [false, true] : [false] {
+                    let sides = nm > 0 && b < edges[f].count ? 2 : 1
+                    for side in 0..<sides {
+                        let missingLeft = side == 1
                         let gL = missingLeft ? gl + gm : gl, hL = missingLeft ? hl + hm : hl, nL = missingLeft ? nl + nm : nl
                         let nr = count - nL
                         guard nL >= minSamplesLeaf, nr >= minSamplesLeaf, hL >= 1e-3, H - hL >= 1e-3 else { continue }
