@@ -29,12 +29,28 @@ public struct BoostFit: Codable, Sendable, Equatable {
 
     /// Raw scores (before the link) of each row.
     func raw(_ x: Matrix) -> [[Double]] {
-        (0..<x.rows).map { r in
-            let row = x.row(r)
-            var s = baseline
-            for (t, tree) in trees.enumerated() { s[t % outputs] += learningRate * tree.leaf(row).value[0] }
-            return s
+        // Tree by tree over the rows, reading the column-major matrix in place (no row copies).
+        let n = x.rows
+        var scores = [Double](repeating: 0, count: n * outputs)
+        for r in 0..<n { for k in 0..<outputs { scores[r * outputs + k] = baseline[k] } }
+        x.data.withUnsafeBufferPointer { data in
+            scores.withUnsafeMutableBufferPointer { out in
+                for (t, tree) in trees.enumerated() {
+                    let k = t % outputs
+                    tree.nodes.withUnsafeBufferPointer { nodes in
+                        for r in 0..<n {
+                            var i = 0
+                            while nodes[i].feature >= 0 {
+                                let node = nodes[i], v = data[node.feature * n + r]
+                                i = v.isNaN ? ((node.missingLeft ?? false) ? node.left : node.right) : (v <= node.threshold ? node.left : node.right)
+                            }
+                            out[r * outputs + k] += learningRate * nodes[i].value[0]
+                        }
+                    }
+                }
+            }
         }
+        return (0..<n).map { r in Array(scores[(r * outputs)..<((r + 1) * outputs)]) }
     }
 
     public func predict(_ x: Matrix) -> [Double] { raw(x).map { $0[0] } }
