@@ -98,7 +98,7 @@ public enum Boost {
     }
 
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, iterations maxIterations: Int, learningRate: Double,
-                           maxLeaves: Int, minSamplesLeaf: Int, l2: Double, earlyStopping: Bool?, seed: UInt64,
+                           maxLeaves: Int, minSamplesLeaf: Int, l2: Double, earlyStopping: Bool?, seed: UInt64, classWeights: [Double]? = nil,
                            interrupted: () -> Bool = { false }, onIteration: (Int, Double) -> Void = { _, _ in }) -> BoostFit {
         let p = x.cols, k = classes?.count ?? 0
         let outputs = k > 2 ? k : 1
@@ -115,14 +115,17 @@ public enum Boost {
         let columns = (0..<p).map { Array(x.column($0)) }
         let edges = (0..<p).map { f in Self.edges(rows.map { columns[f][$0] }.filter { !$0.isNaN }, maxBins: maxBins - 1) }
         let codes = (0..<p).map { f in columns[f].map { $0.isNaN ? missingBin : bin($0, edges[f]) } }
-        // The baseline: the mean, the log-odds, or the log of each class's share.
+        // Each row's weight: its class's (class_weight=balanced), else 1.
+        let weight: [Double] = k > 0 && classWeights != nil ? y.map { classWeights![Int($0)] } : [Double](repeating: 1, count: x.rows)
+        // The baseline: the mean, the log-odds, or the log of each class's share (weighted).
         var baseline: [Double]
         if k == 0 {
             baseline = [rows.reduce(0) { $0 + y[$1] } / Double(rows.count)]
         } else {
             var counts = [Double](repeating: 0, count: k)
-            for r in rows { counts[Int(y[r])] += 1 }
-            let shares = counts.map { max($0, 1e-12) / Double(rows.count) }
+            for r in rows { counts[Int(y[r])] += weight[r] }
+            let total = counts.reduce(0, +)
+            let shares = counts.map { max($0, 1e-12) / total }
             baseline = k == 2 ? [log(shares[1] / shares[0])] : shares.map { log($0) }
         }
         var score = [[Double]](repeating: baseline, count: x.rows)
@@ -132,14 +135,15 @@ public enum Boost {
         var best = Double.infinity, sinceBest = 0
 
         func loss(_ subset: [Int]) -> Double {
-            var total = 0.0
+            var total = 0.0, weights = 0.0
             for r in subset {
-                let s = score[r]
+                let s = score[r], w = weight[r]
+                weights += w
                 if k == 0 { total += (y[r] - s[0]) * (y[r] - s[0]) / 2 }
-                else if k == 2 { let z = s[0], t = y[r]; total += (z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - t * z }
-                else { let m = s.max()!, lse = m + log(s.reduce(0) { $0 + exp($1 - m) }); total += lse - s[Int(y[r])] }
+                else if k == 2 { let z = s[0], t = y[r]; total += w * ((z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - t * z) }
+                else { let m = s.max()!, lse = m + log(s.reduce(0) { $0 + exp($1 - m) }); total += w * (lse - s[Int(y[r])]) }
             }
-            return total / Double(max(1, subset.count))
+            return total / max(weights, 1e-12)
         }
 
         for iteration in 0..<maxIterations {
@@ -152,13 +156,13 @@ public enum Boost {
                     gradients[0][r] = score[r][0] - y[r]
                 } else if k == 2 {
                     let q = 1 / (1 + exp(-score[r][0]))
-                    gradients[0][r] = q - y[r]
-                    hessians[0][r] = max(q * (1 - q), 1e-16)
+                    gradients[0][r] = weight[r] * (q - y[r])
+                    hessians[0][r] = weight[r] * max(q * (1 - q), 1e-16)
                 } else {
                     let q = softmax(score[r])
                     for c in 0..<k {
-                        gradients[c][r] = q[c] - (Int(y[r]) == c ? 1 : 0)
-                        hessians[c][r] = max(q[c] * (1 - q[c]), 1e-16)
+                        gradients[c][r] = weight[r] * (q[c] - (Int(y[r]) == c ? 1 : 0))
+                        hessians[c][r] = weight[r] * max(q[c] * (1 - q[c]), 1e-16)
                     }
                 }
             }

@@ -16,7 +16,7 @@ public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case .forest: return [("n_trees", "100"), ("max_features", "√features (classes), all (numbers)"), ("max_depth", "none"),
                               ("min_samples_leaf", "1"), ("class_weight", "none"), ("seed", "set seed")]
         case .boost: return [("max_iter", "100"), ("learning_rate", "0.1"), ("max_leaf_nodes", "31"), ("min_samples_leaf", "20"),
-                             ("l2", "0"), ("early_stopping", "past 10000 rows"), ("seed", "set seed")]
+                             ("l2", "0"), ("early_stopping", "past 10000 rows"), ("class_weight", "none"), ("seed", "set seed")]
         case .mlp: return [("hidden", "[32]"), ("epochs", "200"), ("lr", "0.001"), ("batch", "200"), ("alpha", "0.0001"), ("seed", "set seed")]
         case .kmeans: return [("k", "8"), ("n_init", "10"), ("seed", "set seed"), ("max_iter", "300")]
         }

@@ -136,6 +136,7 @@ import Testing
             where titanic age is not missing as aged
             fit logistic survived ~ age + sex_male on aged class_weight=balanced as lr
             fit tree survived ~ age + sex_male on aged max_depth=2 class_weight=balanced as tr
+            fit boost survived ~ age + sex_male on aged class_weight=balanced as gb
             """, in: s)
         let lr = try #require(s.model(named: "lr"), "\(out)")
         #expect(out.contains("C=1 class_weight=balanced"), "\(out)")
@@ -154,6 +155,14 @@ import Testing
         for (r, p) in expected.enumerated() {
             let got = tree.leaf([age.double(r)!, male.double(r)!]).value
             #expect(got.count == 2 && close(got[0], p[0]) && close(got[1], p[1]), "row \(r): \(got) vs \(p)")
+        }
+        // Boosting with balanced weights: scikit-learn's HistGradientBoosting's probabilities, to 1e-3.
+        let gb = try #require(s.model(named: "gb"))
+        let boosted = (want["boost"] as! [String: Any])["proba_first_rows"] as! [[Double]]
+        let x = Matrix(columns: [(0..<20).map { age.double($0)! }, (0..<20).map { male.double($0)! }])
+        let probabilities = try #require(gb.predict(x).probabilities)
+        for (r, p) in boosted.enumerated() {
+            #expect(abs(probabilities[r][1] - p[1]) <= 1e-3, "row \(r): \(probabilities[r]) vs \(p)")
         }
     }
 }

@@ -158,13 +158,16 @@ struct Trainer {
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
             let progress = Progress(session: session, label: "iteration", valueLabel: "loss", keepsModel: keepsDescription)
             defer { progress.finish() }
+            let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
             let fit = Boost.fit(design.x, design.y, classes: design.classes, iterations: iterations, learningRate: rate, maxLeaves: leaves,
-                                minSamplesLeaf: leaf, l2: l2, earlyStopping: stopping, seed: seed, interrupted: interrupted, onIteration: progress.report)
+                                minSamplesLeaf: leaf, l2: l2, earlyStopping: stopping, seed: seed, classWeights: weights,
+                                interrupted: interrupted, onIteration: progress.report)
             // Early stopping (or Ctrl-C) ends it sooner: "37 of 100".
             shown = [("max_iter", fit.iterations < iterations ? "\(fit.iterations) of \(iterations)" : String(iterations)),
                      ("learning_rate", Value.formatNumber(rate)), ("max_leaf_nodes", String(leaves)),
                      ("min_samples_leaf", String(leaf))]
             if l2 > 0 { shown.append(("l2", Value.formatNumber(l2))) }
+            if weights != nil { shown.append(("class_weight", "balanced")) }
             shown.append(("seed", String(seed)))
             estimator = .boost(fit)
         case .mlp:
