@@ -109,3 +109,28 @@ import Testing
         #expect(order == expected.sorted { $0.value > $1.value }.map(\.key))
     }
 }
+
+/// The ensembles' parameter errors, pinned (inf once crashed the whole-number parameters).
+@Suite struct EnsembleErrorTests {
+    @Test func badParametersAreRefusedClearly() {
+        let (s, _) = recordingSession()
+        _ = run("""
+            load "\(packageRoot)/tutorials/data/mtcars.csv"
+            fit linear mpg ~ wt on mtcars as reg
+            """, in: s)
+        let cases: [(String, String)] = [
+            ("fit forest mpg ~ wt on mtcars n_trees=inf", "error: n_trees= takes a finite number, not inf\n"),
+            ("fit knn mpg ~ wt on mtcars k=inf", "error: k= takes a finite number, not inf\n"),
+            ("fit forest mpg ~ wt on mtcars max_features=1.5", "error: max_features= must be a whole number from 1 to the number of features (1), or a share between 0 and 1, not 1.5\n"),
+            ("fit boost mpg ~ wt on mtcars learning_rate=0", "error: learning_rate= must be more than 0, not 0\n"),
+            ("fit boost mpg ~ wt on mtcars max_leaf_nodes=1", "error: max_leaf_nodes= must be at least 2 (a tree with one leaf learns nothing)\n"),
+            ("fit boost mpg ~ wt on mtcars early_stopping=2", "error: early_stopping= is 1 (on) or 0 (off), not 2\n"),
+            ("cv linear mpg ~ wt on mtcars metric=1", "error: metric= takes a metric's name, e.g. metric=roc_auc\n"),
+            ("predict reg wt=3 threshold=0.9", "error: threshold= is for a model of two classes\n"),
+        ]
+        for (line, expected) in cases {
+            let out = run(line, in: s)
+            #expect(out.contains(expected), "\(line)\n\(out)")
+        }
+    }
+}

@@ -47,11 +47,15 @@ struct BinaryChoice {
         let positive = try positiveName(call, classes: m.classes)
         let threshold = try call.number("threshold")
         guard let classes = m.classes, classes.count == 2 else {
-            if threshold != nil { throw call.error(at: "threshold", "threshold= is for a model of two classes", hint: "a model of more classes predicts the most probable one") }
+            if threshold != nil {
+                throw call.error(at: "threshold", "threshold= is for a model of two classes",
+                                 hint: m.classes != nil ? "a model of more classes predicts the most probable one" : "\(m.name) predicts \(m.task == .clustering ? "clusters" : "values"), not classes")
+            }
             return nil
         }
         if let threshold, !(threshold > 0 && threshold < 1) {
-            throw call.error(at: "threshold", "threshold= is a probability between 0 and 1, not \(NumberFormat.compact(threshold))", hint: "threshold=0.3 says the positive class from 30%")
+            throw call.error(at: "threshold", "threshold= is a probability strictly between 0 and 1, not \(NumberFormat.compact(threshold))",
+                             hint: "threshold=0.3 says the positive class from 30%")
         }
         return BinaryChoice(positive: classes.firstIndex(of: positive ?? m.positive ?? classes[1])!, threshold: threshold ?? 0.5, classes: classes)
     }

@@ -63,7 +63,14 @@ enum ModelCommandParts {
     /// One PARAM=VALUE read as numbers: `C=inf`, whole-number parameters checked, and `hidden=[64, 32]`
     /// kept as hidden0, hidden1, … (one layer size each).
     static func parameter(_ name: String, _ value: Expr, _ call: CommandCall, _ session: Session) throws -> [String: Double] {
-        if value.asName?.text == "inf" { return [name: .infinity] }
+        if value.asName?.text == "inf" {
+            // Only C= has a meaning at infinity (no penalty); elsewhere inf is refused, not crashed on.
+            guard name == "C" else {
+                throw Diagnostic(.badArgument, .error, "\(name)= takes a finite number, not inf", file: call.file, range: value.range,
+                                 hint: wholeNumbers.contains(name) ? "give a whole number, e.g. \(name)=10" : nil)
+            }
+            return [name: .infinity]
+        }
         // max_depth=none is the default, no limit, as help shows it.
         if name == "max_depth", value.asName?.text == "none" { return [:] }
         let v = try Evaluator(session: session, file: call.file).evaluate(value)

@@ -122,7 +122,8 @@ enum ModelPlots {
             return .bars(bars)
         case "importance":
             guard let (names, values) = coefficients(m) else {
-                throw call.error("\(m.algorithm) has no coefficients or importances to show", hint: "importance is for linear, logistic and tree models")
+                throw call.error("\(m.algorithm) has no coefficients or importances to show",
+                                 hint: "plot \(m.name) importance on DS measures any model by permutation; the model's own are for linear, logistic, tree, forest and boost")
             }
             let isTree: Bool = {
                 switch m.estimator {
@@ -144,7 +145,7 @@ enum ModelPlots {
             default: curve = []
             }
             guard !curve.isEmpty else {
-                throw call.error("\(m.name) has no training curve", hint: "iterative fits (logistic, mlp) record one")
+                throw call.error("\(m.name) has no training curve", hint: "iterative fits (logistic, mlp, boost) record one")
             }
             return .xy(XYPlot(series: [XYPlot.Series(name: "", xs: curve.indices.map { Double($0 + 1) }, ys: curve, connect: true)],
                               xLabel: m.algorithm == .mlp ? "epoch" : "iteration", yLabel: "loss"))
@@ -199,7 +200,7 @@ enum ModelPlots {
             }
             guard let classes = m.classes, classes.count == 2 else {
                 throw Diagnostic(.badArgument, .error, "\(n) is not a model of two classes: curves of several models are for two", file: call.file, range: e.range,
-                                 hint: "plot \(n) \(kind) on \(d.name) draws one curve per class")
+                                 hint: m.classes != nil ? "plot \(n) \(kind) on \(d.name) draws one curve per class" : "\(n) predicts \(m.task == .clustering ? "clusters" : "values"), which have no \(kind) curve")
             }
             models.append(m)
         }

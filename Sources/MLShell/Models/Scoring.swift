@@ -10,6 +10,8 @@ struct Score {
     var lowerIsBetter: Bool
     /// Rows whose class the model never saw: left out of the metrics, and said so.
     var unseen = 0
+    /// The rows scored (a model leaves out rows missing a feature; boost keeps them).
+    var rows = 0
     var primary: Double { metrics[0].1 }
 
     /// A metric's value by name; NaN when this score lacks it (a model without probabilities
@@ -45,7 +47,10 @@ enum ScoreMetric: String, CaseIterable {
     /// The metric `metric=` names, checked against the task; nil when none was given.
     static func read(_ call: CommandCall, task: ModelTask?) throws -> ScoreMetric? {
         guard let e = call.freeOptions.first(where: { $0.name.text == "metric" })?.value ?? call.expr("metric") else { return nil }
-        let word = e.asName?.text ?? ""
+        guard let word = e.asName?.text else {
+            throw Diagnostic(.badArgument, .error, "metric= takes a metric's name, e.g. metric=roc_auc", file: call.file, range: e.range,
+                             hint: "the metrics: " + (task.map(names(for:)) ?? allCases.map(\.rawValue)).joined(separator: ", "))
+        }
         guard let m = ScoreMetric(rawValue: word) else {
             let names = task.map(names(for:)) ?? allCases.map(\.rawValue)
             throw Diagnostic(.badArgument, .error, "no metric '\(word)'", file: call.file, range: e.range,
@@ -74,6 +79,12 @@ extension Model {
         guard design.rowCount > 0 else { throw call.error("no row of \(d.name) has values in every model column") }
         let (values, probabilities) = predict(design, interrupted: session.interruptCheck)
         try session.interrupt.check()
+        var score = try scored(design, values, probabilities, metric: metric)
+        score.rows = design.rowCount
+        return score
+    }
+
+    private func scored(_ design: Design, _ values: [Double], _ probabilities: [[Double]]?, metric: ScoreMetric?) throws -> Score {
         switch task {
         case .regression:
             let r = Metrics.regression(design.y, values)

@@ -132,10 +132,12 @@ struct Trainer {
             let leaf = Int(p("min_samples_leaf", 1)), count = Int(p("n_trees", 100))
             let features = design.x.cols
             // max_features= a count of features, or a share of them below 1.
-            let maxFeatures: Int? = params["max_features"].map { $0 < 1 ? max(1, Int((Double(features) * $0).rounded(.down))) : Int($0) }
-            guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1, count >= 1, count <= 10_000 else {
-                throw fail("max_depth= and min_samples_leaf= must be at least 1, n_trees= from 1 to 10000")
+            if let share = params["max_features"], !(share > 0) || (share >= 1 && share != share.rounded()) {
+                throw fail("max_features= must be a whole number from 1 to the number of features (\(features)), or a share between 0 and 1, not \(Value.formatNumber(share))")
             }
+            let maxFeatures: Int? = params["max_features"].map { $0 < 1 ? max(1, Int((Double(features) * $0).rounded(.down))) : Int($0) }
+            guard depth.map({ $0 >= 1 }) ?? true, leaf >= 1 else { throw fail("max_depth= and min_samples_leaf= must be at least 1") }
+            guard count >= 1, count <= 10_000 else { throw fail("n_trees= must be from 1 to 10000, not \(count)") }
             if let m = maxFeatures, m < 1 || m > features { throw fail("max_features= must be from 1 to the number of features (\(features)), or a share below 1") }
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
             let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
@@ -151,9 +153,12 @@ struct Trainer {
         case .boost:
             let iterations = Int(p("max_iter", 100)), leaves = Int(p("max_leaf_nodes", 31)), leaf = Int(p("min_samples_leaf", 20))
             let rate = p("learning_rate", 0.1), l2 = p("l2", 0)
-            guard iterations >= 1, iterations <= 100_000, leaves >= 2, leaf >= 1, rate > 0, l2 >= 0 else {
-                throw fail("max_iter= from 1, max_leaf_nodes= from 2, min_samples_leaf= from 1, learning_rate= > 0, l2= ≥ 0")
-            }
+            guard iterations >= 1, iterations <= 100_000 else { throw fail("max_iter= must be from 1 to 100000, not \(iterations)") }
+            guard leaves >= 2 else { throw fail("max_leaf_nodes= must be at least 2 (a tree with one leaf learns nothing)") }
+            guard leaf >= 1 else { throw fail("min_samples_leaf= must be at least 1") }
+            guard rate > 0, rate.isFinite else { throw fail("learning_rate= must be more than 0, not \(Value.formatNumber(rate))", hint: "0.1 is scikit-learn's default") }
+            guard l2 >= 0, l2.isFinite else { throw fail("l2= must be 0 or more, not \(Value.formatNumber(l2))") }
+            if let e = params["early_stopping"], e != 0 && e != 1 { throw fail("early_stopping= is 1 (on) or 0 (off), not \(Value.formatNumber(e))") }
             let stopping = params["early_stopping"].map { $0 != 0 }
             let seed = params["seed"].map { UInt64(max(0, $0)) } ?? session.settings.seed
             let progress = Progress(session: session, label: "iteration", valueLabel: "loss", keepsModel: keepsDescription)

@@ -59,9 +59,15 @@ struct CompareCommand: ShellCommand {
         for n in names {
             columns.append(.init(header: n, numbers: scores.map { $0.value(n) }, shown: { NumberFormat.compact($0, significant: 4) }))
         }
+        // Models that answer different rows (boost keeps rows missing a feature) are scored on them.
+        let differ = Set(scores.map(\.rows)).count > 1
+        if differ { columns.append(.init(header: "rows", alignment: .right, cells: scores.map { String($0.rows) })) }
         var table = TextTable(columns: columns)
         table.footer = "on \(d.name); \(star) best by \(names[0]) (\(lower ? "lower" : "higher") is better)"
         session.printTable(table)
+        if differ {
+            session.print("note: the models score different rows of \(d.name): boost keeps rows with a missing feature, the others leave them out; compare them on rows without missing values (clean \(d.name) missing drop) for a like-for-like ranking")
+        }
         for (m, s) in zip(models, scores) where s.unseen > 0 {
             session.print("note: \(plural(s.unseen, "row")) of \(d.name) have a \(m.target ?? "class") \(m.name) never saw; its scores leave them out")
         }

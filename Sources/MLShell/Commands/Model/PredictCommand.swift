@@ -35,6 +35,8 @@ struct PredictCommand: ShellCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let m = try call.model(session)
+        // positive= and threshold= are checked against the model before anything is predicted.
+        _ = try BinaryChoice.read(call, m)
         if !call.freeOptions.isEmpty {
             guard !call.has("DS") else { throw call.error("give either 'on DS' or COL=VALUE, not both") }
             try predictOne(m, call, session)
