@@ -100,7 +100,7 @@ import Testing
         let model = try #require(s.model(named: "b"), "\(out)")
         let test = try #require(s.dataset(named: "test"))
         let design = try Design.build(test.frame, features: model.features, target: model.target, classes: model.classes, classification: true)
-        let got = ModelPlots.permutationImportance(model, design, seed: 42, interrupted: { false })
+        let got = ModelPlots.permutationImportance(model, x: design.x, y: design.y, seed: 42, interrupted: { false })
         try #require(got.mean.count == model.features.count)
         for (name, value) in zip(model.features, got.mean) {
             #expect(abs(value - expected[name]!) <= 0.03, "\(name): \(value) vs \(expected[name]!)")

@@ -113,11 +113,21 @@ enum ModelPlots {
             return .xy(p)
         case "importance" where d != nil:
             guard m.task != .clustering else { throw call.error("permutation importance needs a target; \(m.name) finds clusters") }
-            let result = permutationImportance(m, design!, seed: session.settings.seed, interrupted: session.interruptCheck)
+            // Every feature is measured 5 times over the rows: past 5,000 rows, 5,000 drawn with the seed.
+            var x = design!.x, y = design!.y
+            var sampled = ""
+            if x.rows > 5_000 {
+                var random = SeededRandom(seed: session.settings.seed)
+                let pick = random.sampleIndices(x.rows, 5_000)
+                x = x.rows(pick)
+                y = pick.map { y[$0] }
+                sampled = " (5,000 of its rows, drawn with the seed)"
+            }
+            let result = permutationImportance(m, x: x, y: y, seed: session.settings.seed, interrupted: session.interruptCheck)
             try session.interrupt.check()
             var bars = BarPlot(bars: zip(m.features, result.mean).sorted { $0.1 > $1.1 }.map { BarPlot.Bar(label: $0.0, value: $0.1) },
                                valueLabel: "drop in \(result.metric)", categoryLabel: "feature", integerValues: false)
-            bars.footnotes = ["permutation importance on \(d!.name): how much \(result.metric) falls when the feature's values are shuffled "
+            bars.footnotes = ["permutation importance on \(d!.name)\(sampled): how much \(result.metric) falls when the feature's values are shuffled "
                               + "(mean of 5 shuffles, seed \(session.settings.seed)); baseline \(result.metric) \(NumberFormat.compact(result.baseline))"]
             return .bars(bars)
         case "importance":
@@ -234,24 +244,24 @@ enum ModelPlots {
 
     /// Permutation importance (scikit-learn's `permutation_importance`, n_repeats=5): the fall of
     /// the score (accuracy, or R²) when one feature's column is shuffled, averaged over repeats.
-    static func permutationImportance(_ m: Model, _ design: Design, seed: UInt64, interrupted: @escaping @Sendable () -> Bool)
+    static func permutationImportance(_ m: Model, x designX: Matrix, y: [Double], seed: UInt64, interrupted: @escaping @Sendable () -> Bool)
         -> (metric: String, baseline: Double, mean: [Double]) {
         let classes = m.classes != nil
         func score(_ x: Matrix) -> Double {
             let (values, _) = m.predict(x, interrupted: interrupted)
-            if classes { return Double(zip(values, design.y).filter { $0.0 == $0.1 }.count) / Double(max(1, values.count)) }
-            return Metrics.regression(design.y, values).r2
+            if classes { return Double(zip(values, y).filter { $0.0 == $0.1 }.count) / Double(max(1, values.count)) }
+            return Metrics.regression(y, values).r2
         }
-        let baseline = score(design.x)
+        let baseline = score(designX)
         var random = SeededRandom(seed: seed)
-        var mean = [Double](repeating: 0, count: design.x.cols)
-        for j in 0..<design.x.cols {
+        var mean = [Double](repeating: 0, count: designX.cols)
+        for j in 0..<designX.cols {
             for _ in 0..<5 {
                 if interrupted() { return (classes ? "accuracy" : "R²", baseline, mean) }
-                var x = design.x
+                var x = designX
                 var order = Array(0..<x.rows)
                 for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-                let column = Array(design.x.column(j))
+                let column = Array(designX.column(j))
                 for r in 0..<x.rows { x[r, j] = column[order[r]] }
                 mean[j] += (baseline - score(x)) / 5
             }
