@@ -104,7 +104,7 @@ import Testing
         let out = ["evaluate older on titanic positive=maybe", "evaluate older on titanic threshold=2", "evaluate three on iris threshold=0.3"]
             .map { run($0, in: s) }.joined()
         #expect(out.contains("error: 'maybe' is not one of the classes: no, yes\n"), "\(out)")
-        #expect(out.contains("error: threshold= is a probability between 0 and 1, not 2\n"))
+        #expect(out.contains("error: threshold= is a probability strictly between 0 and 1, not 2\n"))
         #expect(out.contains("error: threshold= is for a model of two classes\n"))
     }
 
