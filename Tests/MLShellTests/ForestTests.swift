@@ -127,6 +127,7 @@ import Testing
             ("fit boost mpg ~ wt on mtcars early_stopping=2", "error: early_stopping= is 1 (on) or 0 (off), not 2\n"),
             ("cv linear mpg ~ wt on mtcars metric=1", "error: metric= takes a metric's name, e.g. metric=roc_auc\n"),
             ("predict reg wt=3 threshold=0.9", "error: threshold= is for a model of two classes\n"),
+            ("cv kmeans ~ wt + hp on mtcars k=2 folds=2 metric=rmse", "error: rmse measures values, and this model predicts clusters\n"),
         ]
         for (line, expected) in cases {
             let out = run(line, in: s)

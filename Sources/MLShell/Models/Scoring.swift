@@ -36,12 +36,21 @@ enum ScoreMetric: String, CaseIterable {
     case accuracy, balancedAccuracy = "balanced_accuracy", f1, precision, recall
     case rocAUC = "roc_auc", prAUC = "pr_auc", logLoss = "log_loss"
     case rmse, mae, r2, mape
+    case inertia
 
-    var forClasses: Bool { ![.rmse, .mae, .r2, .mape].contains(self) }
-    var lowerIsBetter: Bool { [.logLoss, .rmse, .mae, .mape].contains(self) }
+    /// What kind of model it measures.
+    var task: ModelTask {
+        switch self {
+        case .rmse, .mae, .r2, .mape: return .regression
+        case .inertia: return .clustering
+        default: return .classification
+        }
+    }
+    var forClasses: Bool { task == .classification }
+    var lowerIsBetter: Bool { [.logLoss, .rmse, .mae, .mape, .inertia].contains(self) }
 
     static func names(for task: ModelTask) -> [String] {
-        allCases.filter { task == .classification ? $0.forClasses : !$0.forClasses }.map(\.rawValue)
+        allCases.filter { $0.task == task }.map(\.rawValue)
     }
 
     /// The metric `metric=` names, checked against the task; nil when none was given.
@@ -63,9 +72,9 @@ enum ScoreMetric: String, CaseIterable {
     /// Refuses a metric of classes for a model of values, and the other way round.
     func check(_ task: ModelTask, _ call: CommandCall) throws {
         let range = (call.freeOptions.first(where: { $0.name.text == "metric" })?.value ?? call.expr("metric"))?.range
-        guard task != .clustering else { throw Diagnostic(.badArgument, .error, "a clustering is ranked by its inertia; metric= does not apply", file: call.file, range: range) }
-        guard (task == .classification) == forClasses else {
-            throw Diagnostic(.badArgument, .error, "\(rawValue) measures \(forClasses ? "classes" : "values"), and this model predicts \(task == .classification ? "classes" : "values")",
+        func kind(_ t: ModelTask) -> String { t == .classification ? "classes" : t == .regression ? "values" : "clusters" }
+        guard task == self.task else {
+            throw Diagnostic(.badArgument, .error, "\(rawValue) measures \(kind(self.task)), and this model predicts \(kind(task))",
                              file: call.file, range: range, hint: "the metrics for it: " + Self.names(for: task).joined(separator: ", "))
         }
     }
@@ -171,6 +180,7 @@ extension Model {
         case .mae: return "MAE"
         case .r2: return "R²"
         case .mape: return "MAPE"
+        case .inertia: return "inertia"
         }
     }
 }
