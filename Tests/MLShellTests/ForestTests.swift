@@ -112,6 +112,17 @@ import Testing
 
 /// The ensembles' parameter errors, pinned (inf once crashed the whole-number parameters).
 @Suite struct EnsembleErrorTests {
+    /// cv cuts its folds from the rows that have a target: 116 of airquality's 153 have Ozone.
+    @Test func foldsComeFromRowsWithATarget() {
+        let out = run("""
+            load "\(packageRoot)/tutorials/data/airquality.csv"
+            cv linear Ozone ~ Wind + Temp on airquality folds=116
+            cv linear Ozone ~ Wind + Temp on airquality folds=117
+            """)
+        #expect(out.contains("116-fold cross-validation of linear"), "\(out)")
+        #expect(out.contains("error: 117 folds need at least 117 rows with a value of Ozone, and airquality has 116\n"), "\(out)")
+    }
+
     @Test func badParametersAreRefusedClearly() {
         let (s, _) = recordingSession()
         _ = run("""

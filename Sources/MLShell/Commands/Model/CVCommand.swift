@@ -83,7 +83,15 @@ struct CVCommand: ShellCommand {
     static func crossValidate(_ call: CommandCall, _ session: Session, algorithm: Algorithm, formula: Formula, params: [String: Double],
                               on d: Dataset, folds k: Int, seed: UInt64, metric: ScoreMetric? = nil) throws -> ([Score], [Double]) {
         let rows = d.frame.rowCount
-        let folds = Folds.make(rows: rows, k: k, seed: seed)
+        // Rows without a target value cannot be scored or learned from: the folds are cut from the
+        // others, so that no fold is left with nothing to test.
+        let target = formula.target.flatMap { d.frame.column($0) }
+        let usable = target.map { t in (0..<rows).filter { t.isValid($0) } } ?? Array(0..<rows)
+        guard usable.count >= k else {
+            throw call.error("\(k) folds need at least \(k) rows with a value of \(formula.target ?? "the target"), and \(d.name) has \(usable.count)",
+                             hint: "use folds=\(max(2, min(usable.count, 5)))")
+        }
+        let folds = Folds.make(rows: usable.count, k: k, seed: seed).map { $0.map { usable[$0] } }
         var scores: [Score] = []
         var times: [Double] = []
         for (f, testRows) in folds.enumerated() {
