@@ -42,7 +42,7 @@ let package = Package(
         // fuzzed and tested alone.
         // Drift statistics (as Evidently and scipy compute them), latency histograms, a clock.
         .target(name: "MLMonitor", dependencies: [
-            "MLModel", "MLFrame", "MLPrep",
+            "MLModel", "MLFrame", "MLPrep", "MLRender",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "MLServeProtocol", dependencies: ["MLDiagnostics", "MLFrame", "MLPrep", "MLModel"]),

@@ -53,6 +53,17 @@ public enum Statistics {
         return lo == hi ? a : lerp(a, b, 0.5)
     }
 
+    /// The population standard deviation (ddof 0, numpy's `np.std`), two passes.
+    public static func populationStd(_ v: [Double]) -> Double {
+        guard !v.isEmpty else { return 0 }
+        var sum = 0.0
+        for x in v { sum += x }
+        let mean = sum / Double(v.count)
+        var ss = 0.0
+        for x in v { let d = x - mean; ss += d * d }
+        return (ss / Double(v.count)).squareRoot()
+    }
+
     /// Mean and sample standard deviation (two passes, as pandas).
     public static func meanStd(_ v: [Double]) -> (mean: Double, std: Double) {
         guard !v.isEmpty else { return (.nan, .nan) }

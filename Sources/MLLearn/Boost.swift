@@ -29,26 +29,13 @@ public struct BoostFit: Codable, Sendable, Equatable {
 
     /// Raw scores (before the link) of each row.
     func raw(_ x: Matrix) -> [[Double]] {
-        // Tree by tree over the rows, reading the column-major matrix in place (no row copies).
+        // Tree by tree over the rows, each tree reading the matrix in place.
         let n = x.rows
         var scores = [Double](repeating: 0, count: n * outputs)
         for r in 0..<n { for k in 0..<outputs { scores[r * outputs + k] = baseline[k] } }
-        x.data.withUnsafeBufferPointer { data in
-            scores.withUnsafeMutableBufferPointer { out in
-                for (t, tree) in trees.enumerated() {
-                    let k = t % outputs
-                    tree.nodes.withUnsafeBufferPointer { nodes in
-                        for r in 0..<n {
-                            var i = 0
-                            while nodes[i].feature >= 0 {
-                                let node = nodes[i], v = data[node.feature * n + r]
-                                i = v.isNaN ? ((node.missingLeft ?? false) ? node.left : node.right) : (v <= node.threshold ? node.left : node.right)
-                            }
-                            out[r * outputs + k] += learningRate * nodes[i].value[0]
-                        }
-                    }
-                }
-            }
+        for (t, tree) in trees.enumerated() {
+            let k = t % outputs
+            for (r, leaf) in tree.leafIndices(x).enumerated() { scores[r * outputs + k] += learningRate * tree.nodes[leaf].value[0] }
         }
         return (0..<n).map { r in Array(scores[(r * outputs)..<((r + 1) * outputs)]) }
     }
@@ -173,10 +160,7 @@ public enum Boost {
                 for (members, value) in leafRows { for r in members { score[r][out] += learningRate * value } }
                 for r in held {
                     var n = tree.nodes[0]
-                    while n.feature >= 0 {
-                        let v = columns[n.feature][r]
-                        n = tree.nodes[v.isNaN ? ((n.missingLeft ?? false) ? n.left : n.right) : (v <= n.threshold ? n.left : n.right)]
-                    }
+                    while n.feature >= 0 { n = tree.nodes[TreeFit.child(n, columns[n.feature][r])] }
                     score[r][out] += learningRate * n.value[0]
                 }
                 trees.append(tree)

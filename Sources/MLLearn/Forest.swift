@@ -16,20 +16,18 @@ public struct ForestFit: Codable, Sendable, Equatable {
     public var oobScore: Double?
 
     public func predict(_ x: Matrix) -> [Double] {
-        (0..<x.rows).map { r in
-            let row = x.row(r)
-            return trees.reduce(0) { $0 + $1.leaf(row).value[0] } / Double(max(1, trees.count))
-        }
+        var sums = [Double](repeating: 0, count: x.rows)
+        for t in trees { for (r, leaf) in t.leafIndices(x).enumerated() { sums[r] += t.nodes[leaf].value[0] } }
+        return sums.map { $0 / Double(max(1, trees.count)) }
     }
 
     public func probabilities(_ x: Matrix) -> [[Double]] {
         let k = classes?.count ?? 1
-        return (0..<x.rows).map { r in
-            let row = x.row(r)
-            var p = [Double](repeating: 0, count: k)
-            for t in trees { for (c, v) in t.leaf(row).value.enumerated() where c < k { p[c] += v } }
-            return p.map { $0 / Double(max(1, trees.count)) }
+        var p = [[Double]](repeating: [Double](repeating: 0, count: k), count: x.rows)
+        for t in trees {
+            for (r, leaf) in t.leafIndices(x).enumerated() { for (c, v) in t.nodes[leaf].value.enumerated() where c < k { p[r][c] += v } }
         }
+        return p.map { row in row.map { $0 / Double(max(1, trees.count)) } }
     }
 }
 
@@ -78,8 +76,9 @@ public enum Forest {
         for (tree, sample) in built {
             var inBag = [Bool](repeating: false, count: n)
             for r in sample { inBag[r] = true }
+            let leaves = tree.leafIndices(x)
             for r in 0..<n where !inBag[r] {
-                let v = tree.leaf(x.row(r)).value
+                let v = tree.nodes[leaves[r]].value
                 for c in 0..<min(k, v.count) { sums[r][c] += v[c] }
                 votes[r] += 1
             }

@@ -33,16 +33,34 @@ public struct TreeFit: Codable, Sendable, Equatable {
 
     public func leaf(_ row: [Double]) -> Node {
         var n = nodes[0]
-        while n.feature >= 0 {
-            let v = row[n.feature]
-            n = nodes[v.isNaN ? ((n.missingLeft ?? false) ? n.left : n.right) : (v <= n.threshold ? n.left : n.right)]
-        }
+        while n.feature >= 0 { n = nodes[Self.child(n, row[n.feature])] }
         return n
     }
 
-    public func predict(_ x: Matrix) -> [Double] { (0..<x.rows).map { leaf(x.row($0)).value[0] } }
+    /// The leaf each row of x ends in, reading the column-major matrix in place (no row copies).
+    public func leafIndices(_ x: Matrix) -> [Int] {
+        let n = x.rows
+        return x.data.withUnsafeBufferPointer { data in
+            nodes.withUnsafeBufferPointer { nodes in
+                (0..<n).map { r in
+                    var i = 0
+                    while nodes[i].feature >= 0 { i = Self.child(nodes[i], data[nodes[i].feature * n + r]) }
+                    return i
+                }
+            }
+        }
+    }
 
-    public func probabilities(_ x: Matrix) -> [[Double]] { (0..<x.rows).map { leaf(x.row($0)).value } }
+    /// Where a row goes at a split: a missing value as the split learned (boost; right when it
+    /// saw none), any other by the threshold. Every traversal of every tree uses it.
+    @inline(__always)
+    public static func child(_ n: Node, _ v: Double) -> Int {
+        v.isNaN ? ((n.missingLeft ?? false) ? n.left : n.right) : (v <= n.threshold ? n.left : n.right)
+    }
+
+    public func predict(_ x: Matrix) -> [Double] { leafIndices(x).map { nodes[$0].value[0] } }
+
+    public func probabilities(_ x: Matrix) -> [[Double]] { leafIndices(x).map { nodes[$0].value } }
 }
 
 public enum Tree {

@@ -65,8 +65,7 @@ public struct ColumnProfile: Codable, Sendable, Equatable {
                                     edges: edges, counts: binCounts(v, edges: edges))
         let n = v.count, k = sampleSize
         profile.sample = n <= k ? v : (0..<k).map { i in v[(2 * i + 1) * n / (2 * k)] }
-        let mean = v.reduce(0, +) / Double(n)
-        profile.std = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)).squareRoot()
+        profile.std = Statistics.populationStd(v)
         var distinct = 1
         for i in 1..<n where v[i] != v[i - 1] { distinct += 1 }
         profile.distinct = distinct

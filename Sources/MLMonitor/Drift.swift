@@ -1,4 +1,6 @@
+import MLFrame
 import MLModel
+import MLRender
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,7 +65,7 @@ public enum Drift {
             score = KolmogorovSmirnov.test(r, c).pValue
         case .wasserstein:
             guard case .numbers(let r) = reference.values, case .numbers(let c) = current.values else { return nil }
-            let std = reference.summarized?.std ?? populationStd(r)
+            let std = reference.summarized?.std ?? Statistics.populationStd(r)
             score = Distance.wasserstein(r, c) / max(std, 0.001)
         case .chisquare: score = chiSquare(reference, current)
         case .z: score = zTest(reference, current)
@@ -87,12 +89,6 @@ public enum Drift {
             columns.append(d)
         }
         return DriftReport(columns: columns)
-    }
-
-    static func populationStd(_ v: [Double]) -> Double {
-        guard !v.isEmpty else { return 0 }
-        let mean = v.reduce(0, +) / Double(v.count)
-        return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot()
     }
 
     static func tally(_ keys: [DriftKey]) -> [DriftKey: Int] {
@@ -164,29 +160,17 @@ public enum Drift {
         if kind == .numeric, case .numbers(let values) = reference.values {
             let edges = reference.deciles?.edges ?? ColumnProfile.numeric(reference.name, values, missing: 0).edges ?? []
             if edges.count == r.count + 1 {
-                let labels = (0..<r.count).map { k in "\(short(edges[k]))…\(short(edges[k + 1]))" }
+                let labels = (0..<r.count).map { k in "\(NumberFormat.compact(edges[k]))…\(NumberFormat.compact(edges[k + 1]))" }
                 return (labels, r, c)
             }
         }
         let keys = Set(reference.keys).union(current.keys).sorted()
         return (keys.map { k in
             switch k {
-            case .number(let d): return short(d)
+            case .number(let d): return NumberFormat.compact(d)
             case .text(let t): return t
             }
         }, r, c)
-    }
-
-    /// A bin edge in four significant digits.
-    static func short(_ d: Double) -> String {
-        if d == d.rounded() && abs(d) < 1e12 { return String(Int64(d)) }
-        let magnitude = abs(d)
-        let decimals = max(0, 3 - Int(log10(max(magnitude, 1e-12)).rounded(.down)))
-        var s = String(((d * pow(10, Double(min(decimals, 12)))).rounded() / pow(10, Double(min(decimals, 12)))))
-        if s.contains("e") { return s }
-        while s.contains("."), s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
     }
 
     /// One bin per value of either side.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import MLModel
 
 /// What `watch` shows of one served model at one moment: the server's traffic and latency, the
 /// model's drift against its training reference, its accuracy where labels came back, and its
@@ -78,23 +79,14 @@ public struct FeedbackSummary: Codable, Sendable, Equatable {
 }
 
 extension MonitorSnapshot {
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return e
-    }
-
     /// The snapshot as the monitor route sends it.
     public func json() -> [UInt8] {
-        (try? Array(Self.encoder().encode(self))) ?? Array("{}".utf8)
+        (try? Array(FileJSON.encoder().encode(self))) ?? Array("{}".utf8)
     }
 
     /// A snapshot as the monitor route sent it.
     public static func decode(_ bytes: [UInt8]) throws -> MonitorSnapshot {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try d.decode(MonitorSnapshot.self, from: Data(bytes))
+        try FileJSON.decoder().decode(MonitorSnapshot.self, from: Data(bytes))
     }
 }
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import make_model_expected as models  # noqa: E402  (its venv and pins)
-import pinned_venv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests/Fixtures/forest"
@@ -17,9 +16,7 @@ SEEDS = list(range(10))
 
 
 def main():
-    pinned_venv.ensure_venv(models.VENV, {"scikit-learn": ("sklearn", models.SKLEARN), "pandas": ("pandas", models.PANDAS),
-                                          "numpy": ("numpy", models.NUMPY), "scipy": ("scipy", models.SCIPY),
-                                          "statsmodels": ("statsmodels", models.STATSMODELS), "patsy": ("patsy", models.PATSY)}, __file__)
+    models.ensure_venv(__file__)
     import numpy as np
     import pandas as pd
     import sklearn

@@ -51,9 +51,10 @@ PENG = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
 IRIS = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
 
 
-def ensure_venv():
+def ensure_venv(script=__file__):
+    """Re-runs `script` in this venv with these pins (the other expected-value scripts share it)."""
     pinned_venv.ensure_venv(VENV, {"scikit-learn": ("sklearn", SKLEARN), "pandas": ("pandas", PANDAS), "numpy": ("numpy", NUMPY),
-                         "scipy": ("scipy", SCIPY), "statsmodels": ("statsmodels", STATSMODELS), "patsy": ("patsy", PATSY)}, __file__)
+                         "scipy": ("scipy", SCIPY), "statsmodels": ("statsmodels", STATSMODELS), "patsy": ("patsy", PATSY)}, script)
 
 
 # ---------------------------------------------------------------- JSON helpers

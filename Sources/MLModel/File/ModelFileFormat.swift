@@ -176,17 +176,17 @@ enum Bytes {
     }
 }
 
-/// The JSON coders of the file: sorted keys (the same model gives the same bytes), and
-/// non-finite numbers as the texts "nan", "inf", "-inf".
-enum FileJSON {
-    static func encoder() -> JSONEncoder {
+/// The JSON coders of the file (and of the monitor route): sorted keys (the same value gives the
+/// same bytes), and non-finite numbers as the texts "nan", "inf", "-inf".
+public enum FileJSON {
+    public static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return e
     }
 
-    static func decoder() -> JSONDecoder {
+    public static func decoder() -> JSONDecoder {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return d

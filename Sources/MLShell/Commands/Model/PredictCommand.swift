@@ -36,17 +36,17 @@ struct PredictCommand: ShellCommand {
     static func run(_ call: CommandCall, in session: Session) throws {
         let m = try call.model(session)
         // positive= and threshold= are checked against the model before anything is predicted.
-        _ = try BinaryChoice.read(call, m)
+        let choice = try BinaryChoice.read(call, m)
         if !call.freeOptions.isEmpty {
             guard !call.has("DS") else { throw call.error("give either 'on DS' or COL=VALUE, not both") }
-            try predictOne(m, call, session)
+            try predictOne(m, choice, call, session)
             return
         }
         let d = try call.dataset(session, parameter: "DS")
         let (design, _) = try m.design(for: d, session: session, call: call, needTarget: false)
         var (values, probabilities) = m.predict(design, interrupted: session.interruptCheck)
         try session.interrupt.check()
-        if let choice = try BinaryChoice.read(call, m), let p = probabilities { values = p.map { Double(choice.classify($0)) } }
+        if let choice, let p = probabilities { values = p.map { Double(choice.classify($0)) } }
         var frame = d.frame
         let n = frame.rowCount
         // Rows left out (a missing feature) get a missing prediction.
@@ -94,7 +94,7 @@ struct PredictCommand: ShellCommand {
     }
 
     /// One row typed at the prompt, raw: the model's own path from raw values to an answer.
-    static func predictOne(_ m: Model, _ call: CommandCall, _ session: Session) throws {
+    static func predictOne(_ m: Model, _ choice: BinaryChoice?, _ call: CommandCall, _ session: Session) throws {
         var row: [String: RawValue] = [:]
         for (name, e) in call.freeOptions {
             let input = m.inputs.first { $0.name == name.text }
@@ -135,7 +135,7 @@ struct PredictCommand: ShellCommand {
         // `as NAME` binds the answer: the class as text, else the number.
         var bound: Value
         if let classes = m.classes, let p = answer.probabilities, var k = answer.classIndex {
-            if let choice = try BinaryChoice.read(call, m) { k = choice.classify(p) }
+            if let choice { k = choice.classify(p) }
             bound = .string(classes[k])
             session.print("\(classes[k])  (" + zip(classes, p).map { "\($0) \(NumberFormat.compact($1, significant: 3))" }.joined(separator: ", ") + ")")
         } else if m.task == .clustering, let k = answer.classIndex {
