@@ -28,7 +28,7 @@ extension Model {
                     needed.remove(p.new)
                     needed.insert(p.old)
                 }
-            case .clip, .ordinal, .scale, .cast, .select, .drop, .fill:
+            case .clip, .ordinal, .scale, .cast, .select, .drop:
                 break  // a column from itself
             default:
                 break

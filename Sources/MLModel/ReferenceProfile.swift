@@ -53,7 +53,7 @@ public struct ColumnProfile: Codable, Sendable, Equatable {
 
     /// The profile of numbers: quantile edges (linear interpolation, as numpy's quantile) and counts.
     public static func numeric(_ name: String, _ values: [Double], missing: Int) -> ColumnProfile {
-        let v = values.filter { $0.isFinite }.sorted()
+        let v = RadixSort.sorted(values.filter { $0.isFinite })
         guard let lo = v.first, let hi = v.last else { return ColumnProfile(name: name, count: values.count + missing, missing: missing + values.count, edges: [], counts: []) }
         var edges: [Double] = []
         for i in 0...ReferenceProfile.bins {
