@@ -65,11 +65,10 @@ public struct TreeFit: Codable, Sendable, Equatable {
 
 public enum Tree {
     /// Every row's index sorted by each feature (for `presorted`).
+    /// Ties keep their row order (a stable radix sort: linear, where a comparison sort of a
+    /// million rows by each feature took seconds).
     public static func sortedOrders(_ x: Matrix) -> [[Int]] {
-        (0..<x.cols).map { f in
-            let column = Array(x.column(f))
-            return Array(0..<x.rows).sorted { column[$0] < column[$1] }
-        }
+        (0..<x.cols).map { f in RadixSort.stableOrder(x.column(f).map(RadixSort.key)) }
     }
 
     /// A single tree: every row, every feature at each split (no randomness is drawn).
@@ -95,7 +94,6 @@ public enum Tree {
         // Each class's weight (class_weight=balanced), 1 without: a row counts as its class's weight.
         let weightOf = classWeights ?? [Double](repeating: 1, count: max(k, 1))
         let classOf = k > 0 ? y.map { Int($0) } : []
-        let rowWeight = k > 0 ? classOf.map { weightOf[$0] } : []
         func value(_ rows: [Int]) -> [Double] {
             if k > 0 {
                 var counts = [Double](repeating: 0, count: k)
@@ -112,10 +110,41 @@ public enum Tree {
         }
 
         // The rows sorted by each feature once, then split in order down the tree (presorting):
-        // a node reads its rows in each feature's order instead of sorting them again.
-        var goesLeft = [Bool](repeating: false, count: x.rows)
-        func build(_ lists: [[Int]], _ depth: Int) -> Int {
-            let rows = lists[0]
+        // a node reads its rows in each feature's order instead of sorting them again. The lists
+        // live in one buffer, feature f's at f × count; a node owns the same range of each, and a
+        // split partitions each range in place, stably and without a branch (which side a row goes
+        // to cannot be predicted), so the children own the two halves and nothing is allocated.
+        let all = sample ?? Array(0..<x.rows)
+        let count = all.count, p = x.cols
+        let lists = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, p * count))
+        let scratch = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, count))
+        // Each list's values beside its rows, moved with them: the scan for a split then reads them
+        // one after another, where looking each up in its column missed the cache at every row.
+        let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, p * count))
+        let valueScratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, count))
+        defer { lists.deallocate(); scratch.deallocate(); values.deallocate(); valueScratch.deallocate() }
+        if let presorted {
+            // Every row's order by each feature, sorted once for the forest: the sample's lists are
+            // read off it, each row as many times as it was drawn.
+            var drawn = [Int](repeating: 0, count: x.rows)
+            for r in all { drawn[r] += 1 }
+            for (f, order) in presorted.enumerated() {
+                var i = f * count
+                for r in order where drawn[r] > 0 { for _ in 0..<drawn[r] { lists[i] = Int32(r); i += 1 } }
+            }
+        } else {
+            for f in 0..<p {
+                for (i, r) in all.sorted(by: { columns[f][$0] < columns[f][$1] }).enumerated() { lists[f * count + i] = Int32(r) }
+            }
+        }
+        for f in 0..<p { for i in (f * count)..<((f + 1) * count) { values[i] = columns[f][Int(lists[i])] } }
+        // Classes as bytes when they fit: looked up at random, a smaller array stays in cache.
+        let classByte = k > 0 && k <= 256 ? classOf.map { UInt8($0) } : []
+        var goesLeft = [Int](repeating: 0, count: x.rows)
+        var leftCounts = [Double](repeating: 0, count: max(k, 1)), rightCounts = leftCounts
+
+        func build(_ range: Range<Int>, _ depth: Int) -> Int {
+            let rows = Array(lists[range].map { Int($0) })
             let id = nodes.count
             nodes.append(TreeFit.Node(feature: -1, threshold: 0, left: -1, right: -1, value: value(rows), samples: rows.count))
             depthReached = max(depthReached, depth)
@@ -136,23 +165,23 @@ public enum Tree {
                 tried = Array((0..<x.cols).reversed())
             }
             for f in tried {
-                let sorted = lists[f]
-                let column = columns[f]
+                let first = f * count + range.lowerBound, end = f * count + range.upperBound
+                let sorted = UnsafeBufferPointer(rebasing: lists[first..<end]), sortedValues = UnsafeBufferPointer(rebasing: values[first..<end])
                 // Running sums left of each cut: class counts, or sum and sum of squares.
-                var leftCounts = [Double](repeating: 0, count: max(k, 1))
-                var rightCounts = [Double](repeating: 0, count: max(k, 1))
+                for c in leftCounts.indices { leftCounts[c] = 0; rightCounts[c] = 0 }
                 var leftSum = 0.0, leftSq = 0.0, rightSum = 0.0, rightSq = 0.0
-                for r in sorted {
-                    if k > 0 { rightCounts[classOf[r]] += rowWeight[r] } else { rightSum += y[r]; rightSq += y[r] * y[r] }
+                for r32 in sorted {
+                    let r = Int(r32)
+                    if k > 0 { let c = classByte.isEmpty ? classOf[r] : Int(classByte[r]); rightCounts[c] += weightOf[c] } else { rightSum += y[r]; rightSq += y[r] * y[r] }
                 }
                 var nl = 0.0
                 for i in 0..<(sorted.count - 1) {
-                    let r = sorted[i]
+                    let r = Int(sorted[i])
                     if k > 0 {
-                        let w = rowWeight[r], c = classOf[r]
+                        let c = classByte.isEmpty ? classOf[r] : Int(classByte[r]), w = weightOf[c]
                         leftCounts[c] += w; rightCounts[c] -= w; nl += w
                     } else { leftSum += y[r]; leftSq += y[r] * y[r]; rightSum -= y[r]; rightSq -= y[r] * y[r]; nl += 1 }
-                    let a = column[r], b = column[sorted[i + 1]]
+                    let a = sortedValues[i], b = sortedValues[i + 1]
                     guard b > a else { continue }
                     let nr = n - nl
                     // min_samples_leaf counts rows, not weights (as scikit-learn's).
@@ -175,41 +204,32 @@ public enum Tree {
                 }
             }
             guard let split = best, split.gain > 1e-12 else { return id }
-            for r in rows { goesLeft[r] = columns[split.feature][r] <= split.threshold }
-            var left: [[Int]] = [], right: [[Int]] = []
-            left.reserveCapacity(lists.count)
-            right.reserveCapacity(lists.count)
-            for list in lists {
-                var l: [Int] = [], r: [Int] = []
-                l.reserveCapacity(list.count)
-                r.reserveCapacity(list.count)
-                for row in list { if goesLeft[row] { l.append(row) } else { r.append(row) } }
-                left.append(l)
-                right.append(r)
+            for r in rows { goesLeft[r] = columns[split.feature][r] <= split.threshold ? 1 : 0 }
+            var cut = range.lowerBound
+            for f in 0..<p {
+                let base = f * count
+                var left = base + range.lowerBound, right = 0
+                for i in (base + range.lowerBound)..<(base + range.upperBound) {
+                    let row = lists[i], v = values[i], l = goesLeft[Int(row)]
+                    lists[left] = row
+                    values[left] = v
+                    scratch[right] = row
+                    valueScratch[right] = v
+                    left += l
+                    right += 1 - l
+                }
+                for j in 0..<right { lists[left + j] = scratch[j]; values[left + j] = valueScratch[j] }
+                cut = left - base
             }
             importance[split.feature] += split.gain * n
-            let l = build(left, depth + 1), r = build(right, depth + 1)
+            let l = build(range.lowerBound..<cut, depth + 1), r = build(cut..<range.upperBound, depth + 1)
             nodes[id].feature = split.feature
             nodes[id].threshold = split.threshold
             nodes[id].left = l
             nodes[id].right = r
             return id
         }
-        let all = sample ?? Array(0..<x.rows)
-        if let presorted {
-            // Every row's order by each feature, sorted once for the forest: the sample's lists are
-            // read off it, each row as many times as it was drawn.
-            var drawn = [Int](repeating: 0, count: x.rows)
-            for r in all { drawn[r] += 1 }
-            _ = build(presorted.map { order in
-                var list: [Int] = []
-                list.reserveCapacity(all.count)
-                for r in order where drawn[r] > 0 { for _ in 0..<drawn[r] { list.append(r) } }
-                return list
-            }, 0)
-        } else {
-            _ = build((0..<x.cols).map { f in all.sorted { columns[f][$0] < columns[f][$1] } }, 0)
-        }
+        _ = build(0..<count, 0)
         let total = importance.reduce(0, +)
         return TreeFit(nodes: nodes, classes: classes, importances: total > 0 ? importance.map { $0 / total } : importance,
                        depth: depthReached, leaves: nodes.filter { $0.feature < 0 }.count)
