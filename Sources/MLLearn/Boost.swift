@@ -11,7 +11,8 @@ import Synchronization
 /// gains most first, up to `maxLeaves`) on the gradients and hessians of the loss, with Newton
 /// leaf values −G/(H + λ), scaled by the learning rate. Squared error for numbers, log-loss for
 /// two classes, softmax (one tree per class per iteration) for more. Early stopping on a held-out
-/// tenth when there are more than 10,000 rows, as scikit-learn's default.
+/// tenth when there are more than 10,000 rows, as scikit-learn's default. A feature of categories
+/// is its own bins, one a category, and splits into two groups of them (see `categorySplit`).
 public struct BoostFit: Codable, Sendable, Equatable {
     public var classes: [String]?
     public var learningRate: Double
@@ -79,8 +80,11 @@ public enum Boost {
 
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, iterations maxIterations: Int, learningRate: Double,
                            maxLeaves: Int, minSamplesLeaf: Int, l2: Double, earlyStopping: Bool?, seed: UInt64, classWeights: [Double]? = nil,
-                           interrupted: () -> Bool = { false }, onIteration: (Int, Double) -> Void = { _, _ in }) -> BoostFit {
+                           categories: [Int]? = nil, interrupted: () -> Bool = { false }, onIteration: (Int, Double) -> Void = { _, _ in }) -> BoostFit {
         let n = x.rows, p = x.cols, k = classes?.count ?? 0
+        // Features of categories hold their codes 0..<count (at most 255, so that each is its own bin).
+        let categoryCounts = categories ?? [Int](repeating: 0, count: p)
+        precondition(categoryCounts.count == p && categoryCounts.allSatisfy { $0 <= Int(missingBin) })
         let outputs = k > 2 ? k : 1
         let maxBins = 255
         // Hold out a tenth to stop on, as scikit-learn does by default past 10,000 rows.
@@ -97,6 +101,10 @@ public enum Boost {
         let binned = WorkerSlots<(edges: [Double], codes: [UInt8])>(p, ([], []))
         let training = rows
         DispatchQueue.concurrentPerform(iterations: p) { f in
+            if categoryCounts[f] > 0 {
+                binned.values[f] = ([], columns[f].map { $0.isNaN ? missingBin : UInt8($0) })
+                return
+            }
             let e = Self.edges(training.map { columns[f][$0] }.filter { !$0.isNaN }, maxBins: maxBins - 1)
             binned.values[f] = (e, columns[f].map { $0.isNaN ? missingBin : bin($0, e) })
         }
@@ -130,7 +138,7 @@ public enum Boost {
             if interrupted() { break }
             loss.gradients(rows, into: gradients, hessians)
             for out in 0..<outputs {
-                let (tree, leafRows, bins) = grow(workspace, gradients[out], hessians[out], edges: edges, maxLeaves: maxLeaves,
+                let (tree, leafRows, sides) = grow(workspace, gradients[out], hessians[out], edges: edges, categories: categoryCounts, maxLeaves: maxLeaves,
                                             minSamplesLeaf: minSamplesLeaf, l2: l2, importance: &importance)
                 // The training rows' scores from the leaves they fell in; the held-out rows' by the tree.
                 let order = workspace.order.values, s = score.values
@@ -140,7 +148,7 @@ public enum Boost {
                     var i = 0
                     while tree.nodes[i].feature >= 0 {
                         let node = tree.nodes[i], c = codes[node.feature * n + r]
-                        i = (c == missingBin ? node.missingLeft ?? false : Int(c) <= bins[i]) ? node.left : node.right
+                        i = sides[i][Int(c)] == 1 ? node.left : node.right
                     }
                     s[r * outputs + out] += learningRate * tree.nodes[i].value[0]
                 }

@@ -15,6 +15,8 @@ final class BoostWorkspace: @unchecked Sendable {
     /// A leaf's gradients and hessians side by side, in its row order.
     let ordered: WorkerSlots<SIMD2<Double>>
     let training: [Int32]
+    /// Whether each feature is missing in any training row (scikit-learn's has_missing_values).
+    let hasMissing: [Bool]
     /// Histograms of leaves no longer open, to be filled again (each is features × 256 bins).
     var spare: [WorkerSlots<Boost.Bin>] = []
 
@@ -24,6 +26,7 @@ final class BoostWorkspace: @unchecked Sendable {
         self.codes = WorkerSlots(max(1, rows * features), 0)
         for (f, column) in codes.enumerated() { for (r, c) in column.enumerated() { self.codes.values[f * rows + r] = c } }
         self.training = training.map { Int32($0) }
+        hasMissing = codes.map { column in training.contains { column[$0] == Boost.missingBin } }
         order = WorkerSlots(training.count, 0)
         scratch = WorkerSlots(training.count, 0)
         ordered = WorkerSlots(training.count, SIMD2(0, 0))
@@ -43,7 +46,25 @@ extension Boost {
 
     /// A split after bin `bin` (every bin up to it left), the missing rows left or right, with the
     /// left side's sums (the right's are the parent's less these).
-    struct Split: Sendable { var gain: Double; var feature: Int; var bin: Int; var missingLeft: Bool; var g: Double; var h: Double; var n: Int }
+    struct Split: Sendable {
+        var gain: Double; var feature: Int; var bin: Int; var missingLeft: Bool; var g: Double; var h: Double; var n: Int
+        /// A split on categories: the codes that go left (the missing bin among them when the
+        /// missing rows go left); `bin` is then unused.
+        var categories: [Int]? = nil
+
+        /// Which side each code goes to (1 left, 0 right), the missing bin included.
+        var sides: [Int] {
+            var t = [Int](repeating: 0, count: 256)
+            if let categories { for c in categories { t[c] = 1 } } else { for c in 0...min(bin, 254) { t[c] = 1 } }
+            t[Int(missingBin)] = missingLeft ? 1 : 0
+            return t
+        }
+    }
+
+    /// A category is grouped only where it has about this many rows (in hessian), and its
+    /// gradient sum is shrunk by it when categories are ordered (scikit-learn's MIN_CAT_SUPPORT,
+    /// LightGBM's cat_smooth).
+    static let categorySupport = 10.0
 
     /// The histograms of the rows order[range] into `into`: their gradients gathered once, then the
     /// features shared between two lanes (both cores) when there are enough rows.
@@ -73,12 +94,14 @@ extension Boost {
     /// One tree, leaf by leaf: the leaf whose best split gains most is split next. A new pair of
     /// leaves reads the rows of the smaller one only; the larger's histograms are the parent's
     /// less the smaller's (LightGBM's and scikit-learn's subtraction). Returns the tree, each leaf's
-    /// range of `w.order` with its value, and each split node's bin (for rows read by their codes).
-    static func grow(_ w: BoostWorkspace, _ g: WorkerSlots<Double>, _ h: WorkerSlots<Double>, edges: [[Double]],
-                     maxLeaves: Int, minSamplesLeaf: Int, l2: Double, importance: inout [Double]) -> (tree: TreeFit, leaves: [(rows: Range<Int>, value: Double)], bins: [Int]) {
+    /// range of `w.order` with its value, and which side each code goes to at each split node (for
+    /// rows read by their codes). `categories[f]`: feature f's number of categories, 0 for numbers.
+    static func grow(_ w: BoostWorkspace, _ g: WorkerSlots<Double>, _ h: WorkerSlots<Double>, edges: [[Double]], categories: [Int],
+                     maxLeaves: Int, minSamplesLeaf: Int, l2: Double, importance: inout [Double])
+        -> (tree: TreeFit, leaves: [(rows: Range<Int>, value: Double)], sides: [[Int]]) {
         let p = w.features, n = w.rows, edgeCounts = edges.map(\.count)
         struct Leaf { var node: Int; var rows: Range<Int>; var g: Double; var h: Double; var hist: WorkerSlots<Bin>?; var split: Split? }
-        var nodes: [TreeFit.Node] = [], bins: [Int] = []
+        var nodes: [TreeFit.Node] = [], sides: [[Int]] = []
 
         func bestSplit(_ count: Int, _ G: Double, _ H: Double, _ hist: WorkerSlots<Bin>) -> Split? {
             guard count >= 2 * minSamplesLeaf else { return nil }
@@ -93,28 +116,76 @@ extension Boost {
                 if gain > bestGain { bestGain = gain; best = Split(gain: gain, feature: f, bin: b, missingLeft: missingLeft, g: gL, h: hL, n: nL) }
             }
             for f in 0..<p {
-                let base = bins + f * 256, missing = base[Int(missingBin)], e = edgeCounts[f]
-                // Bins 0…e hold values; after the last one only "every value left, the missing right" is left.
-                let last = missing.n > 0 ? e : e - 1
-                guard last >= 0 else { continue }
+                if categories[f] > 0 {
+                    if let s = categorySplit(f, bins + f * 256, categories[f], count, G, H), s.gain > bestGain { bestGain = s.gain; best = s }
+                    continue
+                }
+                let base = bins + f * 256, e = edgeCounts[f]
                 var gl = 0.0, hl = 0.0, nl = 0
-                for b in 0...last {
-                    gl += base[b].g; hl += base[b].h; nl += base[b].n
-                    if missing.n == 0 {
-                        // No missing row here: later ones go where most rows went (scikit-learn's rule).
-                        consider(f, b, gl, hl, nl, nl >= count - nl)
-                    } else {
+                if w.hasMissing[f] {
+                    // As scikit-learn's, for a feature missing somewhere in the training rows (even
+                    // in a node where none is): the missing rows right, every cut from the left
+                    // (the last: every value left); then the missing rows left, every cut from the right.
+                    for b in 0...e {
+                        gl += base[b].g; hl += base[b].h; nl += base[b].n
                         consider(f, b, gl, hl, nl, false)
-                        if b < e { consider(f, b, gl + missing.g, hl + missing.h, nl + missing.n, true) }
+                    }
+                    var gr = 0.0, hr = 0.0, nr = 0
+                    for b in stride(from: e - 1, through: 0, by: -1) {
+                        gr += base[b + 1].g; hr += base[b + 1].h; nr += base[b + 1].n
+                        consider(f, b, G - gr, H - hr, count - nr, true)
+                    }
+                } else {
+                    for b in 0..<e {
+                        gl += base[b].g; hl += base[b].h; nl += base[b].n
+                        consider(f, b, gl, hl, nl, false)
                     }
                 }
+            }
+            // A feature never missing in training: a missing value met later goes to the side
+            // that had more rows (scikit-learn's rule, right on a tie).
+            if var chosen = best, !w.hasMissing[chosen.feature] {
+                chosen.missingLeft = chosen.n > count - chosen.n
+                best = chosen
             }
             return best
         }
 
+        /// The best split of a feature's categories into two groups, as scikit-learn's: the
+        /// categories with enough support (the missing rows as one more) ordered by their shrunk
+        /// mean gradient, then every prefix of that order up to the middle, from either end, tried
+        /// as the left group. Categories with too little support always go right.
+        func categorySplit(_ f: Int, _ base: UnsafeMutablePointer<Bin>, _ k: Int, _ count: Int, _ G: Double, _ H: Double) -> Split? {
+            let support = Double(count) / H
+            var used: [(code: Int, value: Double)] = []
+            for c in Array(0..<k) + [Int(missingBin)] where base[c].n > 0 && base[c].h * support >= categorySupport {
+                used.append((c, base[c].g / (base[c].h + categorySupport)))
+            }
+            guard used.count > 1 else { return nil }
+            used.sort { $0.value < $1.value }
+            let parentScore = G * G / (H + l2)
+            var best: (gain: Double, direction: Int, end: Int, g: Double, h: Double, n: Int)? = nil
+            for direction in [1, -1] {
+                let middle = direction == 1 ? (used.count + 1) / 2 : (used.count + 1) / 2 - 1
+                var gl = 0.0, hl = 0.0, nl = 0
+                for i in 0..<middle {
+                    let c = used[direction == 1 ? i : used.count - 1 - i].code
+                    gl += base[c].g; hl += base[c].h; nl += base[c].n
+                    if nl < minSamplesLeaf || hl < 1e-3 { continue }
+                    if count - nl < minSamplesLeaf || H - hl < 1e-3 { break }
+                    let gain = gl * gl / (hl + l2) + (G - gl) * (G - gl) / (H - hl + l2) - parentScore
+                    if gain > (best?.gain ?? 1e-12) { best = (gain, direction, i, gl, hl, nl) }
+                }
+            }
+            guard let best else { return nil }
+            let left = (0...best.end).map { used[best.direction == 1 ? $0 : used.count - 1 - $0].code }
+            return Split(gain: best.gain, feature: f, bin: 0, missingLeft: left.contains(Int(missingBin)), g: best.g, h: best.h, n: best.n,
+                         categories: left.filter { $0 != Int(missingBin) }.sorted())
+        }
+
         func leaf(_ rows: Range<Int>, _ G: Double, _ H: Double, _ hist: WorkerSlots<Bin>) -> Leaf {
             nodes.append(TreeFit.Node(feature: -1, threshold: 0, left: -1, right: -1, value: [-G / (H + l2)], samples: rows.count))
-            bins.append(0)
+            sides.append([])
             let split = bestSplit(rows.count, G, H, hist)
             // A leaf that will not split needs its histograms no more.
             if split == nil { w.spare.append(hist) }
@@ -124,13 +195,12 @@ extension Boost {
         /// Stable partition of order[range] by the split: the left rows first, each side in its order.
         func partition(_ range: Range<Int>, _ s: Split) -> Int {
             let order = w.order.values, scratch = w.scratch.values
-            let code = w.codes.values.baseAddress! + s.feature * n, bin = s.bin, missingLeft = s.missingLeft
+            let code = w.codes.values.baseAddress! + s.feature * n, side = s.sides
             // Without a branch (which way a row goes is not predictable): the row is written to both
             // sides and only its own side's position moves on; a slot written in vain is written again.
             var left = range.lowerBound, right = 0
             for i in range {
-                let r = order[i], c = code[Int(r)]
-                let goesLeft = c == missingBin ? (missingLeft ? 1 : 0) : (Int(c) <= bin ? 1 : 0)
+                let r = order[i], goesLeft = side[Int(code[Int(r)])]
                 order[left] = r
                 scratch[right] = r
                 left += goesLeft
@@ -162,9 +232,10 @@ extension Boost {
             let left = leaf(leftRows, s.g, s.h, leftSmaller ? small : parent)
             let right = leaf(rightRows, l.g - s.g, l.h - s.h, leftSmaller ? parent : small)
             nodes[l.node].feature = s.feature
-            nodes[l.node].threshold = s.bin < edgeCounts[s.feature] ? edges[s.feature][s.bin] : .infinity
+            nodes[l.node].threshold = s.categories != nil ? 0 : s.bin < edgeCounts[s.feature] ? edges[s.feature][s.bin] : .infinity
             nodes[l.node].missingLeft = s.missingLeft
-            bins[l.node] = s.bin
+            nodes[l.node].categories = s.categories
+            sides[l.node] = s.sides
             nodes[l.node].left = left.node
             nodes[l.node].right = right.node
             importance[s.feature] += s.gain
@@ -173,6 +244,6 @@ extension Boost {
             leaves += 1
         }
         for l in open { if let hist = l.hist { w.spare.append(hist) } }
-        return (TreeFit(nodes: nodes, classes: nil, importances: [], depth: 0, leaves: leaves), open.map { ($0.rows, nodes[$0.node].value[0]) }, bins)
+        return (TreeFit(nodes: nodes, classes: nil, importances: [], depth: 0, leaves: leaves), open.map { ($0.rows, nodes[$0.node].value[0]) }, sides)
     }
 }

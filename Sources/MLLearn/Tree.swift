@@ -13,6 +13,9 @@ public struct TreeFit: Codable, Sendable, Equatable {
         public var samples: Int
         /// Boost: where a row missing this split's feature goes (nil: never missing, right).
         public var missingLeft: Bool?
+        /// Boost, a split on a feature of categories: the category codes that go left (the
+        /// threshold is then unused). Any other code, one the fit never saw included, goes right.
+        public var categories: [Int]?
 
         public init(feature: Int, threshold: Double, left: Int, right: Int, value: [Double], samples: Int) {
             self.feature = feature
@@ -52,10 +55,13 @@ public struct TreeFit: Codable, Sendable, Equatable {
     }
 
     /// Where a row goes at a split: a missing value as the split learned (boost; right when it
-    /// saw none), any other by the threshold. Every traversal of every tree uses it.
+    /// saw none), a category by the split's set, any other value by the threshold. Every
+    /// traversal of a single row uses it (TreeTable walks many rows by the same rule).
     @inline(__always)
     public static func child(_ n: Node, _ v: Double) -> Int {
-        v.isNaN ? ((n.missingLeft ?? false) ? n.left : n.right) : (v <= n.threshold ? n.left : n.right)
+        if v.isNaN { return (n.missingLeft ?? false) ? n.left : n.right }
+        if let set = n.categories { return v >= 0 && v < 256 && set.contains(Int(v)) ? n.left : n.right }
+        return v <= n.threshold ? n.left : n.right
     }
 
     public func predict(_ x: Matrix) -> [Double] { leafIndices(x).map { nodes[$0].value[0] } }

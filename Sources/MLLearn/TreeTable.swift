@@ -15,6 +15,9 @@ struct TreeTable: Sendable {
     var child: [Int32] = []
     /// 1 where a missing value goes left (and at leaves, so that they stay put).
     var missingLeft: [Int32] = [], value: [Double] = []
+    /// A split on categories: the index of its 256-bit set of left codes in `sets` (4 words
+    /// each); −1 at other nodes.
+    var categorySet: [Int32] = [], sets: [UInt64] = []
     var roots: [Int] = [], depths: [Int] = []
 
     init(_ trees: [TreeFit]) {
@@ -29,6 +32,14 @@ struct TreeTable: Sendable {
                 child.append(Int32(base + (leaf ? i : n.right)))
                 missingLeft.append(leaf || (n.missingLeft ?? false) ? 1 : 0)
                 value.append(n.value.first ?? 0)
+                if let categories = n.categories, !leaf {
+                    categorySet.append(Int32(sets.count / 4))
+                    var words = [UInt64](repeating: 0, count: 4)
+                    for c in categories where c >= 0 && c < 256 { words[c >> 6] |= 1 << UInt64(c & 63) }
+                    sets += words
+                } else {
+                    categorySet.append(-1)
+                }
             }
             depths.append(Self.depth(tree.nodes, 0))
         }
@@ -53,6 +64,7 @@ struct TreeTable: Sendable {
                 table.child.withUnsafeBufferPointer { child in
                 table.missingLeft.withUnsafeBufferPointer { missingLeft in
                 table.value.withUnsafeBufferPointer { value in
+                table.categorySet.withUnsafeBufferPointer { categorySet in
                 at.withUnsafeMutableBufferPointer { at in
                     for b in stride(from: lane, to: blocks, by: lanes) {
                         let first = b * block, count = min(n, first + block) - first
@@ -63,14 +75,20 @@ struct TreeTable: Sendable {
                             for _ in 0..<table.depths[t] {
                                 for j in 0..<count {
                                     let i = at[j], v = data[Int(feature[i]) * n + first + j]
-                                    let goesLeft = (v <= threshold[i] ? 1 : 0) | (v.isNaN ? Int(missingLeft[i]) : 0)
+                                    var goesLeft = (v <= threshold[i] ? 1 : 0) | (v.isNaN ? Int(missingLeft[i]) : 0)
+                                    let set = Int(categorySet[i])
+                                    if set >= 0, !v.isNaN {
+                                        // A code the fit never saw (−1) goes right.
+                                        let c = v >= 0 && v < 256 ? Int(v) : -1
+                                        goesLeft = c < 0 ? 0 : Int((table.sets[set * 4 + c >> 6] >> UInt64(c & 63)) & 1)
+                                    }
                                     at[j] = Int(child[2 * i + 1 - goesLeft])
                                 }
                             }
                             for j in 0..<count { s[(first + j) * outputs + k] += scale * value[at[j]] }
                         }
                     }
-                }}}}}}
+                }}}}}}}
             }
         }
         return Array(scores.values)

@@ -57,6 +57,9 @@ public enum Algorithm: String, Codable, Sendable, CaseIterable {
     /// Whether it takes rows with missing features (boost learns which side they go to).
     public var keepsMissing: Bool { self == .boost }
 
+    /// Whether it takes text features as they are, as categories (boost splits them into groups).
+    public var takesCategories: Bool { self == .boost }
+
     /// Whether the model is a linear function of its features.
     public var isLinear: Bool { [.linear, .ridge, .lasso, .elasticnet].contains(self) }
 }

@@ -17,11 +17,13 @@ public struct Design {
 
     /// Builds X (and y) from a frame; rows with a missing value in a used column are left out.
     /// `keepsMissing` (boost, which learns where missing values go): rows missing a feature stay,
-    /// the cell NaN; only a missing target leaves a row out.
+    /// the cell NaN; only a missing target leaves a row out. `categories` (boost's features of
+    /// categories): a text feature named there becomes the index of its value in the list, −1
+    /// for a value not in it, NaN where missing.
     public static func build(_ frame: Frame, features: [String], target: String?, classes known: [String]? = nil,
-                             classification: Bool, inBlocks: Bool = false, keepsMissing: Bool = false,
+                             classification: Bool, inBlocks: Bool = false, keepsMissing: Bool = false, categories: [String: [String]] = [:],
                              file: SourceFile? = nil, range: SourceRange? = nil) throws -> Design {
-        for f in features {
+        for f in features where categories[f] == nil {
             let c = frame.column(f)!
             guard c.type.isNumeric || c.type == .bool else {
                 throw Diagnostic(.wrongArgumentType, .error, "the feature '\(f)' is \(c.type.rawValue); models need numbers", file: file, range: range,
@@ -29,7 +31,7 @@ public struct Design {
                                     : "encode it first: encode onehot \(f) (or leave it out: ~ . - \(f))")
             }
         }
-        let cols = features.map { frame.column($0)! }
+        let cols = features.map { f in categories[f].map { codes(frame.column(f)!, $0) } ?? frame.column(f)! }
         let t = target.flatMap { frame.column($0) }
         let rows = usableRows(keepsMissing ? [] : cols, target: t, count: frame.rowCount)
         let all = rows.count == frame.rowCount
@@ -59,6 +61,17 @@ public struct Design {
             }
         }
         return Design(x: x, blocks: blocks, y: y, classes: classes, rows: rows, dropped: frame.rowCount - rows.count)
+    }
+
+    /// A text column as the indices of its values in `categories` (−1 for others), NaN where missing.
+    static func codes(_ c: Column, _ categories: [String]) -> Column {
+        let index = Dictionary(categories.enumerated().map { ($1, Double($0)) }, uniquingKeysWith: { a, _ in a })
+        let n = c.count
+        guard case .string(let codes, let dictionary) = c.storage else {
+            return Column(name: c.name, storage: .float((0..<n).map { r in c.text(r).map { index[$0] ?? -1 } ?? .nan }))
+        }
+        let byCode = dictionary.map { index[$0] ?? -1 }
+        return Column(name: c.name, storage: .float((0..<n).map { r in c.isValid(r) ? byCode[Int(codes[r])] : .nan }))
     }
 
     /// The rows where every feature is a finite number and the target is present. One pass per

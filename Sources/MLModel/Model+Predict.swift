@@ -96,7 +96,7 @@ extension Model {
         }
         let design = try Design.build(frame, features: features, target: withTarget ? target : nil, classes: classes,
                                       classification: task == .classification, inBlocks: inBlocks && isLinear,
-                                      keepsMissing: algorithm.keepsMissing)
+                                      keepsMissing: algorithm.keepsMissing, categories: categories ?? [:])
         return (design, frame)
     }
 

@@ -20,6 +20,9 @@ public struct Model: Codable, Sendable {
     /// curves and threshold the commands report; nil means the second class.
     public var positive: String?
     public var recipe: Recipe
+    /// Boost's features of categories: each text feature with its categories in code order (the
+    /// training rows' values, sorted). Nil when there are none.
+    public var categories: [String: [String]]?
     public var estimator: FittedEstimator
     /// The dataset's name in the session it was fitted in.
     public var trainedOn: String
@@ -62,7 +65,7 @@ public struct Model: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, algorithm, parameters, formula, target, features, task, classes, positive, recipe, estimator
+        case name, algorithm, parameters, formula, target, features, task, classes, positive, recipe, categories, estimator
         case trainedOn = "trained_on", trainingRows = "training_rows", inputs, targetType = "target_type"
         case metrics, profile, lineage, trainingSummary = "training_summary", metricLines = "metric_lines"
     }

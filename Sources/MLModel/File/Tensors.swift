@@ -217,7 +217,16 @@ extension FittedEstimator {
         // Boosted trees say where missing values go: 1 left, 0 right, −1 a node that never saw one.
         let missing = all.contains { $0.missingLeft != nil }
             ? [Tensor("missing_left", [n], ints: all.map { $0.missingLeft.map { $0 ? 1 : 0 } ?? -1 })] : []
-        return missing + [Tensor("roots", [roots.count], ints: roots),
+        // Boosted splits on categories: per node a flag (1 such a split) and the 256-bit set of the
+        // codes that go left, as four words.
+        let categorical = all.contains { $0.categories != nil }
+            ? [Tensor("category_sets", [n, 5], ints: all.flatMap { node -> [Int64] in
+                guard let set = node.categories else { return [0, 0, 0, 0, 0] }
+                var words = [UInt64](repeating: 0, count: 4)
+                for c in set { words[c >> 6] |= 1 << UInt64(c & 63) }
+                return [1] + words.map { Int64(bitPattern: $0) }
+            })] : []
+        return missing + categorical + [Tensor("roots", [roots.count], ints: roots),
                 Tensor("feature", [n], ints: all.map { Int64($0.feature) }),
                 Tensor("threshold", [n], all.map(\.threshold)),
                 Tensor("left", [n], ints: all.map { Int64($0.left) }),
@@ -234,6 +243,7 @@ extension FittedEstimator {
         let left = try set.ints("left", count: n), right = try set.ints("right", count: n)
         let value = try set.rows("value", n, v), samples = try set.ints("samples", count: n)
         let missing = set.byName["missing_left"] != nil ? try set.ints("missing_left", count: n) : nil
+        let categorical = set.byName["category_sets"] != nil ? try set.ints("category_sets", count: n * 5) : nil
         guard trees == count, trees >= 1, roots.first == 0 else { throw ModelFileError.corrupt("the trees do not match their roots") }
         var result = template
         for t in 0..<trees {
@@ -244,10 +254,13 @@ extension FittedEstimator {
                     throw ModelFileError.corrupt("the node \(i) points outside its tree")
                 }
             }
-            result[t].nodes = (start..<end).map {
-                var node = TreeFit.Node(feature: feature[$0], threshold: threshold[$0], left: feature[$0] >= 0 ? left[$0] - start : -1,
-                                        right: feature[$0] >= 0 ? right[$0] - start : -1, value: value[$0], samples: samples[$0])
-                if let missing, missing[$0] >= 0 { node.missingLeft = missing[$0] == 1 }
+            result[t].nodes = (start..<end).map { (i: Int) -> TreeFit.Node in
+                var node = TreeFit.Node(feature: feature[i], threshold: threshold[i], left: feature[i] >= 0 ? left[i] - start : -1,
+                                        right: feature[i] >= 0 ? right[i] - start : -1, value: value[i], samples: samples[i])
+                if let missing, missing[i] >= 0 { node.missingLeft = missing[i] == 1 }
+                if let categorical, categorical[i * 5] == 1 {
+                    node.categories = (0..<256).filter { c in (UInt64(bitPattern: Int64(categorical[i * 5 + 1 + c >> 6])) >> UInt64(c & 63)) & 1 == 1 }
+                }
                 return node
             }
         }

@@ -57,8 +57,10 @@ struct Trainer {
         let classification = task == .classification
         // A tall linear fit reads its design from the columns a block of rows at a time.
         let inBlocks = algorithm == .linear && LinearModels.usesNormalEquations(rows: frame.rowCount, features: features.count)
+        let categories = try textCategories(frame, features)
         var design = try Design.build(frame, features: features, target: formula.target, classification: classification,
-                                      inBlocks: inBlocks, keepsMissing: algorithm.keepsMissing, file: call.file, range: call.command.range)
+                                      inBlocks: inBlocks, keepsMissing: algorithm.keepsMissing, categories: categories,
+                                      file: call.file, range: call.command.range)
         guard frame.rowCount > 0 else { throw fail("\(d.name) has no rows to fit on", hint: "check the steps that made it (recipe \(d.name)); undo goes back one") }
         guard design.rowCount > 0 else { throw fail("no row has values in every model column", hint: "fill or clean the missing values first") }
         // As many rows as coefficients fit exactly and leave nothing to estimate the error from.
@@ -166,7 +168,7 @@ struct Trainer {
             let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
             let fit = Boost.fit(design.x, design.y, classes: design.classes, iterations: iterations, learningRate: rate, maxLeaves: leaves,
                                 minSamplesLeaf: leaf, l2: l2, earlyStopping: stopping, seed: seed, classWeights: weights,
-                                interrupted: interrupted, onIteration: progress.report)
+                                categories: features.map { categories[$0]?.count ?? 0 }, interrupted: interrupted, onIteration: progress.report)
             // Early stopping (or Ctrl-C) ends it sooner: "37 of 100".
             shown = [("max_iter", fit.iterations < iterations ? "\(fit.iterations) of \(iterations)" : String(iterations)),
                      ("learning_rate", Value.formatNumber(rate)), ("max_leaf_nodes", String(leaves)),
@@ -205,6 +207,7 @@ struct Trainer {
                           target: formula.target, features: features, task: task, classes: design.classes, recipe: recipe, estimator: estimator,
                           trainedOn: d.name, trainingRows: design.rowCount)
         model.positive = try BinaryChoice.positiveName(call, classes: design.classes)
+        model.categories = categories.isEmpty ? nil : categories
         describeForLater(&model, d, design: design, sourceRows: sourceRows, predictions: trainingPredictions)
         var lines = ["fitted \(name): \(algorithm) \(formula.text) on \(d.name) (\(plural(design.rowCount, "row")), \(plural(features.count, "feature")))"
             + (session.recording ? "" : " in " + Runner.formatElapsed(elapsed))]
@@ -259,6 +262,23 @@ struct Trainer {
 
     /// Distance-based algorithms (knn, kmeans) weigh each feature by its spread: when the spreads
     /// differ by more than 10×, the widest decides the neighbours alone. Said with the figures.
+    /// Boost takes text features as categories: each one's values in the frame, sorted (the codes
+    /// the trees split on). At most 255, one bin each, as scikit-learn's HistGradientBoosting.
+    func textCategories(_ frame: Frame, _ features: [String]) throws -> [String: [String]] {
+        guard algorithm.takesCategories else { return [:] }
+        var found: [String: [String]] = [:]
+        for f in features {
+            guard let c = frame.column(f), c.type == .string else { continue }
+            let values = Set((0..<c.count).compactMap { c.text($0) }).sorted()
+            guard values.count <= 255 else {
+                throw fail("the feature '\(f)' has \(values.count) categories; boost takes at most 255",
+                           hint: "leave it out (~ . - \(f)): so many values are more a name than a category")
+            }
+            found[f] = values
+        }
+        return found
+    }
+
     func scaleNote(_ design: Design, _ features: [String]) -> String? {
         guard design.x.cols >= 2, design.x.rows >= 2 else { return nil }
         let spreads = (0..<design.x.cols).map { c -> Double in
