@@ -33,7 +33,7 @@ public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case .knn: return "the k nearest training rows: mean (numbers) or majority (classes)"
         case .tree: return "a CART decision tree: Gini (classes) or squared error (numbers)"
         case .forest: return "a random forest: n_trees trees on bootstrap samples, max_features tried per split, averaged; out-of-bag score"
-        case .boost: return "gradient boosting on binned features (as HistGradientBoosting): leaf-wise trees, Newton steps, early stopping"
+        case .boost: return "gradient boosting on binned features (as HistGradientBoosting): leaf-wise trees, Newton steps, early stopping; missing values and text (as categories) taken as they are"
         case .bayes: return "Gaussian naive Bayes (classes)"
         case .mlp: return "a small neural network: ReLU layers, Adam on mini-batches (scale the features first)"
         case .kmeans: return "k-means++ starts, Lloyd's iterations, best of n_init"
