@@ -78,8 +78,10 @@ public enum Boost {
         return UInt8(lo)
     }
 
+    /// `maxDepth`: no leaf deeper (nil: none); `depthwise`: split every leaf of a level before the
+    /// next level (XGBoost's default) instead of the leaf that gains most (LightGBM's).
     public static func fit(_ x: Matrix, _ y: [Double], classes: [String]?, iterations maxIterations: Int, learningRate: Double,
-                           maxLeaves: Int, minSamplesLeaf: Int, l2: Double, earlyStopping: Bool?, seed: UInt64, classWeights: [Double]? = nil,
+                           maxLeaves: Int, maxDepth: Int? = nil, depthwise: Bool = false, minSamplesLeaf: Int, l2: Double, earlyStopping: Bool?, seed: UInt64, classWeights: [Double]? = nil,
                            categories: [Int]? = nil, interrupted: () -> Bool = { false }, onIteration: (Int, Double) -> Void = { _, _ in }) -> BoostFit {
         let n = x.rows, p = x.cols, k = classes?.count ?? 0
         // Features of categories hold their codes 0..<count (at most 255, so that each is its own bin).
@@ -139,6 +141,7 @@ public enum Boost {
             loss.gradients(rows, into: gradients, hessians)
             for out in 0..<outputs {
                 let (tree, leafRows, sides) = grow(workspace, gradients[out], hessians[out], edges: edges, categories: categoryCounts, maxLeaves: maxLeaves,
+                                                   maxDepth: maxDepth, depthwise: depthwise,
                                             minSamplesLeaf: minSamplesLeaf, l2: l2, importance: &importance)
                 // The training rows' scores from the leaves they fell in; the held-out rows' by the tree.
                 let order = workspace.order.values, s = score.values

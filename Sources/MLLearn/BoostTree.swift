@@ -97,10 +97,10 @@ extension Boost {
     /// range of `w.order` with its value, and which side each code goes to at each split node (for
     /// rows read by their codes). `categories[f]`: feature f's number of categories, 0 for numbers.
     static func grow(_ w: BoostWorkspace, _ g: WorkerSlots<Double>, _ h: WorkerSlots<Double>, edges: [[Double]], categories: [Int],
-                     maxLeaves: Int, minSamplesLeaf: Int, l2: Double, importance: inout [Double])
+                     maxLeaves: Int, maxDepth: Int?, depthwise: Bool, minSamplesLeaf: Int, l2: Double, importance: inout [Double])
         -> (tree: TreeFit, leaves: [(rows: Range<Int>, value: Double)], sides: [[Int]]) {
         let p = w.features, n = w.rows, edgeCounts = edges.map(\.count)
-        struct Leaf { var node: Int; var rows: Range<Int>; var g: Double; var h: Double; var hist: WorkerSlots<Bin>?; var split: Split? }
+        struct Leaf { var node: Int; var depth: Int; var rows: Range<Int>; var g: Double; var h: Double; var hist: WorkerSlots<Bin>?; var split: Split? }
         var nodes: [TreeFit.Node] = [], sides: [[Int]] = []
 
         func bestSplit(_ count: Int, _ G: Double, _ H: Double, _ hist: WorkerSlots<Bin>) -> Split? {
@@ -183,13 +183,13 @@ extension Boost {
                          categories: left.filter { $0 != Int(missingBin) }.sorted())
         }
 
-        func leaf(_ rows: Range<Int>, _ G: Double, _ H: Double, _ hist: WorkerSlots<Bin>) -> Leaf {
+        func leaf(_ rows: Range<Int>, _ depth: Int, _ G: Double, _ H: Double, _ hist: WorkerSlots<Bin>) -> Leaf {
             nodes.append(TreeFit.Node(feature: -1, threshold: 0, left: -1, right: -1, value: [-G / (H + l2)], samples: rows.count))
             sides.append([])
-            let split = bestSplit(rows.count, G, H, hist)
+            let split = maxDepth.map { depth >= $0 } ?? false ? nil : bestSplit(rows.count, G, H, hist)
             // A leaf that will not split needs its histograms no more.
             if split == nil { w.spare.append(hist) }
-            return Leaf(node: nodes.count - 1, rows: rows, g: G, h: H, hist: split == nil ? nil : hist, split: split)
+            return Leaf(node: nodes.count - 1, depth: depth, rows: rows, g: G, h: H, hist: split == nil ? nil : hist, split: split)
         }
 
         /// Stable partition of order[range] by the split: the left rows first, each side in its order.
@@ -216,10 +216,13 @@ extension Boost {
         histogram(w, all, g, h, into: rootHist)
         var G = 0.0, H = 0.0
         for b in 0..<256 { G += rootHist.values[b].g; H += rootHist.values[b].h }
-        var open = [leaf(all, G, H, rootHist)]
+        var open = [leaf(all, 0, G, H, rootHist)]
         var leaves = 1
         while leaves < maxLeaves {
-            guard let k = open.indices.filter({ open[$0].split != nil }).max(by: { open[$0].split!.gain < open[$1].split!.gain }) else { break }
+            // Leaf-wise: the leaf that gains most. Depth-wise: the shallowest, the first made among them.
+            let candidates = open.indices.filter { open[$0].split != nil }
+            guard let k = depthwise ? candidates.min(by: { (open[$0].depth, open[$0].node) < (open[$1].depth, open[$1].node) })
+                                    : candidates.max(by: { open[$0].split!.gain < open[$1].split!.gain }) else { break }
             let l = open.remove(at: k), s = l.split!, parent = l.hist!
             let cut = partition(l.rows, s)
             let leftRows = l.rows.lowerBound..<cut, rightRows = cut..<l.rows.upperBound
@@ -229,8 +232,8 @@ extension Boost {
             histogram(w, leftSmaller ? leftRows : rightRows, g, h, into: small)
             let pb = parent.values, sb = small.values
             for i in 0..<(p * 256) { pb[i].gh -= sb[i].gh; pb[i].n -= sb[i].n }
-            let left = leaf(leftRows, s.g, s.h, leftSmaller ? small : parent)
-            let right = leaf(rightRows, l.g - s.g, l.h - s.h, leftSmaller ? parent : small)
+            let left = leaf(leftRows, l.depth + 1, s.g, s.h, leftSmaller ? small : parent)
+            let right = leaf(rightRows, l.depth + 1, l.g - s.g, l.h - s.h, leftSmaller ? parent : small)
             nodes[l.node].feature = s.feature
             nodes[l.node].threshold = s.categories != nil ? 0 : s.bin < edgeCounts[s.feature] ? edges[s.feature][s.bin] : .infinity
             nodes[l.node].missingLeft = s.missingLeft

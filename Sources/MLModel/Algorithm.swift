@@ -15,7 +15,8 @@ public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case .tree: return [("max_depth", "none"), ("min_samples_leaf", "1"), ("class_weight", "none")]
         case .forest: return [("n_trees", "100"), ("max_features", "√features (classes), all (numbers)"), ("max_depth", "none"),
                               ("min_samples_leaf", "1"), ("class_weight", "none"), ("seed", "set seed")]
-        case .boost: return [("max_iter", "100"), ("learning_rate", "0.1"), ("max_leaf_nodes", "31"), ("min_samples_leaf", "20"),
+        case .boost: return [("max_iter", "100"), ("learning_rate", "0.1"), ("max_leaf_nodes", "31 (depthwise: none)"), ("max_depth", "none (depthwise: 6)"),
+                             ("growth", "leafwise"), ("min_samples_leaf", "20"),
                              ("l2", "0"), ("early_stopping", "past 10000 rows"), ("class_weight", "none"), ("seed", "set seed")]
         case .mlp: return [("hidden", "[32]"), ("epochs", "200"), ("lr", "0.001"), ("batch", "200"), ("alpha", "0.0001"), ("seed", "set seed")]
         case .kmeans: return [("k", "8"), ("n_init", "10"), ("seed", "set seed"), ("max_iter", "300")]
@@ -33,7 +34,7 @@ public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case .knn: return "the k nearest training rows: mean (numbers) or majority (classes)"
         case .tree: return "a CART decision tree: Gini (classes) or squared error (numbers)"
         case .forest: return "a random forest: n_trees trees on bootstrap samples, max_features tried per split, averaged; out-of-bag score"
-        case .boost: return "gradient boosting on binned features (as HistGradientBoosting): leaf-wise trees, Newton steps, early stopping; missing values and text (as categories) taken as they are"
+        case .boost: return "gradient boosting on binned features (as HistGradientBoosting): leaf-wise or depth-wise trees, Newton steps, early stopping; missing values and text (as categories) taken as they are"
         case .bayes: return "Gaussian naive Bayes (classes)"
         case .mlp: return "a small neural network: ReLU layers, Adam on mini-batches (scale the features first)"
         case .kmeans: return "k-means++ starts, Lloyd's iterations, best of n_init"

@@ -49,6 +49,33 @@ import Testing
         #expect(abs(loss - (want["titanic_categories_log_loss"] as! Double)) <= 0.005, "\(loss)")
     }
 
+    /// Growth by depth: `growth=depthwise max_depth=3` splits every leaf of a level before the next,
+    /// so with no leaf limit it grows what scikit-learn grows with max_depth=3 and
+    /// max_leaf_nodes=None (the probabilities to 1e-6); leaf-wise with the same limits grows the
+    /// same trees. With 4 leaves at most, depth-wise fills level 1 before any of level 2.
+    @Test func depthwiseGrowth() throws {
+        let want = try Self.expected()
+        let (s, _) = recordingSession()
+        let out = run("""
+            load "\(Self.folder)titanic-train.csv" as train
+            load "\(Self.folder)titanic-test.csv" as test
+            fit boost survived ~ . on train max_iter=30 growth=depthwise max_depth=3 as d
+            fit boost survived ~ . on train max_iter=30 max_depth=3 max_leaf_nodes=1000 as l
+            fit boost survived ~ . on train max_iter=5 growth=depthwise max_leaf_nodes=4 as four
+            """, in: s)
+        #expect(out.contains("max_depth=3 growth=depthwise"), "\(out)")
+        let got = try Self.probabilities(s, of: "d", on: "test"), ref = want["titanic_depth3_30_proba_yes"] as! [Double]
+        try #require(got.count == ref.count)
+        for (i, (a, b)) in zip(got, ref).enumerated() { #expect(abs(a - b) <= 1e-6, "row \(i): \(a) vs \(b)") }
+        #expect(try Self.probabilities(s, of: "l", on: "test") == got)
+        guard case .boost(let four) = try #require(s.model(named: "four")).estimator else { Issue.record("not boost"); return }
+        for tree in four.trees {
+            // Four leaves made level by level: both children of the root split, no deeper node.
+            #expect(tree.leaves == 4)
+            #expect(tree.nodes[tree.nodes[0].left].feature >= 0 && tree.nodes[tree.nodes[0].right].feature >= 0)
+        }
+    }
+
     /// Diamonds' cut, color and clarity as categories: test R² within 0.01 of scikit-learn's.
     @Test func regressionWithCategories() throws {
         let want = try Self.expected()

@@ -28,8 +28,10 @@ import Testing
         #expect(run("help exit") == run("help quit"))
     }
 
-    /// Every example in every spec parses, binds and runs without an error.
-    @Test(arguments: CommandRegistry.standard.commands.flatMap { c in c.spec.examples.map { (c.spec.name, $0.command) } })
+    /// Every example in every spec parses, binds and runs without an error. One at a time: the
+    /// key examples share fixed paths under /tmp (keygen refuses to overwrite, and each case
+    /// clears the earlier runs' keys), so two cases at once raced.
+    @Test(.serialized, arguments: CommandRegistry.standard.commands.flatMap { c in c.spec.examples.map { (c.spec.name, $0.command) } })
     func examplesRun(_ verb: String, _ example: String) async throws {
         // Off Swift's cooperative pool: serve's examples wait for a server synchronously, as the
         // prompt does from its own thread (RunningServer.stop).

@@ -76,6 +76,11 @@ def categories(out, pd):
     out["titanic_categories_log_loss"] = log_loss(tte.survived == "yes", proba)
     clf30 = HistGradientBoostingClassifier(random_state=0, max_iter=30).fit(typed(ttr, ["sex", "passengerClass"])[x], ttr.survived)
     out["titanic_categories_30_proba_yes"] = clf30.predict_proba(typed(tte, ["sex", "passengerClass"])[x])[:, list(clf30.classes_).index("yes")].tolist()
+    # Depth instead of leaves: to depth 3 with no leaf limit (what mlsh's growth=depthwise
+    # max_depth=3 grows, level by level).
+    clf3 = HistGradientBoostingClassifier(random_state=0, max_iter=30, max_depth=3, max_leaf_nodes=None).fit(
+        typed(ttr, ["sex", "passengerClass"])[x], ttr.survived)
+    out["titanic_depth3_30_proba_yes"] = clf3.predict_proba(typed(tte, ["sex", "passengerClass"])[x])[:, list(clf3.classes_).index("yes")].tolist()
     d = pd.read_csv(ROOT / "tutorials/data/diamonds.csv")
     dtr, dte = d.iloc[::36], d.iloc[18::36]
     dtr.to_csv(FOLDER / "diamonds-categories-train.csv", index=False)

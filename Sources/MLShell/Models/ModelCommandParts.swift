@@ -29,15 +29,31 @@ enum ModelCommandParts {
         let shown = valid.filter { $0 != "positive" }
         // metric= names a metric (ScoreMetric reads it) and positive= a class (BinaryChoice), not numbers.
         for (name, value) in call.freeOptions where !(lists && { if case .list = value.kind { return true }; return false }())
-            && !(name.text == "metric" && extra.contains("metric")) && name.text != "positive" && name.text != "class_weight" {
+            && !(name.text == "metric" && extra.contains("metric")) && name.text != "positive" {
             guard valid.contains(name.text) else {
                 throw Diagnostic(.unknownOption, .error, "'\(algoName)' has no parameter '\(name.text)'", file: call.file, range: name.range,
                                  hint: (Suggest.didYouMean(name.text, in: valid).map { $0 + " " } ?? "")
                                      + (shown.isEmpty ? "\(algoName) takes no parameters" : "its parameters: " + shown.joined(separator: ", ")))
             }
+            // Parameters that take a word are read where they are used (classWeights, word(_:)).
+            guard !wordParameters.contains(name.text) else { continue }
             for (key, x) in try parameter(name.text, value, call, session) { params[key] = x }
         }
         return (algorithm, formula, params)
+    }
+
+    /// The parameters whose value is a word, not a number.
+    static let wordParameters: Set<String> = ["class_weight", "growth"]
+
+    /// A word parameter's value (`growth=depthwise`), one of `allowed`; nil when not given.
+    static func word(_ call: CommandCall, _ name: String, allowed: [String], hint: String) throws -> String? {
+        guard let e = call.freeOptions.first(where: { $0.name.text == name })?.value else { return nil }
+        let word = e.asName?.text ?? { if case .string(let s) = e.kind { return s }; return ExprPrinter.print(e) }()
+        guard allowed.contains(word) else {
+            throw Diagnostic(.badArgument, .error, "\(name)= is \(allowed.joined(separator: " or ")), not '\(word)'", file: call.file, range: e.range,
+                             hint: Suggest.didYouMean(word, in: allowed) ?? hint)
+        }
+        return word
     }
 
     /// `class_weight=balanced`: each class weighted n / (classes · its rows), as scikit-learn's;

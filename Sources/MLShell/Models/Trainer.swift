@@ -153,10 +153,17 @@ struct Trainer {
             shown.append(("seed", String(seed)))
             estimator = .forest(forest)
         case .boost:
-            let iterations = Int(p("max_iter", 100)), leaves = Int(p("max_leaf_nodes", 31)), leaf = Int(p("min_samples_leaf", 20))
+            // Leaf-wise (LightGBM's, scikit-learn's) splits the leaf that gains most next; depth-wise
+            // (XGBoost's default) splits a whole level before the next, to a depth rather than a count.
+            let depthwise = try ModelCommandParts.word(call, "growth", allowed: ["leafwise", "depthwise"],
+                                                      hint: "leafwise splits the leaf that gains most next; depthwise a whole level at a time") == "depthwise"
+            let iterations = Int(p("max_iter", 100)), leaf = Int(p("min_samples_leaf", 20))
+            let leaves = params["max_leaf_nodes"].map { Int($0) } ?? (depthwise ? nil : 31)
+            let depth = params["max_depth"].map { Int($0) } ?? (depthwise ? 6 : nil)
             let rate = p("learning_rate", 0.1), l2 = p("l2", 0)
             guard iterations >= 1, iterations <= 100_000 else { throw fail("max_iter= must be from 1 to 100000, not \(iterations)") }
-            guard leaves >= 2 else { throw fail("max_leaf_nodes= must be at least 2 (a tree with one leaf learns nothing)") }
+            guard leaves.map({ $0 >= 2 }) ?? true else { throw fail("max_leaf_nodes= must be at least 2 (a tree with one leaf learns nothing)") }
+            guard depth.map({ $0 >= 1 }) ?? true else { throw fail("max_depth= must be at least 1") }
             guard leaf >= 1 else { throw fail("min_samples_leaf= must be at least 1") }
             guard rate > 0, rate.isFinite else { throw fail("learning_rate= must be more than 0, not \(Value.formatNumber(rate))", hint: "0.1 is scikit-learn's default") }
             guard l2 >= 0, l2.isFinite else { throw fail("l2= must be 0 or more, not \(Value.formatNumber(l2))") }
@@ -166,13 +173,15 @@ struct Trainer {
             let progress = Progress(session: session, label: "iteration", valueLabel: "loss", keepsModel: keepsDescription)
             defer { progress.finish() }
             let weights = try ModelCommandParts.classWeights(call, y: design.y, classes: design.classes)
-            let fit = Boost.fit(design.x, design.y, classes: design.classes, iterations: iterations, learningRate: rate, maxLeaves: leaves,
+            let fit = Boost.fit(design.x, design.y, classes: design.classes, iterations: iterations, learningRate: rate, maxLeaves: leaves ?? Int.max,
+                                maxDepth: depth, depthwise: depthwise,
                                 minSamplesLeaf: leaf, l2: l2, earlyStopping: stopping, seed: seed, classWeights: weights,
                                 categories: features.map { categories[$0]?.count ?? 0 }, interrupted: interrupted, onIteration: progress.report)
             // Early stopping (or Ctrl-C) ends it sooner: "37 of 100".
             shown = [("max_iter", fit.iterations < iterations ? "\(fit.iterations) of \(iterations)" : String(iterations)),
-                     ("learning_rate", Value.formatNumber(rate)), ("max_leaf_nodes", String(leaves)),
-                     ("min_samples_leaf", String(leaf))]
+                     ("learning_rate", Value.formatNumber(rate))]
+                + (leaves.map { [("max_leaf_nodes", String($0))] } ?? []) + (depth.map { [("max_depth", String($0))] } ?? [])
+                + (depthwise ? [("growth", "depthwise")] : []) + [("min_samples_leaf", String(leaf))]
             if l2 > 0 { shown.append(("l2", Value.formatNumber(l2))) }
             if weights != nil { shown.append(("class_weight", "balanced")) }
             shown.append(("seed", String(seed)))
