@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -29,7 +30,7 @@ let package = Package(
         // The parse loop works on raw memory it owns; exclusivity checks there cost a third of the time.
         .target(name: "MLFrameIO", dependencies: ["MLDiagnostics", "MLFrame", "CZlib"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "MLRender", dependencies: ["MLDiagnostics", "MLFrame"]),
+        .target(name: "MLRender", dependencies: ["MLDiagnostics", "MLFrame", .product(name: "Ink", package: "Ink")]),
         .target(name: "MLPrep", dependencies: ["MLDiagnostics", "MLFrame"]),
         .target(name: "MLLearn", dependencies: ["MLDiagnostics", "MLFrame", "CLapack"]),
         // The fitted model as a value, its session-free prediction path and its file format.
@@ -81,7 +82,7 @@ let package = Package(
         .executableTarget(name: "FuzzParser", dependencies: ["FuzzDriver", "MLLanguage", "MLDiagnostics"]),
         // The serving protocols' body decoders, from bytes through the model to the answer.
         .executableTarget(name: "FuzzServeBodies", dependencies: ["FuzzDriver", "MLServeProtocol", "MLModel"]),
-        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh",
+        .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh", "CZlib",
                                                          "MLServeProtocol", "MLMonitor", "MLServe",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -5,7 +5,7 @@ import MLShell
 import Glibc
 #endif
 
-/// The command line: `mlsh`, `mlsh FILE [ARGS]`, `mlsh -c "CMD; CMD"`, `mlsh check FILE...`.
+/// The command line: `mlsh`, `mlsh FILE [ARGS]`, `mlsh -c "CMD; CMD"`, `mlsh check FILE...`, `mlsh render FILE -o OUT`.
 struct MlshCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mlsh",
@@ -17,6 +17,7 @@ struct MlshCommand: ParsableCommand {
             exit status:
               0    success
               1    a command failed at run time, or 'mlsh check' found a difference
+                   ('mlsh render' still writes the report, showing the error)
               64   the command line was wrong
               65   the script has a syntax error (nothing ran)
               66   the script file does not exist or cannot be read

@@ -6,13 +6,17 @@ import Glibc
 #endif
 
 Signals.install()
-// `mlsh check …` is routed by hand: the root command's optional script argument would
+// `mlsh check …` (and render, serve) is routed by hand: the root command's optional script argument would
 // otherwise take the word "check" as a file name.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "check" {
     CheckCommand.main(Array(arguments.dropFirst()))
 } else if arguments == ["help", "check"] {
     CheckCommand.main(["--help"])
+} else if arguments.first == "render" {
+    RenderCommandLine.main(Array(arguments.dropFirst()))
+} else if arguments == ["help", "render"] {
+    RenderCommandLine.main(["--help"])
 } else if arguments.first == "serve" {
     ServeCommandLine.main(Array(arguments.dropFirst()))
 } else {

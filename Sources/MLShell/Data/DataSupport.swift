@@ -128,7 +128,8 @@ extension Session {
 
     /// Prints a table in the session's table mode.
     func printTable(_ table: TextTable) {
-        output.write(tableRenderer.render(table, mode: settings.table))
+        let text = tableRenderer.render(table, mode: settings.table)
+        if let recorder = output as? ReportRecorder, settings.table == .box { recorder.table(table, text: text) } else { output.write(text) }
     }
 
     /// A frame as a table, head and tail when longer than `maxRows`.

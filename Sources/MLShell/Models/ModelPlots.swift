@@ -41,7 +41,7 @@ enum ModelPlots {
             try FileText.writeAtomically(path, Array(figure.svg(o).utf8))
             session.print("wrote the \(kind) plot of \(m.name) to \(path)")
         } else {
-            session.output.write(figure.text(o))
+            session.show(figure, o)
         }
     }
 
@@ -238,7 +238,7 @@ enum ModelPlots {
             try FileText.writeAtomically(path, Array(figure.svg(o).utf8))
             session.print("wrote the \(kind) plot of \(models.map(\.name).joined(separator: ", ")) to \(path)")
         } else {
-            session.output.write(figure.text(o))
+            session.show(figure, o)
         }
     }
 

@@ -97,7 +97,7 @@ struct PlotCommand: ShellCommand {
             session.print("wrote \(kind) plot of \(d.name) to \(path) (\(formatBytes(svg.utf8.count)))")
             return
         }
-        session.output.write(figure.text(o))
+        session.show(figure, o)
     }
 
     /// The options each kind takes besides the common ones (width, height, title, style, to).
