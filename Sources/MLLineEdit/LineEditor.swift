@@ -66,10 +66,12 @@ public final class LineEditor {
         return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
     }
 
-    /// Reads one line with the given prompt.
-    public func readLine(prompt: String) -> ReadResult {
+    /// Reads one line with the given prompt; `prefill` is put on the line first, as if typed, for
+    /// the user to run or edit (`step`).
+    public func readLine(prompt: String, prefill: String? = nil) -> ReadResult {
         free(promptC)
         promptC = strdup(prompt)
+        if let prefill, !prefill.isEmpty { el_push(el, prefill) }
         var count: Int32 = 0
         let p = el_gets(el, &count)
         if count < 0 { return .interrupted }  // EINTR: SIGINT arrived while reading

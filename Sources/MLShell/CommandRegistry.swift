@@ -10,7 +10,7 @@ public struct CommandRegistry {
 
     nonisolated(unsafe) public static let standard = CommandRegistry([
         HelpCommand.self, HistoryCommand.self, SetCommand.self, VarsCommand.self, RunCommand.self,
-        PrintCommand.self, SleepCommand.self, QuitCommand.self,
+        PrintCommand.self, SleepCommand.self, QuitCommand.self, RecordCommand.self, StepCommand.self,
         LoadCommand.self, WriteCommand.self, ShowCommand.self, HeadCommand.self, TailCommand.self,
         SchemaCommand.self, DescribeCommand.self, CountCommand.self, WhereCommand.self,
         SelectCommand.self, DropCommand.self, RenameCommand.self, DeriveCommand.self,

@@ -21,16 +21,23 @@ public enum Runner {
     public static func run(_ commands: [Command], in session: Session) -> ShellExit {
         for command in commands {
             if session.quitRequested != nil { break }
+            // At the prompt (not inside a script it runs), each command goes to the journal.
+            let journaled = session.journal.isOn && session.runStack.isEmpty
+            let before = journaled ? session.stateMark : []
             do {
                 try execute(command, in: session)
+                if journaled { session.journal.add(command, changed: session.stateMark != before) }
             } catch let d as Diagnostic {
+                if journaled { session.journal.add(command, failed: true) }
                 // The terminal echoed ^C on the current line; start the message on a line of its own.
                 if d.id == .interrupted && session.terminal.stderrIsTTY { session.output.writeError("\n") }
                 session.report(d)
                 return d.id == .interrupted ? .interrupted : .runtimeError
             } catch let r as ReportedError {
+                if journaled { session.journal.add(command, failed: true) }
                 return r.exit
             } catch {
+                if journaled { session.journal.add(command, failed: true) }
                 session.report(Diagnostic(.internalError, .error, "\(error)", file: command.file, range: command.range))
                 return .runtimeError
             }

@@ -24,6 +24,12 @@ public final class Session {
     public var recording = false
     /// The servers started with `serve`, running in the background.
     let servers = ServerList()
+    /// The tutorial being walked through with `step`, if any.
+    public var walk: TutorialWalk?
+    /// What was done at the prompt, for `record` (kept only when the REPL turns it on).
+    public var journal = SessionJournal()
+    /// Counts bindings, so that the journal can tell a command that changed the session.
+    private(set) var bindings = 0
     /// Time for `watch` (a hand-driven clock in tests).
     public var clock: any MonitorClock = SystemClock()
     /// Set by Ctrl-C; commands that take a while check it.
@@ -89,6 +95,13 @@ public final class Session {
     public func bind(_ name: String, _ value: Value) {
         if values[name] == nil { variableNames.append(name) }
         values[name] = value
+        bindings += 1
+    }
+
+    /// What a command changes when it changes the session: a binding, or a dataset's versions
+    /// (prep verbs and undo change a dataset in place).
+    var stateMark: [Int] {
+        [bindings] + datasetNames.compactMap { dataset(named: $0)?.versions.count }
     }
 
     // MARK: - Datasets

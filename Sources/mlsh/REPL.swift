@@ -27,21 +27,28 @@ struct REPL {
             session.print("mlsh \(HelpFormatter.version): type 'help' for commands, Ctrl-D to leave")
         }
         let interactive = editor != nil
+        // The prompt keeps a journal of what is done at it, for `record`.
+        session.journal.start(seed: session.settings.seed)
         var pending = ""
+        var offeredLine = false
         var firstLine = 1
         var status: ShellExit = .ok
         while session.quitRequested == nil {
             let prompt = pending.isEmpty ? session.prompt : Session.continuationPrompt
             let read: ReadResult
+            // `step` offers its next command on the edit line.
+            let offer = pending.isEmpty ? session.walk?.takeOffer() : nil
+            if offer != nil { offeredLine = true }
             if let editor {
                 session.interrupt.reset()
-                read = editor.readLine(prompt: prompt)
+                read = editor.readLine(prompt: prompt, prefill: offer)
             } else {
                 read = readPlainLine()
             }
             switch read {
             case .interrupted:
                 pending = ""
+                offeredLine = false
                 session.print()
                 continue
             case .eof:
@@ -77,12 +84,16 @@ struct REPL {
                 firstLine = file.lastLine + 1
             }
             session.interrupt.reset()
+            // #' lines are prose for the journal (the parser skips them as comments).
+            for line in entry.split(separator: "\n") where line.hasPrefix("#'") { session.journal.prose(String(line)) }
             if !script.diagnostics.isEmpty {
                 for d in script.diagnostics { session.report(d) }
                 if !interactive { return ShellExit.syntaxError.rawValue }
                 continue
             }
             status = Runner.run(script.commands, in: session)
+            session.lineRan(wasOffered: offeredLine, blank: script.commands.isEmpty, failed: status != .ok)
+            offeredLine = false
             if status == .interrupted && interactive {
                 continue
             }

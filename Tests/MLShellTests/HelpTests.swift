@@ -43,6 +43,8 @@ import Testing
         _ = FileManager.default.changeCurrentDirectoryPath(dir)
         let (s, out) = recordingSession()
         s.interrupt = InterruptFlag()
+        // Examples are what one types at the prompt, which keeps a journal (record).
+        s.journal.start(seed: s.settings.seed)
         // keygen never overwrites a key: the keys an earlier run made go first.
         for f in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where f.hasPrefix("mlsh-example-") {
             try? FileManager.default.removeItem(atPath: "/tmp/" + f)
