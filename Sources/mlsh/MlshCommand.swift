@@ -13,6 +13,9 @@ struct MlshCommand: ParsableCommand {
         discussion: """
             With no arguments mlsh starts the interactive prompt (type 'help' there).
             A script runs top to bottom and stops at its first error.
+            'mlsh check FILE...' compares scripts with their recorded output; 'mlsh render
+            FILE -o report.html' writes a script as a report; 'mlsh serve FILE.mlsm' serves
+            saved models (each has --help).
 
             exit status:
               0    success
