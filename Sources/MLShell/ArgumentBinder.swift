@@ -64,7 +64,11 @@ struct ArgumentBinder {
                     parameters[p.name] = [e]
                     continue
                 }
-                guard i < items.count else { throw missing(p, at: nil, after: keyword) }
+                guard i < items.count else {
+                    // `join A B on a_id = b_id`: the keyword's values came as free options.
+                    if p.optional && spec.freeOptions != nil { continue }
+                    throw missing(p, at: nil, after: keyword)
+                }
             }
             if p.kind == .dataset && p.optional, i < items.count, case .positional(let e) = items[i],
                !takesDataset(e, laterParameters: spec.parameters[(index + 1)...]) {

@@ -3,29 +3,33 @@ import MLFrame
 import MLLanguage
 import MLRender
 
-/// `group [DS] by COL, ... summarize NAME=FN(COL), ... [as NAME]`
+/// `group [DS] [by COL, ...] summarize NAME=FN(COL), ... [as NAME]`
 struct GroupCommand: ShellCommand {
-    static let functions = ["count", "sum", "mean", "median", "min", "max", "std", "distinct"]
+    static let functions = ["count", "sum", "mean", "median", "quantile", "min", "max", "std", "var", "distinct", "n_distinct", "first", "last"]
 
     static let spec = CommandSpec(
         name: "group", stage: .data,
         abstract: "Summarize groups of rows: one row per group with the aggregates you name",
         discussion: """
-            Aggregates: count() or count(COL) (non-missing values), sum, mean, median, min, max, std \
-            (sample, ddof=1), distinct (number of different values). Missing values are skipped; \
-            missing keys form their own group. Groups are ordered by their keys.
+            Aggregates: count() (rows) or count(COL) (non-missing values), sum, mean, median, \
+            quantile(COL, q) (linear interpolation, as pandas and numpy), min, max, std and var \
+            (sample, ddof=1), distinct or n_distinct (number of different values), first and last \
+            (the first and last non-missing value, in row order). Missing values are skipped; \
+            missing keys form their own group. Groups are ordered by their keys. Without by, the \
+            whole table is one group.
             """,
         parameters: [
             Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true),
-            Parameter("COL", .name, "the columns to group by", keyword: "by", variadic: true),
+            Parameter("COL", .name, "the columns to group by (none: the whole table)", optional: true, keyword: "by", variadic: true),
             Parameter("summarize", .flag, "then the aggregates", keyword: "summarize"),
         ],
-        freeOptions: ("NAME=FN(COL)", "an aggregate column: count, sum, mean, median, min, max, std, distinct"),
+        freeOptions: ("NAME=FN(COL)", "an aggregate column: count, sum, mean, median, quantile(COL, q), min, max, std, var, distinct, first, last"),
         binds: ["NAME"],
         examples: [
             Example("load \"tutorials/data/penguins.csv\""),
             Example("group penguins by species summarize n=count(), mass=mean(body_mass_g), sd=std(body_mass_g)"),
             Example("group by island, sex summarize n=count() as sizes"),
+            Example("group penguins summarize n=count(), q90=quantile(body_mass_g, 0.9), islands=n_distinct(island)"),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
@@ -50,21 +54,32 @@ struct GroupCommand: ShellCommand {
                 else { hint = "write \(name.text)=FN(COL), with FN one of: " + functions.joined(separator: ", ") }
                 throw Diagnostic(.badArgument, .error, "'\(ExprPrinter.print(expr))' is not an aggregate", file: call.file, range: expr.range, hint: hint)
             }
-            if args.count > 1 || (args.isEmpty && fn.text != "count") {
+            var q: Double? = nil
+            if fn.text == "quantile" {
+                guard args.count == 2 else {
+                    throw Diagnostic(.badArgument, .error, "quantile() takes a column and a share", file: call.file, range: expr.range, hint: "e.g. quantile(\(args.first.map(ExprPrinter.print) ?? "COL"), 0.9)")
+                }
+                let v = try Evaluator(session: session, file: call.file).evaluate(args[1])
+                guard case .number(let share) = v, share >= 0, share <= 1 else {
+                    throw Diagnostic(.badArgument, .error, "quantile()'s share is a number from 0 to 1, not \(ExprPrinter.print(args[1]))", file: call.file,
+                                     range: args[1].range, hint: "0.5 is the median, 0.9 the 90th percentile")
+                }
+                q = share
+            } else if args.count > 1 || (args.isEmpty && fn.text != "count") {
                 throw Diagnostic(.badArgument, .error, "\(fn.text)() takes one column", file: call.file, range: expr.range, hint: "write \(fn.text)(COL)")
             }
             let column: Column?
             if let arg = args.first {
                 let colName = try call.columnNames([arg], in: d)[0]
                 column = d.frame.column(colName)
-                if !["count", "distinct", "min", "max"].contains(fn.text), let c = column, !c.type.isNumeric, c.type != .bool {
+                if !["count", "distinct", "n_distinct", "min", "max", "first", "last"].contains(fn.text), let c = column, !c.type.isNumeric, c.type != .bool {
                     throw Diagnostic(.badArgument, .error, "\(fn.text)() needs a numeric column, but '\(c.name)' is \(c.type.rawValue)",
-                                     file: call.file, range: arg.range, hint: "count(), distinct(), min() and max() work on any column")
+                                     file: call.file, range: arg.range, hint: "count(), distinct(), min(), max(), first() and last() work on any column")
                 }
             } else {
                 column = nil
             }
-            result.setColumn(aggregate(fn.text, column, order.map { rowsOfGroup[$0] }, name: name.text))
+            result.setColumn(aggregate(fn.text, column, order.map { rowsOfGroup[$0] }, name: name.text, q: q))
         }
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
@@ -75,14 +90,20 @@ struct GroupCommand: ShellCommand {
         session.printTable(table)
     }
 
-    static func aggregate(_ fn: String, _ column: Column?, _ groups: [[Int]], name: String) -> Column {
+    static func aggregate(_ fn: String, _ column: Column?, _ groups: [[Int]], name: String, q: Double? = nil) -> Column {
         guard let c = column else {
             return Column(name: name, storage: .int(groups.map { Int64($0.count) }))
         }
         switch fn {
         case "count":
             return Column(name: name, storage: .int(groups.map { rows in Int64(rows.filter { c.isValid($0) }.count) }))
-        case "distinct":
+        case "first", "last":
+            // The first (last) non-missing value of each group, in the column's own type.
+            let picked = groups.map { rows in (fn == "first" ? rows.first { c.isValid($0) } : rows.last { c.isValid($0) }) ?? -1 }
+            var taken = c.take(orMissing: picked)
+            taken.name = name
+            return taken
+        case "distinct", "n_distinct":
             return Column(name: name, storage: .int(groups.map { rows in Int64(Set(rows.filter { c.isValid($0) }.map { c.cellKey($0) }).count) }))
         case "min", "max":
             if !c.type.isNumeric && c.type != .bool {
@@ -112,6 +133,8 @@ struct GroupCommand: ShellCommand {
                 case "sum": v = values.reduce(0, +)
                 case "mean": v = values.isEmpty ? nil : Statistics.meanStd(values).mean
                 case "median": v = values.isEmpty ? nil : Statistics.quantile(sorted: values.sorted(), 0.5)
+                case "quantile": v = values.isEmpty ? nil : Statistics.quantile(sorted: values.sorted(), q ?? 0.5)
+                case "var": v = values.count < 2 ? nil : { let s = Statistics.meanStd(values).std; return s * s }()
                 case "min": v = values.min()
                 case "max": v = values.max()
                 default: v = values.count < 2 ? nil : Statistics.meanStd(values).std

@@ -1,0 +1,120 @@
+import Foundation
+import MLFrame
+@testable import MLShell
+import Testing
+
+/// join, concat and the group aggregates against pandas (Tests/Fixtures/join, made by
+/// scripts/expected/make_join_expected.py): tables with missing keys, repeated keys on both
+/// sides, a non-key column both have, and ids that are whole numbers in mlsh and floats in pandas.
+@Suite struct JoinTests {
+    static let folder = packageRoot + "/Tests/Fixtures/join/"
+
+    static func expected() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "expected.json"))) as! [String: Any]
+    }
+
+    /// A cell as a comparable value: a number, a text, or nil (missing).
+    enum Cell: Equatable, Comparable, CustomStringConvertible {
+        case missing, number(Double), text(String)
+        var description: String {
+            switch self { case .missing: return "NA"; case .number(let d): return String(d); case .text(let s): return s }
+        }
+        static func < (a: Cell, b: Cell) -> Bool { a.description < b.description }
+        static func == (a: Cell, b: Cell) -> Bool {
+            switch (a, b) {
+            case (.missing, .missing): return true
+            case (.number(let x), .number(let y)): return abs(x - y) <= 1e-9 * max(1, abs(x))
+            case (.text(let x), .text(let y)): return x == y
+            default: return false
+            }
+        }
+    }
+
+    static func rows(_ f: Frame) -> [[Cell]] {
+        (0..<f.rowCount).map { r in f.columns.map { c in
+            guard c.isValid(r) else { return .missing }
+            if c.type.isNumeric || c.type == .bool, let d = c.double(r) { return d.isNaN ? .missing : .number(d) }
+            return .text(c.text(r)!)
+        } }
+    }
+
+    static func rows(_ json: Any) -> [[Cell]] {
+        (json as! [[Any]]).map { row in row.map { v in
+            if v is NSNull { return .missing }
+            if let s = v as? String { return .text(s) }
+            return .number((v as! NSNumber).doubleValue)
+        } }
+    }
+
+    func check(_ got: Frame, _ want: [String: Any], sorted: Bool, _ what: String) {
+        #expect(got.columnNames == want["columns"] as! [String], "\(what): columns")
+        var a = Self.rows(got), b = Self.rows(want["rows"]!)
+        #expect(a.count == b.count, "\(what): \(a.count) rows vs pandas' \(b.count)")
+        guard a.count == b.count else { return }
+        if sorted {
+            a.sort { $0.lexicographicallyPrecedes($1) }
+            b.sort { $0.lexicographicallyPrecedes($1) }
+        }
+        for (i, (x, y)) in zip(a, b).enumerated() { #expect(x == y, "\(what) row \(i): \(x) vs \(y)") }
+    }
+
+    @Test func joinsAsPandasMerges() throws {
+        let want = try Self.expected()["cases"] as! [String: Any]
+        let (s, _) = recordingSession()
+        _ = run("""
+            load "\(Self.folder)left.csv" as left
+            load "\(Self.folder)right.csv" as right
+            """, in: s)
+        for (name, expected) in want {
+            let parts = name.split(separator: " ", maxSplits: 2).map(String.init)
+            let keys = parts[2].contains("=") ? parts[2] : parts[2].split(separator: ",").joined(separator: ", ")
+            let out = run("join left right on \(keys) how=\(parts[0]) suffix=\"_right\" as r", in: s)
+            let r = try #require(s.dataset(named: "r"), "\(name): \(out)")
+            // pandas sorts an outer join's keys; every other order is the left's (right's) and is kept.
+            check(r.frame, expected as! [String: Any], sorted: parts[0] == "outer", name)
+            _ = run("vars", in: s)
+        }
+    }
+
+    @Test func concatAndAggregatesAsPandas() throws {
+        let want = try Self.expected()
+        let (s, _) = recordingSession()
+        let out = run("""
+            load "\(Self.folder)left.csv" as left
+            load "\(Self.folder)more.csv" as more
+            concat left, more as c
+            group left by code summarize n=count(), q=quantile(x, 0.3), med=median(x), v=var(x), s=std(x), nd=n_distinct(id), f=first(id), l=last(id), lo=min(n), hi=max(n), sum=sum(n) as g
+            group left summarize n=count(), q=quantile(x, 0.75), nd=n_distinct(code), v=var(n) as whole
+            """, in: s)
+        check(try #require(s.dataset(named: "c"), "\(out)").frame, want["concat"] as! [String: Any], sorted: false, "concat")
+        #expect(out.replacingOccurrences(of: "\n  ", with: " ").contains("note: missing where a dataset lacks the column: 'n' (not in more), 'extra' (not in left)"), "\(out)")
+        check(try #require(s.dataset(named: "g")).frame, want["group"] as! [String: Any], sorted: false, "group")
+        let whole = try #require(s.dataset(named: "whole")).frame, w = want["group_whole"] as! [String: Double]
+        #expect(whole.rowCount == 1)
+        for (k, v) in w { #expect(abs(whole.column(k)!.double(0)! - v) <= 1e-9 * max(1, abs(v)), "\(k)") }
+    }
+
+    @Test func joinErrorsSayWhatToDo() {
+        let (s, _) = recordingSession()
+        _ = run("""
+            load "\(Self.folder)left.csv" as left
+            load "\(Self.folder)right.csv" as right
+            """, in: s)
+        let cases: [(String, String)] = [
+            ("join left right on id = label", "error: the keys differ in kind: left.id is int64, right.label is string\n"),
+            ("join left right on id validate=one_to_one", "error: validate=one_to_one: 1 key appears more than once in left (2 rows)\n"),
+            ("join left right on id how=sideways", "error: 'join' expects one of inner, left, right, outer, semi, anti for option 'how', got 'sideways'\n"),
+            ("join left right on idd", "error: no column 'idd' in left\n"),
+            ("join left right", "error: join needs its keys: on KEY, or on a_id = b_id\n"),
+            ("join left right on id", "note: 1 key appears more than once in right (2 rows): each match repeats a row of left\n"),
+            ("join left right on id", "note: 1 row of left has a missing key; a missing key matches a missing key\n"),
+            ("concat left, nothing", "error: no dataset named 'nothing'\n"),
+            ("concat left", "error: concat needs two datasets or more: concat A, B\n"),
+        ]
+        for (line, expected) in cases {
+            // Long messages wrap at 80 columns: compared as one line.
+            let out = run(line, in: s).replacingOccurrences(of: "\n  ", with: " ")
+            #expect(out.contains(expected), "\(line)\n\(out)")
+        }
+    }
+}
