@@ -14,7 +14,7 @@ public struct CommandRegistry {
         LoadCommand.self, WriteCommand.self, ShowCommand.self, HeadCommand.self, TailCommand.self,
         SchemaCommand.self, DescribeCommand.self, CountCommand.self, WhereCommand.self,
         SelectCommand.self, DropCommand.self, RenameCommand.self, DeriveCommand.self,
-        SortCommand.self, SampleCommand.self, GroupCommand.self, JoinCommand.self, ConcatCommand.self, PlotCommand.self,
+        SortCommand.self, SampleCommand.self, GroupCommand.self, JoinCommand.self, ConcatCommand.self, PivotCommand.self, UnpivotCommand.self, PlotCommand.self,
         CleanCommand.self, FillCommand.self, EncodeCommand.self, ScaleCommand.self, NormalizeCommand.self,
         CastCommand.self, CheckRulesCommand.self, RecipeCommand.self, UndoCommand.self,
         SplitCommand.self, FitCommand.self, EvaluateCommand.self, PredictCommand.self, CVCommand.self, SearchCommand.self, CompareCommand.self,

@@ -94,6 +94,22 @@ import Testing
         for (k, v) in w { #expect(abs(whole.column(k)!.double(0)! - v) <= 1e-9 * max(1, abs(v)), "\(k)") }
     }
 
+    /// pivot as pandas' pivot_table (rows=id, cols=code, values=x) for four aggregates, and
+    /// unpivot as melt.
+    @Test func pivotAndUnpivotAsPandas() throws {
+        let want = try Self.expected()
+        let (s, _) = recordingSession()
+        _ = run("load \"\(Self.folder)left.csv\" as left", in: s)
+        for (agg, expected) in want["pivot"] as! [String: Any] {
+            let out = run("pivot left rows=id cols=code values=x agg=\(agg) as p", in: s)
+            check(try #require(s.dataset(named: "p"), "\(out)").frame, expected as! [String: Any], sorted: false, "pivot agg=\(agg)")
+        }
+        let out = run("select left code, x, n as slim\nunpivot slim keep=[code] as long", in: s)
+        check(try #require(s.dataset(named: "long"), "\(out)").frame, want["melt"] as! [String: Any], sorted: false, "unpivot")
+        let mixed = run("unpivot left keep=[id]", in: s)
+        #expect(mixed.contains("error: the columns to stack mix kinds: code (string), x (float64), n (int64)"), "\(mixed)")
+    }
+
     @Test func joinErrorsSayWhatToDo() {
         let (s, _) = recordingSession()
         _ = run("""

@@ -71,6 +71,13 @@ def main():
     out["group"] = {"columns": list(agg.columns), "rows": rows(agg)}
     whole = {"n": len(left), "q": float(left.x.quantile(0.75)), "nd": int(left.code.nunique()), "v": float(left.n.var())}
     out["group_whole"] = whole
+    out["pivot"] = {}
+    for agg in ["mean", "sum", "count", "max"]:
+        p = left.pivot_table(index="id", columns="code", values="x", aggfunc=agg).reset_index()
+        p.columns.name = None
+        out["pivot"][agg] = {"columns": [str(c) for c in p.columns], "rows": rows(p)}
+    m = left.melt(id_vars=["code"], value_vars=["x", "n"])
+    out["melt"] = {"columns": list(m.columns), "rows": rows(m)}
     (FOLDER / "expected.json").write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps(out)[:400])
 
