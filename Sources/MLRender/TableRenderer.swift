@@ -203,7 +203,12 @@ public struct TableRenderer: Sendable {
     // MARK: - Other modes
 
     func markdown(_ table: TextTable) -> String {
-        func esc(_ s: String) -> String { s.replacingAll("|", with: "\\|") }
+        // A cell stays in its cell: | escaped, a line break as <br>, and < and & as entities
+        // (Markdown passes HTML through: a cell's "<!--" would hide the rest of the page).
+        func esc(_ s: String) -> String {
+            s.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll("|", with: "\\|")
+                .replacingAll("\r\n", with: "<br>").replacingAll("\n", with: "<br>").replacingAll("\r", with: "<br>")
+        }
         var out = "| " + table.columns.map { esc($0.header) }.joined(separator: " | ") + " |\n"
         out += "|" + table.columns.map { $0.alignment == .right ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
         for r in 0..<table.shownRows {

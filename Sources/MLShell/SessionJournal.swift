@@ -33,7 +33,11 @@ public struct SessionJournal: Sendable {
     mutating func add(_ command: Command, changed: Bool = false, failed: Bool = false) {
         let verb = command.verb.text
         guard !Self.never.contains(verb) else { return }
-        let text = command.sourceText
+        var text = command.sourceText
+        // A key made again on replay would meet the one made the first time: it replaces it.
+        if verb == "keygen", !command.arguments.contains(where: { if case .option(let n, _) = $0 { return n.text == "replace" }; return false }) {
+            text += " replace=true"
+        }
         let writesFile = verb == "plot" && command.arguments.contains { if case .positional(let e) = $0 { return e.asName?.text == "to" }; return false }
         let kind: Kind = failed ? .failed : (changed || Self.effects.contains(verb) || writesFile ? .work : .display)
         entries.append(.command(text, kind))

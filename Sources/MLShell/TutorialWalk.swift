@@ -12,6 +12,8 @@ public final class TutorialWalk {
 
     let path: String
     let steps: [Step]
+    /// The prose after the last command (a summary, what comes next), shown at the end.
+    var epilogue = ""
     private(set) var index = 0
     /// The current step's command is to go on the next edit line.
     var offered = false
@@ -37,7 +39,9 @@ public final class TutorialWalk {
                 prose = []
             }
         }
-        return (TutorialWalk(path: path, steps: steps), [])
+        let walk = TutorialWalk(path: path, steps: steps)
+        walk.epilogue = prose.joined(separator: "\n\n")
+        return (walk, [])
     }
 
     /// The command the edit line should hold next, once (nil when none is offered).
@@ -51,10 +55,32 @@ public final class TutorialWalk {
     /// Shows the current step: its prose, where the learner is, and what to do.
     func present(_ session: Session) {
         let step = steps[index]
-        if !step.prose.isEmpty { session.print(step.prose.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : String($0) }.joined(separator: "\n")) }
+        Self.show(step.prose, session)
         for comment in step.source.split(separator: "\n") where comment.hasPrefix("#") { session.print(String(comment)) }
         session.print(session.styled("[\(index + 1)/\(steps.count)] Enter runs it; edit it first, or 'step skip', 'step stop'", "2"))
         offered = true
+    }
+
+    /// Prose as paragraphs re-flowed to the window (the file's own line breaks are for the file);
+    /// headings, list items and indented lines keep their lines.
+    static func show(_ prose: String, _ session: Session) {
+        guard !prose.isEmpty else { return }
+        var paragraph: [String] = []
+        func flush() {
+            if !paragraph.isEmpty { session.print(paragraph.joined(separator: " ")) }
+            paragraph = []
+        }
+        for line in prose.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.isEmpty { flush(); session.print(); continue }
+            if line.hasPrefix("#") || line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("    ") || line.first?.isNumber == true {
+                flush()
+                paragraph = [line]
+                if line.hasPrefix("#") || line.hasPrefix("    ") { flush() }
+                continue
+            }
+            paragraph.append(line.hasPrefix("  ") && !paragraph.isEmpty ? String(line.drop { $0 == " " }) : line)
+        }
+        flush()
     }
 
     /// After a line the learner ran (the offered command, as it was or edited): the next step.
@@ -63,6 +89,7 @@ public final class TutorialWalk {
     func advance(_ session: Session) -> Bool {
         index += 1
         guard index < steps.count else {
+            Self.show(epilogue, session)
             session.print("that was the last step of \(path): the tutorial is done")
             return false
         }

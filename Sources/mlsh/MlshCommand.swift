@@ -27,7 +27,7 @@ struct MlshCommand: ParsableCommand {
               130  interrupted by Ctrl-C
             """,
         version: HelpFormatter.version,
-        subcommands: [CheckCommand.self])
+        subcommands: [CheckCommand.self, RenderCommandLine.self])
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands (separated by ';') and exit; -c again adds more, run in order.", valueName: "commands"))
     var commands: [String] = []

@@ -11,11 +11,11 @@ public enum HTMLReport {
         for cell in doc.cells {
             switch cell {
             case .prose(let markdown):
-                body += "<section class=\"prose\">\n" + xhtml(parser.html(from: unwrapped(markdown))) + "\n</section>\n"
+                body += "<section class=\"prose\">\n" + ProseHTML.render(markdown, parser) + "\n</section>\n"
             case .code(let source, let line, let pieces, let ran):
                 body += "<div class=\"cell\(ran ? "" : " not-run")\" id=\"line-\(line)\">\n"
-                body += "<pre class=\"command\"><code>" + escape(source) + "</code></pre>\n"
-                if !ran { body += "<p class=\"note\">not run: the script stopped at the error above</p>\n" }
+                if !source.isEmpty { body += "<pre class=\"command\"><code>" + escape(source) + "</code></pre>\n" }
+                if !ran { body += "<p class=\"note\">not run: " + (doc.stamp.quitCode != nil ? "the script quit above" : "the script stopped at the error above") + "</p>\n" }
                 for piece in pieces { body += html(piece) }
                 body += "</div>\n"
             }
@@ -44,6 +44,7 @@ public enum HTMLReport {
         switch piece {
         case .text(let t): return "<pre class=\"output\">" + escape(t.trimmingTrailingNewlines) + "</pre>\n"
         case .error(let t): return "<pre class=\"error\">" + escape(t.trimmingTrailingNewlines) + "</pre>\n"
+        case .warning(let t): return "<pre class=\"warning\">" + escape(t.trimmingTrailingNewlines) + "</pre>\n"
         case .table(let table, _): return table.html
         case .plot(let svg, _):
             // The SVG document's own XML declaration cannot stand inside the page.
@@ -68,56 +69,14 @@ public enum HTMLReport {
         return out + "</footer>\n"
     }
 
-    /// A paragraph's lines joined into one, as Markdown reads them anyway: Ink takes a line that
-    /// starts with a code span for a new paragraph. Lines that start a block (a heading, a list
-    /// item, a quote, a table row, a fence) and fenced code stay as they are.
-    static func unwrapped(_ markdown: String) -> String {
-        var out: [String] = [], fenced = false
-        func startsBlock(_ line: String) -> Bool {
-            let t = line.drop { $0 == " " }
-            if t.isEmpty || line.hasPrefix("    ") { return true }
-            if ["#", ">", "|", "```", "- ", "* ", "+ "].contains(where: { t.hasPrefix($0) }) { return true }
-            let digits = t.prefix { $0.isNumber }
-            return !digits.isEmpty && t.dropFirst(digits.count).hasPrefix(". ")
-        }
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line.drop(while: { $0 == " " }).hasPrefix("```") { fenced.toggle(); out.append(line); continue }
-            if !fenced, !startsBlock(line), let last = out.last, !last.isEmpty, !last.hasPrefix("#"), !last.hasPrefix("|"),
-               !last.drop(while: { $0 == " " }).hasPrefix("```") {
-                out[out.count - 1] = last + " " + line.drop { $0 == " " }
-            } else {
-                out.append(line)
-            }
-        }
-        return out.joined(separator: "\n")
-    }
-
-    /// Ink writes HTML; the page must also parse as XML: void elements are closed.
-    static func xhtml(_ html: String) -> String {
-        var out = html
-        for tag in ["br", "hr"] { out = out.replacingAll("<\(tag)>", with: "<\(tag) />") }
-        // <img …> has attributes: close each one that is not closed.
-        var result = "", rest = Substring(out)
-        while let start = rest.firstRange(of: "<img ") {
-            result += rest[..<start.lowerBound]
-            let tail = rest[start.lowerBound...]
-            guard let end = tail.firstIndex(of: ">") else { result += tail; rest = ""; break }
-            var tag = String(tail[...end])
-            if !tag.hasSuffix("/>") { tag = String(tag.dropLast()) + " />" }
-            result += tag
-            rest = tail[tail.index(after: end)...]
-        }
-        return result + rest
-    }
-
     public static func escape(_ s: String) -> String { SVG.esc(s) }
 
     static let css = """
 
         :root { color-scheme: light dark; --fg: #1d1d1f; --bg: #ffffff; --muted: #6e6e73; --code-bg: #f5f5f7;
-          --border: #d2d2d7; --error: #b3261e; --accent: #1f77b4; }
+          --border: #d2d2d7; --error: #b3261e; --warning: #b8860b; --accent: #1f77b4; }
         @media (prefers-color-scheme: dark) {
-          :root { --fg: #e8e8ed; --bg: #161618; --muted: #a1a1a6; --code-bg: #232326; --border: #3a3a3c; --error: #ff6b60; --accent: #6cb4ee; }
+          :root { --fg: #e8e8ed; --bg: #161618; --muted: #a1a1a6; --code-bg: #232326; --border: #3a3a3c; --error: #ff6b60; --warning: #e0b040; --accent: #6cb4ee; }
           figure.plot svg { background: #ffffff; border-radius: 4px; }
         }
         body { margin: 0; background: var(--bg); color: var(--fg); font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; }
@@ -131,7 +90,8 @@ public enum HTMLReport {
         pre.command { background: var(--code-bg); border-left: 3px solid var(--accent); }
         pre.command::before { content: "mlsh> "; color: var(--muted); }
         pre.output { border: 1px solid var(--border); }
-        pre.error { border: 1px solid var(--error); color: var(--error); }
+        pre.error { border: 1px solid var(--error); color: var(--error); white-space: pre-wrap; }
+        pre.warning { border: 1px solid var(--warning); white-space: pre-wrap; }
         .not-run { opacity: 0.5; }
         .note { color: var(--muted); font-size: 0.85rem; margin: 0.2rem 0; }
         .table-wrap { overflow-x: auto; margin: 0.4rem 0; }

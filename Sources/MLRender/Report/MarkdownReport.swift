@@ -11,14 +11,12 @@ public enum MarkdownReport {
             case .prose(let markdown):
                 out += markdown.trimmingTrailingNewlines + "\n\n"
             case .code(let source, _, let pieces, let ran):
-                out += "```mlsh\n" + source.trimmingTrailingNewlines + "\n```\n\n"
-                if !ran { out += "*Not run: the script stopped at the error above.*\n\n" }
+                if !source.isEmpty { out += fenced(source, "mlsh") }
+                if !ran { out += doc.stamp.quitCode != nil ? "*Not run: the script quit above.*\n\n" : "*Not run: the script stopped at the error above.*\n\n" }
                 for piece in pieces {
                     switch piece {
-                    case .text(let t): out += "```text\n" + t.trimmingTrailingNewlines + "\n```\n\n"
-                    case .error(let t): out += "```text\n" + t.trimmingTrailingNewlines + "\n```\n\n"
+                    case .text(let t), .error(let t), .warning(let t), .plot(_, let t): out += fenced(t, "text")
                     case .table(let table, _): out += renderer.render(table, mode: .markdown).trimmingTrailingNewlines + "\n\n"
-                    case .plot(_, let text): out += "```text\n" + text.trimmingTrailingNewlines + "\n```\n\n"
                     }
                 }
             }
@@ -32,5 +30,14 @@ public enum MarkdownReport {
             for f in s.files { out += "| `\(f.path)` | `\(f.sha256 ?? "not readable now")` |\n" }
         }
         return out
+    }
+
+    /// A code block whose fence is longer than any run of backticks inside (CommonMark's rule),
+    /// so that output cannot end it early.
+    static func fenced(_ text: String, _ language: String) -> String {
+        var longest = 0, run = 0
+        for ch in text { if ch == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return fence + language + "\n" + text.trimmingTrailingNewlines + "\n" + fence + "\n\n"
     }
 }

@@ -5,6 +5,8 @@ public struct ReportDocument: Sendable {
     public enum Piece: Sendable {
         case text(String)
         case error(String)
+        /// A warning or a note the shell reported (not an error: the script went on).
+        case warning(String)
         /// A table, with the text the terminal shows for it (the Markdown report's fallback).
         case table(TextTable, text: String)
         /// A plot as SVG, with its terminal drawing.
@@ -27,6 +29,8 @@ public struct ReportDocument: Sendable {
         public var files: [(path: String, sha256: String?)]
         /// Where the script stopped, when it did (an error).
         public var stoppedAt: Int?
+        /// The status `quit` (or `exit N`) ended the script with, when it did.
+        public var quitCode: Int32?
         public init(version: String, seed: UInt64, date: String, files: [(path: String, sha256: String?)], stoppedAt: Int?) {
             self.version = version
             self.seed = seed

@@ -28,7 +28,7 @@ struct RecordCommand: ShellCommand {
                              hint: "run it at the prompt: mlsh, then the commands, then record \"FILE.mlsh\"")
         }
         let path = try call.string("FILE")!
-        guard path.hasSuffix(".mlsh") else { throw call.error(at: "FILE", "a script's name ends in .mlsh", hint: "e.g. record \"session.mlsh\"") }
+        guard path.lowercased().hasSuffix(".mlsh") else { throw call.error(at: "FILE", "a script's name ends in .mlsh", hint: "e.g. record \"session.mlsh\"") }
         let all = call.word("all") == "true", replace = call.word("replace") == "true"
         if FileManager.default.fileExists(atPath: path) && !replace {
             throw call.error(at: "FILE", "\(path) exists; record does not write over a file", hint: "give another name, or replace=true")

@@ -55,10 +55,15 @@ struct StepCommand: ShellCommand {
             }
             let (walk, problems) = TutorialWalk.read(path: path, text: text)
             guard let walk else {
-                for d in problems.dropLast() { session.report(d) }
-                throw problems.last!
+                // A file that is not a script (a CSV, say) would report every line: the first few.
+                for d in problems.prefix(2) { session.report(d) }
+                throw call.error(at: "WHAT", "\(path) is not a script mlsh can step through (\(plural(problems.count, "syntax error")))",
+                                 hint: "a tutorial is a .mlsh file, e.g. tutorials/00-hello.mlsh")
             }
             guard !walk.steps.isEmpty else { throw call.error(at: "WHAT", "\(path) has no command to step through") }
+            if let running = session.walk {
+                session.print("left \(running.path) at step \(running.index + 1) of \(running.steps.count)")
+            }
             session.print("stepping through \(path): \(plural(walk.steps.count, "step"))")
             walk.moved = true
             session.walk = walk

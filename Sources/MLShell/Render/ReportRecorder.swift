@@ -15,6 +15,12 @@ public final class ReportRecorder: OutputSink {
     public func writeError(_ text: String) {
         // Progress lines redraw themselves with a carriage return; a report has no use for them.
         guard !text.hasPrefix("\r") else { return }
+        // A warning or a note (the script goes on) is not shown as an error.
+        let first = text.prefix { $0 != "\n" }
+        if ["warning: ", "note: "].contains(where: { first.hasPrefix($0) || first.contains(": " + $0) }) {
+            pieces.append(.warning(text))
+            return
+        }
         if case .error(let before)? = pieces.last { pieces[pieces.count - 1] = .error(before + text) } else { pieces.append(.error(text)) }
     }
 

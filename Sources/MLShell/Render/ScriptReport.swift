@@ -2,6 +2,7 @@ import Foundation
 import MLDiagnostics
 import MLLanguage
 import MLRender
+import Crypto
 
 /// `mlsh render`: runs a script as `mlsh FILE` does (top to bottom, stopping at the first error)
 /// and keeps it as a report: `#'` lines as prose, each command with what it showed. Output is
@@ -55,12 +56,15 @@ public enum ScriptReport {
             cells.append(.code(source: source, line: number, pieces: recorder.take(), ran: true))
         }
         session.closeServers()
-        return (document(path, cells, session, date, stoppedAt: stoppedAt), status)
+        var doc = document(path, cells, session, date, stoppedAt: stoppedAt)
+        doc.stamp.quitCode = session.quitRequested
+        return (doc, status)
     }
 
     static func document(_ path: String, _ cells: [ReportDocument.Cell], _ session: Session, _ date: Date, stoppedAt: Int?) -> ReportDocument {
         // Every file a dataset was read from, once, in the order the datasets were made.
-        var seen = Set<String>(), files: [(path: String, sha256: String?)] = []
+        // The script itself first, then every file a dataset was read from.
+        var seen: Set<String> = [path], files: [(path: String, sha256: String?)] = [(path, try? SHA256.hexDigest(ofFile: path))]
         for name in session.datasetNames {
             guard let d = session.dataset(named: name), !d.source.path.isEmpty, FileManager.default.fileExists(atPath: d.source.path),
                   seen.insert(d.source.path).inserted else { continue }

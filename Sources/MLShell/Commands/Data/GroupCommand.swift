@@ -50,7 +50,11 @@ struct GroupCommand: ShellCommand {
             }
             guard case .call(let fn, let args, _) = expr.kind, functions.contains(fn.text) else {
                 let hint: String
-                if case .call(let fn, _, _) = expr.kind { hint = Suggest.didYouMean(fn.text, in: functions) ?? "the aggregates are: " + functions.joined(separator: ", ") }
+                // Other tools' names for the same aggregates first, then the nearest spelling.
+                let synonyms = ["avg": "mean", "average": "mean", "nunique": "n_distinct", "size": "count", "len": "count", "percentile": "quantile"]
+                if case .call(let fn, _, _) = expr.kind {
+                    hint = synonyms[fn.text].map { "did you mean '\($0)'?" } ?? Suggest.didYouMean(fn.text, in: functions) ?? "the aggregates are: " + functions.joined(separator: ", ")
+                }
                 else { hint = "write \(name.text)=FN(COL), with FN one of: " + functions.joined(separator: ", ") }
                 throw Diagnostic(.badArgument, .error, "'\(ExprPrinter.print(expr))' is not an aggregate", file: call.file, range: expr.range, hint: hint)
             }
