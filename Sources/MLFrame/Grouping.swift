@@ -13,6 +13,24 @@ public struct Grouping {
         self.keys = keys
         let columns = keys.map { frame.column($0)! }
         groupOfRow = [Int](repeating: 0, count: frame.rowCount)
+        // One text key: its dictionary codes are the groups' numbers already (no hashing per row).
+        if columns.count == 1, case .string(let codes, let dictionary) = columns[0].storage {
+            var groupOfCode = [Int](repeating: -1, count: dictionary.count + 1)
+            let c = columns[0]
+            for r in 0..<frame.rowCount {
+                let code = c.isValid(r) ? Int(codes[r]) : dictionary.count
+                var g = groupOfCode[code]
+                if g < 0 {
+                    g = firstRow.count
+                    groupOfCode[code] = g
+                    firstRow.append(r)
+                    sizes.append(0)
+                }
+                groupOfRow[r] = g
+                sizes[g] += 1
+            }
+            return
+        }
         var index: [[CellKey]: Int] = [:]
         for r in 0..<frame.rowCount {
             let key = columns.map { $0.cellKey(r) }

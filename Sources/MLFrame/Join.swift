@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Joins and row binding: `join` matches the rows of two frames on key columns (a hash join: the
 /// keys become dense numbers, the right side is bucketed by them once, and every left row finds
 /// its matches in one lookup), and `concat` stacks frames with the same columns.
@@ -9,7 +11,24 @@ public enum FrameJoin {
     /// The pairs of rows a join keeps: left row, right row (−1 where a side has none). A missing
     /// key matches a missing key, as pandas' merge does.
     public static func match(_ left: [Column], _ right: [Column], how: JoinKind) -> (left: [Int], right: [Int]) {
-        let nL = left.first?.count ?? 0, nR = right.first?.count ?? 0
+        match(keys(left, right), how: how)
+    }
+
+    /// Each row's key as a dense id shared by both sides (equal keys, equal ids).
+    public struct Keys: Sendable {
+        public let left: [Int], right: [Int], count: Int
+
+        /// How many ids appear more than once on one side, and on how many rows.
+        public func repeats(left side: Bool) -> (keys: Int, rows: Int) {
+            var seen = [Int](repeating: 0, count: count)
+            for id in side ? left : right { seen[id] += 1 }
+            var keys = 0, rows = 0
+            for n in seen where n > 1 { keys += 1; rows += n }
+            return (keys, rows)
+        }
+    }
+
+    public static func keys(_ left: [Column], _ right: [Column]) -> Keys {
         var (l, r, ids) = keyIDs(left[0], right[0])
         for k in 1..<max(1, left.count) {
             // Several keys: each pair of ids (so far, this column's) becomes one dense id.
@@ -27,6 +46,11 @@ public enum FrameJoin {
             r = combine(r, r2)
             ids = pairs.count
         }
+        return Keys(left: l, right: r, count: ids)
+    }
+
+    public static func match(_ keys: Keys, how: JoinKind) -> (left: [Int], right: [Int]) {
+        let l = keys.left, r = keys.right, ids = keys.count, nL = l.count, nR = r.count
         // The right rows bucketed by id (counting sort, each bucket in row order).
         func buckets(_ keys: [Int], _ n: Int) -> (start: [Int], rows: [Int]) {
             var start = [Int](repeating: 0, count: ids + 1)
@@ -93,6 +117,43 @@ public enum FrameJoin {
             let lb = (0..<cb.count).map { b.isValid($0) ? mb[Int(cb[$0])] : missing }
             return (la, lb, ids)
         }
+        if case .int(let va) = a.storage, case .int(let vb) = b.storage, let lo = min(va.min() ?? 0, vb.min() ?? 0) as Int64?,
+           let hi = max(va.max() ?? 0, vb.max() ?? 0) as Int64?, hi - lo < Int64(4 * (va.count + vb.count) + 1024) {
+            // Whole numbers in a narrow range (ids, mostly): a table indexed by the number itself.
+            var idOf = [Int](repeating: 0, count: Int(hi - lo) + 1)
+            ids = 1
+            func numbered(_ c: Column, _ v: [Int64]) -> [Int] {
+                v.withUnsafeBufferPointer { v in
+                    idOf.withUnsafeMutableBufferPointer { idOf in
+                        (0..<v.count).map { r in
+                            guard c.isValid(r) else { return 0 }
+                            let slot = Int(v[r] - lo)
+                            if idOf[slot] == 0 { idOf[slot] = ids; ids += 1 }
+                            return idOf[slot]
+                        }
+                    }
+                }
+            }
+            let lb = numbered(b, vb), la = numbered(a, va)
+            return (la, lb, ids)
+        }
+        if case .int(let va) = a.storage, case .int(let vb) = b.storage {
+            // Whole numbers: a dictionary of the numbers themselves.
+            var byInt: [Int64: Int] = [:]
+            byInt.reserveCapacity(min(va.count + vb.count, 1 << 20))
+            ids = 1
+            func numbered(_ c: Column, _ v: [Int64]) -> [Int] {
+                (0..<v.count).map { r in
+                    guard c.isValid(r) else { return 0 }
+                    if let i = byInt[v[r]] { return i }
+                    byInt[v[r]] = ids
+                    ids += 1
+                    return ids - 1
+                }
+            }
+            let lb = numbered(b, vb), la = numbered(a, va)
+            return (la, lb, ids)
+        }
         var byValue: [UInt64: Int] = [:]
         let missing = 0
         ids = 1
@@ -112,6 +173,18 @@ public enum FrameJoin {
 }
 
 extension Column {
+    /// Several columns each gathered at its own rows (−1: missing), on both cores when large.
+    public static func taking(_ work: [(Column, [Int])]) -> [Column] {
+        let slots = WorkerSlots<Column?>(work.count, nil)
+        let total = work.reduce(0) { $0 + $1.1.count }
+        if total < 1 << 18 {
+            for (k, (c, rows)) in work.enumerated() { slots.values[k] = c.take(orMissing: rows) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: work.count) { k in slots.values[k] = work[k].0.take(orMissing: work[k].1) }
+        }
+        return slots.values.map { $0! }
+    }
+
     /// The rows at `indices`, −1 giving a missing cell (the side of a join with no match).
     public func take(orMissing indices: [Int]) -> Column {
         guard indices.contains(-1) else { return take(indices) }

@@ -130,14 +130,17 @@ struct GroupCommand: ShellCommand {
         default:
             var out: [Double] = []
             var valid: [Bool] = []
+            // Order statistics sort a group's values once, by their bits (linear time).
+            let ordered = ["median", "quantile"].contains(fn)
             for rows in groups {
-                let values = rows.compactMap { c.double($0) }
+                var values = rows.compactMap { c.double($0) }
+                if ordered { values = RadixSort.sorted(values.filter { !$0.isNaN }) }
                 let v: Double?
                 switch fn {
                 case "sum": v = values.reduce(0, +)
                 case "mean": v = values.isEmpty ? nil : Statistics.meanStd(values).mean
-                case "median": v = values.isEmpty ? nil : Statistics.quantile(sorted: values.sorted(), 0.5)
-                case "quantile": v = values.isEmpty ? nil : Statistics.quantile(sorted: values.sorted(), q ?? 0.5)
+                case "median": v = values.isEmpty ? nil : Statistics.quantile(sorted: values, 0.5)
+                case "quantile": v = values.isEmpty ? nil : Statistics.quantile(sorted: values, q ?? 0.5)
                 case "var": v = values.count < 2 ? nil : { let s = Statistics.meanStd(values).std; return s * s }()
                 case "min": v = values.min()
                 case "max": v = values.max()
