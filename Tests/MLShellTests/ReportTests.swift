@@ -79,6 +79,22 @@ import Testing
         #expect(page.contains("not run: the script quit above"))
     }
 
+    /// A histogram by= draws each group's bars side by side in its colour, with a legend (the
+    /// report's picture once drew every group's bar over the others in one colour).
+    @Test func groupedHistogramPicture() throws {
+        let svg = try Self.folder() + "/hist.svg"
+        let out = run("""
+            load "\(packageRoot)/tutorials/data/penguins.csv"
+            plot hist penguins body_mass_g bins=6 by=species to "\(svg)"
+            """)
+        #expect(out.contains("wrote hist plot"), "\(out)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        for (color, species) in [("#1f77b4", "Adelie"), ("#ff7f0e", "Gentoo"), ("#2ca02c", "Chinstrap")] {
+            #expect(text.components(separatedBy: "fill=\"\(color)\"><title>\(species) ").count - 1 == 6, "\(species)")
+            #expect(text.contains(">\(species)</text>"), "legend \(species)")
+        }
+    }
+
     @Test func theTutorialsAreAllHere() {
         #expect(Self.tutorials.count == 8, "\(Self.tutorials)")
     }

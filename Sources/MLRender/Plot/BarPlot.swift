@@ -6,10 +6,13 @@ public struct BarPlot: Sendable {
         public var value: Double
         /// For histograms: the bin's edges, which the SVG draws as a vertical histogram.
         public var range: (Double, Double)?
-        public init(label: String, value: Double, range: (Double, Double)? = nil) {
+        /// For a histogram `by=`: the group the bar counts (drawn side by side within the bin).
+        public var group: String?
+        public init(label: String, value: Double, range: (Double, Double)? = nil, group: String? = nil) {
             self.label = label
             self.value = value
             self.range = range
+            self.group = group
         }
     }
 

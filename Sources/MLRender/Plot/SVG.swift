@@ -109,17 +109,24 @@ public enum SVG {
         if p.bars.allSatisfy({ $0.range != nil }), let first = p.bars.first?.range, let last = p.bars.last?.range {
             // A histogram: vertical bars over the bins' ranges.
             let xs = Scale(low: first.0, high: last.1)
+            // by=: each group's bar side by side within its bin, in the group's colour.
+            var groups: [String] = []
+            for b in p.bars { if let g = b.group, !groups.contains(g) { groups.append(g) } }
+            let lanes = Double(max(1, groups.count))
             for b in p.bars {
                 let (a, c) = b.range!
-                let x0 = frame.x(xs.position(a)), x1 = frame.x(xs.position(c))
+                let lane = Double(b.group.flatMap { groups.firstIndex(of: $0) } ?? 0)
+                let left = frame.x(xs.position(a)), right = frame.x(xs.position(c)), w = (right - left) / lanes
+                let x0 = left + lane * w, x1 = x0 + w
                 let y0 = frame.y(vs.position(0)), y1 = frame.y(vs.position(b.value))
-                body += "<rect x=\"\(f(x0))\" y=\"\(f(min(y0, y1)))\" width=\"\(f(max(0, x1 - x0 - 1)))\" height=\"\(f(abs(y0 - y1)))\"><title>\(esc(b.label)): \(p.valueText(b.value))</title></rect>\n"
+                let fill = groups.isEmpty ? "" : " fill=\"\(colors[Int(lane) % colors.count])\""
+                body += "<rect x=\"\(f(x0))\" y=\"\(f(min(y0, y1)))\" width=\"\(f(max(0, x1 - x0 - 1)))\" height=\"\(f(abs(y0 - y1)))\"\(fill)><title>\(esc(b.label)): \(p.valueText(b.value))</title></rect>\n"
             }
             body += "</g>\n"
             let ticks = Scale(covering: [first.0, last.1]).tickLabels(count: 8).filter { $0.value >= first.0 && $0.value <= last.1 }
             return document(frame, title: o.title, body: body, xTicks: ticks.map { (xs.position($0.value), $0.label) },
                             yTicks: vs.tickLabels(count: 6).map { (vs.position($0.value), $0.label) },
-                            xLabel: p.categoryLabel, yLabel: p.valueLabel, legend: [], notes: p.footnotes)
+                            xLabel: p.categoryLabel, yLabel: p.valueLabel, legend: groups, notes: p.footnotes)
         }
         // Categories: vertical bars, one slot each, labelled below.
         let n = Double(max(1, p.bars.count))

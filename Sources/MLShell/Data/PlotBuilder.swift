@@ -148,7 +148,8 @@ struct PlotBuilder {
                 counts[k] += 1
             }
             for k in 0..<count {
-                bars.append(BarPlot.Bar(label: (g.isEmpty ? "" : g + " ") + label(k), value: Double(counts[k]), range: edges(k)))
+                bars.append(BarPlot.Bar(label: (g.isEmpty ? "" : g + " ") + label(k), value: Double(counts[k]), range: edges(k),
+                                        group: g.isEmpty ? nil : g))
             }
         }
         if lo == hi { notes.append("every value is \(NumberFormat.cell(lo))") }
