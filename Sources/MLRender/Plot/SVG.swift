@@ -171,10 +171,21 @@ public enum SVG {
             for (c, v) in row.enumerated() {
                 let x0 = frame.x(Double(c) / cols), x1 = frame.x(Double(c + 1) / cols)
                 let y0 = frame.y(1 - Double(r) / rows), y1 = frame.y(1 - Double(r + 1) / rows)
-                let mid = (p.range.0 + p.range.1) / 2, half = (p.range.1 - p.range.0) / 2
-                let t = v.isNaN ? 0 : max(-1, min(1, (v - mid) / half))
-                let red = t > 0 ? 255 : Int(255 * (1 + t)), blue = t < 0 ? 255 : Int(255 * (1 - t)), green = Int(255 * (1 - abs(t)))
-                let fill = v.isNaN ? "#ffffff" : "rgb(\(red),\(green),\(blue))"
+                let fill: String
+                if v.isNaN {
+                    fill = "#ffffff"
+                } else if p.diverging {
+                    // Correlations: blue below the middle, red above, white at it.
+                    let mid = (p.range.0 + p.range.1) / 2, half = (p.range.1 - p.range.0) / 2
+                    let t = max(-1, min(1, (v - mid) / max(half, 1e-300)))
+                    let red = t > 0 ? 255 : Int(255 * (1 + t)), blue = t < 0 ? 255 : Int(255 * (1 - t)), green = Int(255 * (1 - abs(t)))
+                    fill = "rgb(\(red),\(green),\(blue))"
+                } else {
+                    // Counts (a confusion matrix): white at the low end to blue at the high, as the
+                    // terminal's shading from light to dark; the numbers stay readable on both.
+                    let t = max(0, min(1, (v - p.range.0) / max(p.range.1 - p.range.0, 1e-300)))
+                    fill = "rgb(\(Int(255 - 180 * t)),\(Int(255 - 120 * t)),255)"
+                }
                 body += "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(x1 - x0))\" height=\"\(f(y1 - y0))\" fill=\"\(fill)\" stroke=\"white\"/>"
                 body += "<text x=\"\(f((x0 + x1) / 2))\" y=\"\(f((y0 + y1) / 2 + 4))\">\(esc(p.cellText(v)))</text>\n"
             }
