@@ -1,3 +1,4 @@
+import Dispatch
 import MLDiagnostics
 import MLFrame
 import MLLanguage
@@ -42,6 +43,8 @@ struct GroupCommand: ShellCommand {
         let groups = Grouping(frame: d.frame, keys: keys)
         let order = groups.indices.sorted { groups.less($0, $1) }
         let rowsOfGroup = groups.rows()
+        // Each column's values sorted per group once, for every order statistic that asks.
+        let sorted = SortedGroups()
         var result = groups.keyFrame(order)
         for (name, expr) in call.freeOptions {
             if keys.contains(name.text) || result.index(of: name.text) != nil {
@@ -83,7 +86,7 @@ struct GroupCommand: ShellCommand {
             } else {
                 column = nil
             }
-            result.setColumn(aggregate(fn.text, column, order.map { rowsOfGroup[$0] }, name: name.text, q: q))
+            result.setColumn(aggregate(fn.text, column, order.map { rowsOfGroup[$0] }, name: name.text, q: q, sorted: sorted))
         }
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
@@ -94,7 +97,8 @@ struct GroupCommand: ShellCommand {
         session.printTable(table)
     }
 
-    static func aggregate(_ fn: String, _ column: Column?, _ groups: [[Int]], name: String, q: Double? = nil) -> Column {
+    static func aggregate(_ fn: String, _ column: Column?, _ groups: [[Int]], name: String, q: Double? = nil,
+                          sorted: SortedGroups = SortedGroups()) -> Column {
         guard let c = column else {
             return Column(name: name, storage: .int(groups.map { Int64($0.count) }))
         }
@@ -131,10 +135,9 @@ struct GroupCommand: ShellCommand {
             var out: [Double] = []
             var valid: [Bool] = []
             // Order statistics sort a group's values once, by their bits (linear time).
-            let ordered = ["median", "quantile"].contains(fn)
-            for rows in groups {
-                var values = rows.compactMap { c.double($0) }
-                if ordered { values = RadixSort.sorted(values.filter { !$0.isNaN }) }
+            let ordered = ["median", "quantile"].contains(fn) ? sorted.values(of: c, groups) : nil
+            for (g, rows) in groups.enumerated() {
+                let values = ordered?[g] ?? rows.compactMap { c.double($0) }
                 let v: Double?
                 switch fn {
                 case "sum": v = values.reduce(0, +)
@@ -155,5 +158,22 @@ struct GroupCommand: ShellCommand {
             }
             return Column(name: name, storage: .float(out), validity: Bitmap(valid))
         }
+    }
+}
+
+/// A column's values in each group, sorted (by their bits, in linear time), kept for the other
+/// order statistics of the same column; the groups are sorted on both cores.
+final class SortedGroups {
+    private var byColumn: [String: [[Double]]] = [:]
+
+    func values(of c: Column, _ groups: [[Int]]) -> [[Double]] {
+        if let done = byColumn[c.name] { return done }
+        let slots = WorkerSlots<[Double]>(groups.count, [])
+        DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+            slots.values[g] = RadixSort.sorted(groups[g].compactMap { c.double($0) }.filter { !$0.isNaN })
+        }
+        let done = Array(slots.values)
+        byColumn[c.name] = done
+        return done
     }
 }
