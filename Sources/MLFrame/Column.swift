@@ -15,6 +15,17 @@ public enum ColumnType: String, Sendable, CaseIterable, Codable {
     }
 
     public var isNumeric: Bool { self == .float64 || self == .int64 }
+
+    /// The word `cast` takes for this type.
+    public var castWord: String {
+        switch self {
+        case .float64: return "float"
+        case .int64: return "int"
+        case .bool: return "bool"
+        case .string: return "string"
+        case .date: return "date"
+        }
+    }
 }
 
 /// A column's values in one typed buffer; missing values are kept apart in `validity`.

@@ -49,6 +49,29 @@ public enum FrameJoin {
         return Keys(left: l, right: r, count: ids)
     }
 
+    /// How many rows the join makes, counted before any is made (keys repeated on both sides
+    /// multiply).
+    public static func size(_ keys: Keys, how: JoinKind) -> Int {
+        var left = [Int](repeating: 0, count: keys.count), right = left
+        for id in keys.left { left[id] += 1 }
+        for id in keys.right { right[id] += 1 }
+        var total = 0
+        for id in 0..<keys.count {
+            let (product, overflow) = left[id].multipliedReportingOverflow(by: right[id])
+            if overflow { return Int.max }
+            switch how {
+            case .inner: total &+= product
+            case .left: total &+= product > 0 ? product : left[id]
+            case .right: total &+= product > 0 ? product : right[id]
+            case .outer: total &+= product > 0 ? product : left[id] + right[id]
+            case .semi: total &+= right[id] > 0 ? left[id] : 0
+            case .anti: total &+= right[id] > 0 ? 0 : left[id]
+            }
+            if total < 0 { return Int.max }
+        }
+        return total
+    }
+
     public static func match(_ keys: Keys, how: JoinKind) -> (left: [Int], right: [Int]) {
         let l = keys.left, r = keys.right, ids = keys.count, nL = l.count, nR = r.count
         // The right rows bucketed by id (counting sort, each bucket in row order).
@@ -118,7 +141,8 @@ public enum FrameJoin {
             return (la, lb, ids)
         }
         if case .int(let va) = a.storage, case .int(let vb) = b.storage, let lo = min(va.min() ?? 0, vb.min() ?? 0) as Int64?,
-           let hi = max(va.max() ?? 0, vb.max() ?? 0) as Int64?, hi - lo < Int64(4 * (va.count + vb.count) + 1024) {
+           let hi = max(va.max() ?? 0, vb.max() ?? 0) as Int64?, case let (span, overflow) = hi.subtractingReportingOverflow(lo),
+           !overflow, span < Int64(4 * (va.count + vb.count) + 1024) {
             // Whole numbers in a narrow range (ids, mostly): a table indexed by the number itself.
             var idOf = [Int](repeating: 0, count: Int(hi - lo) + 1)
             ids = 1

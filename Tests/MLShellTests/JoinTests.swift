@@ -110,6 +110,46 @@ import Testing
         #expect(mixed.contains("error: the columns to stack mix kinds: code (string), x (float64), n (int64)"), "\(mixed)")
     }
 
+    /// What a break-test found: keys far apart, a suffixed name a column already has, two new
+    /// columns of one name, an empty table's whole-table group, a join that would not fit, a
+    /// mistyped option, and steps frozen into combined rows.
+    @Test func edgesFoundInReview() throws {
+        let dir = NSTemporaryDirectory() + "mlsh-join-edges-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "k,v\n5000000000000000000,a\n".write(toFile: dir + "/far1.csv", atomically: true, encoding: .utf8)
+        try "k,w\n-5000000000000000000,b\n".write(toFile: dir + "/far2.csv", atomically: true, encoding: .utf8)
+        try "id,name\n1,a\n".write(toFile: dir + "/s1.csv", atomically: true, encoding: .utf8)
+        try "id,name,name_s2\n1,A,x\n".write(toFile: dir + "/s2.csv", atomically: true, encoding: .utf8)
+        try "g,x\n".write(toFile: dir + "/empty.csv", atomically: true, encoding: .utf8)
+        try ("g\n" + String(repeating: "1\n", count: 15_000)).write(toFile: dir + "/same.csv", atomically: true, encoding: .utf8)
+        let (s, _) = recordingSession()
+        _ = run("""
+            load "\(dir)/far1.csv" as far1
+            load "\(dir)/far2.csv" as far2
+            load "\(dir)/s1.csv" as s1
+            load "\(dir)/s2.csv" as s2
+            load "\(dir)/empty.csv" as empty
+            load "\(dir)/same.csv" as same
+            load "\(packageRoot)/tutorials/data/penguins.csv"
+            """, in: s)
+        let cases: [(String, String)] = [
+            ("join far1 far2 on k", "far1_far2: joined far1 and far2 (inner): 0 rows × 3 columns\n"),
+            ("join s1 s2 on id", "error: s1 and s2 both have 'name', and 'name_s2' is taken too\n"),
+            ("unpivot s2 keep=[id] name=\"v\" value=\"v\"", "error: name= and value= are both 'v'; the two new columns need two names\n"),
+            ("group empty summarize n=count(), m=mean(x)", "│ 1 group of 0 rows"),
+            ("join same same on g", "error: the join would make 225000000 rows: keys repeat on both sides (1 key in same, 1 key in same)\n"),
+            ("join s1 s2 on id hw=left", "error: 'hw' is neither an option of join nor a column of s1\n"),
+            ("scale penguins zscore body_mass_g\njoin penguins s1 on year = id how=left as frozen",
+             "note: the column step of penguins (scale penguins zscore body_mass_g) is applied in these rows, not carried"),
+        ]
+        for (line, expected) in cases {
+            let out = run(line, in: s).replacingOccurrences(of: "\n  ", with: " ")
+            #expect(out.contains(expected), "\(line)\n\(out)")
+        }
+        let empty = try #require(s.dataset(named: "empty")).frame
+        #expect(empty.rowCount == 0)
+    }
+
     @Test func joinErrorsSayWhatToDo() {
         let (s, _) = recordingSession()
         _ = run("""

@@ -43,10 +43,12 @@ struct ConcatCommand: ShellCommand {
             let types = Set(present.map(\.type))
             guard types.count == 1 || types.allSatisfy(\.isNumeric) else {
                 let which = parts.compactMap { d in d.frame.column(name).map { "\(d.name): \($0.type.rawValue)" } }
+                let other = parts.first { d in d.frame.column(name).map { $0.type != present[0].type } ?? false }!
                 throw call.error("'\(name)' has different types: \(which.joined(separator: ", "))",
-                                 hint: "cast it to one type first, e.g. cast \(parts[0].name) \(name) \(present.first!.type.rawValue)")
+                                 hint: "cast it to one type first, e.g. cast \(other.name) \(name) \(present[0].type.castWord)")
             }
-            let lacking = parts.filter { $0.frame.column(name) == nil }.map(\.name)
+            var lacking: [String] = []
+            for d in parts where d.frame.column(name) == nil && !lacking.contains(d.name) { lacking.append(d.name) }
             if !lacking.isEmpty { gaps.append("'\(name)' (not in \(lacking.joined(separator: ", ")))") }
             let pieces = parts.map { d in d.frame.column(name) ?? Column.missing(name: name, like: present[0], count: d.frame.rowCount) }
             columns.append(Column.stacked(pieces))
@@ -55,8 +57,11 @@ struct ConcatCommand: ShellCommand {
         let name = call.binding.first?.text ?? parts.map(\.name).joined(separator: "_")
         let source = DataSource(path: "concat of " + parts.map(\.source.path).joined(separator: ", "), bytes: 0, rows: frame.rowCount,
                                 options: parts.map(\.name).joined(separator: ", "))
-        session.bindDataset(Dataset(name: name, frame: frame, source: source, step: call.command.sourceText))
+        let stacked = Dataset(name: name, frame: frame, source: source, step: call.command.sourceText)
+        stacked.summaryOf = call.command.sourceText
+        session.bindDataset(stacked)
         session.print("\(name): \(plural(frame.rowCount, "row")) × \(plural(columns.count, "column")) from " + parts.map { "\($0.name) (\($0.frame.rowCount))" }.joined(separator: ", "))
         if !gaps.isEmpty { session.print("note: missing where a dataset lacks the column: " + gaps.joined(separator: ", ")) }
+        for note in JoinCommand.frozenSteps(parts) { session.print(note) }
     }
 }

@@ -42,10 +42,13 @@ struct GroupCommand: ShellCommand {
         }
         let groups = Grouping(frame: d.frame, keys: keys)
         let order = groups.indices.sorted { groups.less($0, $1) }
-        let rowsOfGroup = groups.rows()
+        var rowsOfGroup = groups.rows()
+        // Without by, the whole table is one group, even when it has no rows (count 0, mean NA).
+        let whole = keys.isEmpty && d.frame.rowCount == 0
         // Each column's values sorted per group once, for every order statistic that asks.
         let sorted = SortedGroups()
-        var result = groups.keyFrame(order)
+        var result = whole ? Frame(rowCount: 1) : groups.keyFrame(order)
+        if whole { rowsOfGroup = [[]] }
         for (name, expr) in call.freeOptions {
             if keys.contains(name.text) || result.index(of: name.text) != nil {
                 throw Diagnostic(.badArgument, .error, "'\(name.text)' is already a column of the result", file: call.file, range: name.range,
@@ -86,7 +89,7 @@ struct GroupCommand: ShellCommand {
             } else {
                 column = nil
             }
-            result.setColumn(aggregate(fn.text, column, order.map { rowsOfGroup[$0] }, name: name.text, q: q, sorted: sorted))
+            result.setColumn(aggregate(fn.text, column, whole ? [[]] : order.map { rowsOfGroup[$0] }, name: name.text, q: q, sorted: sorted))
         }
         if let name = call.binding.first {
             try session.checkBindable(name, in: call.file)
@@ -144,7 +147,12 @@ struct GroupCommand: ShellCommand {
                 case "mean": v = values.isEmpty ? nil : Statistics.meanStd(values).mean
                 case "median": v = values.isEmpty ? nil : Statistics.quantile(sorted: values, 0.5)
                 case "quantile": v = values.isEmpty ? nil : Statistics.quantile(sorted: values, q ?? 0.5)
-                case "var": v = values.count < 2 ? nil : { let s = Statistics.meanStd(values).std; return s * s }()
+                case "var":
+                    // Two passes, as pandas: (x − mean)² summed, over n − 1 (no square of a rounded std).
+                    if values.count < 2 { v = nil } else {
+                        let mean = values.reduce(0, +) / Double(values.count)
+                        v = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+                    }
                 case "min": v = values.min()
                 case "max": v = values.max()
                 default: v = values.count < 2 ? nil : Statistics.meanStd(values).std

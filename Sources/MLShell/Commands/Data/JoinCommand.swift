@@ -46,6 +46,11 @@ struct JoinCommand: ShellCommand {
             pairs.append((n.text, n.text, e.range))
         }
         for (name, value) in call.freeOptions {
+            // `hw=left` is a mistyped option more likely than a key pair of a column 'hw'.
+            if a.frame.index(of: name.text) == nil, let typo = Suggest.didYouMean(name.text, in: ["how", "suffix", "validate"]) {
+                throw Diagnostic(.unknownOption, .error, "'\(name.text)' is neither an option of join nor a column of \(a.name)", file: call.file,
+                                 range: name.range, hint: typo)
+            }
             guard let other = value.asName else {
                 throw Diagnostic(.badArgument, .error, "'\(name.text)=' is not an option of join; a key pair is a_id = b_id", file: call.file,
                                  range: name.range.union(value.range), hint: "the options are: how, suffix, validate")
@@ -61,7 +66,7 @@ struct JoinCommand: ShellCommand {
             let lt = a.frame.column(l)!.type, rt = b.frame.column(r)!.type
             guard Self.comparable(lt, rt) else {
                 throw Diagnostic(.wrongArgumentType, .error, "the keys differ in kind: \(a.name).\(l) is \(lt.rawValue), \(b.name).\(r) is \(rt.rawValue)",
-                                 file: call.file, range: range, hint: "cast one to the other's type first, e.g. cast \(b.name) \(r) \(lt.rawValue == "string" ? "string" : "float")")
+                                 file: call.file, range: range, hint: "cast one to the other's type first, e.g. cast \(b.name) \(r) \(lt.castWord)")
             }
         }
         let how = JoinKind(rawValue: call.word("how") ?? "inner")!
@@ -81,12 +86,20 @@ struct JoinCommand: ShellCommand {
         } else if repeatsRight.keys > 0 && how != .semi && how != .anti {
             notes.append("note: \(plural(repeatsRight.keys, "key")) \(repeatsRight.keys == 1 ? "appears" : "appear") more than once in \(b.name) (\(repeatsRight.rows) rows): each match repeats a row of \(a.name)")
         }
+        // Keys repeated on both sides multiply: the rows are counted before any is made.
+        let size = FrameJoin.size(keys, how: how)
+        guard size <= 200_000_000 else {
+            throw call.error("the join would make \(size == Int.max ? "more rows than can be counted" : plural(size, "row")): keys repeat on both sides (\(plural(repeatsLeft.keys, "key")) in \(a.name), \(plural(repeatsRight.keys, "key")) in \(b.name))",
+                             hint: "join on more keys, or make one side's keys unique first (group it by the keys)")
+        }
         let (li, ri) = FrameJoin.match(keys, how: how)
         let frame = try Self.assemble(a, b, pairs.map { ($0.0, $0.1) }, li, ri, how: how, suffix: suffix, call: call)
         let name = call.binding.first?.text ?? "\(a.name)_\(b.name)"
         let source = DataSource(path: "join of \(a.source.path) and \(b.source.path)", bytes: 0, rows: frame.rowCount,
                                 options: "on " + pairs.map { $0.0 == $0.1 ? $0.0 : "\($0.0) = \($0.1)" }.joined(separator: ", ") + " how=\(how.rawValue)")
-        session.bindDataset(Dataset(name: name, frame: frame, source: source, step: call.command.sourceText))
+        let joined = Dataset(name: name, frame: frame, source: source, step: call.command.sourceText)
+        joined.summaryOf = call.command.sourceText
+        session.bindDataset(joined)
         let unmatched = how == .left || how == .outer ? li.indices.filter { ri[$0] < 0 && li[$0] >= 0 }.count : 0
         var line = "\(name): joined \(a.name) and \(b.name) (\(how.rawValue)): \(plural(frame.rowCount, "row")) × \(plural(frame.columns.count, "column"))"
         if unmatched > 0 { line += "; \(plural(unmatched, "row")) of \(a.name) found no match" }
@@ -97,7 +110,19 @@ struct JoinCommand: ShellCommand {
         session.print(line)
         let missingKeys = left.contains { $0.validity != nil } ? (0..<a.frame.rowCount).filter { r in left.contains { !$0.isValid(r) } }.count : 0
         if missingKeys > 0 { notes.append("note: \(plural(missingKeys, "row")) of \(a.name) \(missingKeys == 1 ? "has" : "have") a missing key; a missing key matches a missing key") }
+        notes += Self.frozenSteps([a, b])
         for n in notes { session.print(n) }
+    }
+
+    /// The steps that learned from rows (fill, scale, encode…) in the inputs' recipes: their
+    /// results are in the combined rows, but a model fitted on them does not carry the steps.
+    static func frozenSteps(_ inputs: [Dataset]) -> [String] {
+        inputs.compactMap { d in
+            let fitted = d.recipe.entries.filter { !$0.step.isRowStep }
+            guard !fitted.isEmpty else { return nil }
+            return "note: the column \(fitted.count == 1 ? "step" : "steps") of \(d.name) (\(fitted.map(\.command).joined(separator: "; "))) \(fitted.count == 1 ? "is" : "are") applied in these rows, "
+                + "not carried: a model fitted on them takes their output as its input. Prepare after combining, so that fit re-fits the steps"
+        }
     }
 
     static func comparable(_ a: ColumnType, _ b: ColumnType) -> Bool {
@@ -126,7 +151,7 @@ struct JoinCommand: ShellCommand {
             var taken = taken
             if names.contains(c.name) {
                 taken.name = c.name + suffix
-                guard !names.contains(taken.name) else {
+                guard !names.contains(taken.name), b.frame.index(of: taken.name) == nil else {
                     throw call.error("\(a.name) and \(b.name) both have '\(c.name)', and '\(taken.name)' is taken too",
                                      hint: "give another suffix=, e.g. suffix=\"_\(b.name)2\"")
                 }

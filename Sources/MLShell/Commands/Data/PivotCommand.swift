@@ -31,8 +31,11 @@ struct PivotCommand: ShellCommand {
         let d = try call.dataset(session)
         var names: [String: String] = [:]
         for option in ["rows", "cols", "values"] {
-            guard let e = call.expr(option), let n = e.asName else {
+            guard let e = call.expr(option) else {
                 throw call.error("pivot needs rows=, cols= and values=", hint: "e.g. pivot \(d.name) rows=species cols=island values=body_mass_g", id: .missingArgument)
+            }
+            guard let n = e.asName else {
+                throw call.error(at: option, "\(option)= takes one column's name", hint: "derive a column first for an expression: derive \(d.name) c = …")
             }
             try call.checkColumn(n.text, e.range, in: d)
             names[option] = n.text
@@ -58,9 +61,10 @@ struct PivotCommand: ShellCommand {
         for r in 0..<frame.rowCount { cells[rowPlace[byRow.groupOfRow[r]] * width + colPlace[byCol.groupOfRow[r]]].append(r) }
         var result = byRow.keyFrame(rowOrder)
         let column = frame.column(values.name)!
+        var headers: Set<String> = [rowKey.name]
         for (j, g) in colOrder.enumerated() {
             let header = colKey.take([kept[byCol.firstRow[g]]]).text(0) ?? "NA"
-            guard result.index(of: header) == nil else {
+            guard headers.insert(header).inserted else {
                 throw call.error("'\(header)' is both the rows= column and a value of cols=", hint: "rename one first: rename \(d.name) \(rowKey.name) = \(rowKey.name)_key")
             }
             let cellRows = (0..<rowOrder.count).map { cells[$0 * width + j] }

@@ -34,11 +34,14 @@ struct UnpivotCommand: ShellCommand {
         let variable = try call.string("name") ?? "variable", valueName = try call.string("value") ?? "value"
         let stacked = d.frame.columns.filter { !keep.contains($0.name) }
         guard !stacked.isEmpty else { throw call.error(at: "keep", "every column is kept: there is nothing to unpivot", hint: "keep fewer columns") }
+        guard variable != valueName else {
+            throw call.error("name= and value= are both '\(variable)'; the two new columns need two names", hint: "e.g. name=\"variable\" value=\"value\"")
+        }
         for n in [variable, valueName] where keep.contains(n) {
             throw call.error("'\(n)' is a kept column", hint: "name the new columns otherwise: name=\"…\" value=\"…\"")
         }
-        let numeric = stacked.allSatisfy { $0.type.isNumeric || $0.type == .bool }, texts = stacked.allSatisfy { $0.type == .string }
-        guard numeric || texts else {
+        let numeric = stacked.allSatisfy { $0.type.isNumeric || $0.type == .bool }, oneKind = Set(stacked.map(\.type)).count == 1
+        guard numeric || oneKind else {
             let kinds = stacked.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", ")
             throw call.error("the columns to stack mix kinds: \(kinds)", hint: "keep the texts (keep=[…]), or cast them to one type first")
         }
