@@ -121,6 +121,7 @@ import Testing
         try "id,name\n1,a\n".write(toFile: dir + "/s1.csv", atomically: true, encoding: .utf8)
         try "id,name,name_s2\n1,A,x\n".write(toFile: dir + "/s2.csv", atomically: true, encoding: .utf8)
         try "g,x\n".write(toFile: dir + "/empty.csv", atomically: true, encoding: .utf8)
+        try "g,d\na,2024-01-31\na,2023-05-01\nb,\nb,2025-12-24\n".write(toFile: dir + "/dates.csv", atomically: true, encoding: .utf8)
         try ("g\n" + String(repeating: "1\n", count: 15_000)).write(toFile: dir + "/same.csv", atomically: true, encoding: .utf8)
         let (s, _) = recordingSession()
         _ = run("""
@@ -130,6 +131,7 @@ import Testing
             load "\(dir)/s2.csv" as s2
             load "\(dir)/empty.csv" as empty
             load "\(dir)/same.csv" as same
+            load "\(dir)/dates.csv" as dates
             load "\(packageRoot)/tutorials/data/penguins.csv"
             """, in: s)
         let cases: [(String, String)] = [
@@ -138,6 +140,8 @@ import Testing
             ("unpivot s2 keep=[id] name=\"v\" value=\"v\"", "error: name= and value= are both 'v'; the two new columns need two names\n"),
             ("group empty summarize n=count(), m=mean(x)", "│ 1 group of 0 rows"),
             ("join same same on g", "error: the join would make 225000000 rows: keys repeat on both sides (1 key in same, 1 key in same)\n"),
+            ("group dates by g summarize lo=min(d), hi=max(d)", "│ a      │ 2023-05-01 │ 2024-01-31 │"),
+            ("group dates by g summarize lo=min(d)", "│ string │ date       │"),
             ("join s1 s2 on id hw=left", "error: 'hw' is neither an option of join nor a column of s1\n"),
             ("scale penguins zscore body_mass_g\njoin penguins s1 on year = id how=left as frozen",
              "note: the column step of penguins (scale penguins zscore body_mass_g) is applied in these rows, not carried"),

@@ -117,6 +117,16 @@ struct GroupCommand: ShellCommand {
         case "distinct", "n_distinct":
             return Column(name: name, storage: .int(groups.map { rows in Int64(Set(rows.filter { c.isValid($0) }.map { c.cellKey($0) }).count) }))
         case "min", "max":
+            if case .date(let days) = c.storage {
+                // Dates stay dates: the row holding the earliest (latest) day.
+                let picked = groups.map { rows -> Int in
+                    let valid = rows.filter { c.isValid($0) }
+                    return (fn == "min" ? valid.min { days[$0] < days[$1] } : valid.max { days[$0] < days[$1] }) ?? -1
+                }
+                var taken = c.take(orMissing: picked)
+                taken.name = name
+                return taken
+            }
             if !c.type.isNumeric && c.type != .bool {
                 let texts = groups.map { rows -> String? in
                     let values = rows.compactMap { c.text($0) }
