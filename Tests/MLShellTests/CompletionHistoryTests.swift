@@ -28,6 +28,16 @@ import Testing
         _ = run("load \"tutorials/data/penguins.csv\"", in: s)
         #expect(complete("set ", session: s) == ["color", "echo", "maxrows", "maxwidth", "seed", "table", "timer"])
         #expect(complete("search lo", session: s) == ["logistic"])
+        // join and concat: datasets where datasets go, the left one's columns after `on`.
+        let (t, _) = recordingSession()
+        _ = run("load \"tutorials/data/penguins.csv\"\ngroup penguins by island summarize n=count() as islands", in: t)
+        #expect(complete("join ", session: t) == ["islands", "penguins"])
+        #expect(complete("join penguins is", session: t) == ["islands"])
+        #expect(complete("join penguins islands ", session: t) == ["on"])
+        #expect(complete("join penguins islands on is", session: t) == ["island"])
+        #expect(complete("join penguins islands on island h", session: t) == ["how="])
+        #expect(complete("concat pen", session: t) == ["penguins"])
+        #expect(complete("concat penguins, ", session: t) == ["islands", "penguins"])
         #expect(complete("fit linear body_mass_g ~ flipper", session: s) == ["flipper_length_mm"])
     }
 

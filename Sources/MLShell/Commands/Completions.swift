@@ -41,3 +41,23 @@ extension PlotCommand {
         }
     }
 }
+
+/// `join A B on KEY … how=…`: datasets first, then the left dataset's columns after `on` (or a
+/// comma), then the options.
+extension JoinCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        if index < 2 { return session.datasetNames }
+        guard let last = previous.last else { return [] }
+        if last == "on" || (last.hasSuffix(",") && previous.contains("on")) {
+            return session.dataset(named: previous[0])?.frame.columnNames ?? []
+        }
+        return index == 2 ? ["on"] : spec.options.map { $0.name + "=" } + ["as"]
+    }
+}
+
+/// `concat A, B, …`: datasets, then `as`.
+extension ConcatCommand {
+    static func completions(at index: Int, previous: [String], in session: Session) -> [String] {
+        previous.last.map { $0.hasSuffix(",") } ?? true ? session.datasetNames : ["as"]
+    }
+}
