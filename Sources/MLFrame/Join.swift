@@ -10,10 +10,6 @@ public enum JoinKind: String, CaseIterable, Sendable {
 public enum FrameJoin {
     /// The pairs of rows a join keeps: left row, right row (−1 where a side has none). A missing
     /// key matches a missing key, as pandas' merge does.
-    public static func match(_ left: [Column], _ right: [Column], how: JoinKind) -> (left: [Int], right: [Int]) {
-        match(keys(left, right), how: how)
-    }
-
     /// Each row's key as a dense id shared by both sides (equal keys, equal ids).
     public struct Keys: Sendable {
         public let left: [Int], right: [Int], count: Int
@@ -247,14 +243,10 @@ extension Column {
         case (.int(let a), .int(let b)):
             return Column(name: name, storage: .int((0..<n).map { useOther[$0] ? b[$0] : a[$0] }), validity: valid)
         case (.string(let ca, let da), .string(let cb, let db)):
-            var dictionary = da, index = Dictionary(da.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { a, _ in a })
-            let remap = db.map { s -> UInt32 in
-                if let i = index[s] { return i }
-                index[s] = UInt32(dictionary.count)
-                dictionary.append(s)
-                return UInt32(dictionary.count - 1)
-            }
-            return Column(name: name, storage: .string(codes: (0..<n).map { useOther[$0] ? remap[Int(cb[$0])] : ca[$0] }, dictionary: dictionary), validity: valid)
+            var merged = TextDictionary()
+            let mapA = merged.codes(for: da), mapB = merged.codes(for: db)
+            return Column(name: name, storage: .string(codes: (0..<n).map { useOther[$0] ? mapB[Int(cb[$0])] : mapA[Int(ca[$0])] },
+                                                       dictionary: merged.texts), validity: valid)
         case (.bool(let a), .bool(let b)):
             return Column(name: name, storage: .bool((0..<n).map { useOther[$0] ? b[$0] : a[$0] }), validity: valid)
         case (.date(let a), .date(let b)):
@@ -290,18 +282,30 @@ extension Column {
         case .bool: return Column(name: name, storage: .bool(parts.flatMap { if case .bool(let v) = $0.storage { return v }; return [] }), validity: validity)
         case .date: return Column(name: name, storage: .date(parts.flatMap { if case .date(let v) = $0.storage { return v }; return [] }), validity: validity)
         case .string:
-            var dictionary: [String] = [], index: [String: UInt32] = [:], codes: [UInt32] = []
+            var merged = TextDictionary(), codes: [UInt32] = []
             for part in parts {
                 guard case .string(let c, let d) = part.storage else { continue }
-                let remap = d.map { s -> UInt32 in
-                    if let i = index[s] { return i }
-                    index[s] = UInt32(dictionary.count)
-                    dictionary.append(s)
-                    return UInt32(dictionary.count - 1)
-                }
+                let remap = merged.codes(for: d)
                 codes += c.map { remap.isEmpty ? 0 : remap[Int($0)] }
             }
-            return Column(name: name, storage: .string(codes: codes, dictionary: dictionary.isEmpty ? [""] : dictionary), validity: validity)
+            return Column(name: name, storage: .string(codes: codes, dictionary: merged.texts.isEmpty ? [""] : merged.texts), validity: validity)
+        }
+    }
+}
+
+/// Texts of several string columns in one dictionary (a join's key, a stack of columns): each
+/// column's dictionary maps to codes in the shared one, a text seen before keeping its code.
+struct TextDictionary {
+    private(set) var texts: [String] = []
+    private var index: [String: UInt32] = [:]
+
+    /// The shared code of each entry of `dictionary`, in its order.
+    mutating func codes(for dictionary: [String]) -> [UInt32] {
+        dictionary.map { s in
+            if let i = index[s] { return i }
+            index[s] = UInt32(texts.count)
+            texts.append(s)
+            return UInt32(texts.count - 1)
         }
     }
 }

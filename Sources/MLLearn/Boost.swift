@@ -3,7 +3,6 @@ import Glibc
 #endif
 import Dispatch
 import MLFrame
-import Synchronization
 
 /// Gradient boosting on binned features, in the manner of scikit-learn's
 /// HistGradientBoostingClassifier and Regressor (and LightGBM): each feature's values cut into
