@@ -3,7 +3,7 @@ import PackageDescription
 
 // Module order (a module imports only modules above it):
 //   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep, MLLearn → MLModel
-//   → MLServeProtocol → MLServe → MLLanguage → MLShell → MLLineEdit → mlsh
+//   → MLServeProtocol → MLServe → MLLanguage → MLONNX → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
     platforms: [.macOS(.v15)],
@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -62,9 +63,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MLLanguage", dependencies: ["MLDiagnostics"]),
+        // A model and its fitted recipe as one ONNX graph. Generated/onnx-ml.pb.swift is made once by
+        // scripts/gen-onnx-proto and committed (the generator is not built here).
+        .target(name: "MLONNX", dependencies: [
+            "MLDiagnostics", "MLFrame", "MLPrep", "MLLearn", "MLModel", "MLLanguage",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "MLShell", dependencies: [
             "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel",
-            "MLServeProtocol", "MLMonitor", "MLServe",
+            "MLServeProtocol", "MLMonitor", "MLServe", "MLONNX",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
@@ -83,7 +90,7 @@ let package = Package(
         // The serving protocols' body decoders, from bytes through the model to the answer.
         .executableTarget(name: "FuzzServeBodies", dependencies: ["FuzzDriver", "MLServeProtocol", "MLModel"]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh", "CZlib",
-                                                         "MLServeProtocol", "MLMonitor", "MLServe",
+                                                         "MLServeProtocol", "MLMonitor", "MLServe", "MLONNX",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Snapshots"]),
