@@ -18,7 +18,7 @@ public struct CommandRegistry {
         CleanCommand.self, FillCommand.self, EncodeCommand.self, ScaleCommand.self, NormalizeCommand.self,
         CastCommand.self, CheckRulesCommand.self, RecipeCommand.self, UndoCommand.self,
         SplitCommand.self, FitCommand.self, EvaluateCommand.self, PredictCommand.self, CVCommand.self, SearchCommand.self, CompareCommand.self,
-        SaveCommand.self, InspectCommand.self, KeygenCommand.self,
+        SaveCommand.self, ExportCommand.self, InspectCommand.self, KeygenCommand.self,
         ServeCommand.self, ServersCommand.self, StopCommand.self, RequestCommand.self, DriftCommand.self, WatchCommand.self, AlertCommand.self,
     ])
 

@@ -26,7 +26,7 @@ public struct SessionJournal: Sendable {
 
     /// Commands that act on the world rather than the session (files, servers, settings) are
     /// work even though they bind nothing; `plot … to FILE` writes a file.
-    static let effects: Set<String> = ["save", "write", "keygen", "serve", "stop", "alert", "set", "run", "load"]
+    static let effects: Set<String> = ["save", "export", "write", "keygen", "serve", "stop", "alert", "set", "run", "load"]
     /// What is never recorded: the journal's own commands, help, and leaving.
     static let never: Set<String> = ["record", "step", "help", "history", "quit", "exit"]
 
