@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module order (a module imports only modules above it):
-//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLRender, MLPrep, MLLearn → MLModel
+//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLDatabase, MLRender, MLPrep, MLLearn → MLModel
 //   → MLServeProtocol → MLServe → MLLanguage → MLONNX → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -31,6 +32,14 @@ let package = Package(
         // The parse loop works on raw memory it owns; exclusivity checks there cost a third of the time.
         .target(name: "MLFrameIO", dependencies: ["MLDiagnostics", "MLFrame", "CZlib"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Tables from and to PostgreSQL (postgres-nio): queries streamed into frames, COPY out.
+        .target(name: "MLDatabase", dependencies: [
+            "MLDiagnostics", "MLFrame",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "MLRender", dependencies: ["MLDiagnostics", "MLFrame", .product(name: "Ink", package: "Ink")]),
         .target(name: "MLPrep", dependencies: ["MLDiagnostics", "MLFrame"]),
         .target(name: "MLLearn", dependencies: ["MLDiagnostics", "MLFrame", "CLapack"]),
@@ -71,7 +80,7 @@ let package = Package(
         ]),
         .target(name: "MLShell", dependencies: [
             "MLDiagnostics", "MLLanguage", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel",
-            "MLServeProtocol", "MLMonitor", "MLServe", "MLONNX",
+            "MLServeProtocol", "MLMonitor", "MLServe", "MLONNX", "MLDatabase",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLLineEdit", dependencies: ["CEdit"]),
@@ -90,7 +99,7 @@ let package = Package(
         // The serving protocols' body decoders, from bytes through the model to the answer.
         .executableTarget(name: "FuzzServeBodies", dependencies: ["FuzzDriver", "MLServeProtocol", "MLModel"]),
         .testTarget(name: "MLShellTests", dependencies: ["MLShell", "MLLanguage", "MLDiagnostics", "MLFrame", "MLFrameIO", "MLRender", "MLPrep", "MLLearn", "MLModel", "mlsh", "CZlib",
-                                                         "MLServeProtocol", "MLMonitor", "MLServe", "MLONNX",
+                                                         "MLServeProtocol", "MLMonitor", "MLServe", "MLONNX", "MLDatabase",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Snapshots"]),

@@ -1,3 +1,4 @@
+import MLDatabase
 import MLDiagnostics
 import MLFrame
 import MLFrameIO
@@ -8,19 +9,22 @@ import MLRender
 struct LoadCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "load", stage: .data,
-        abstract: "Read a CSV, TSV or JSON Lines file (optionally gzipped) into a dataset, or a model file",
+        abstract: "Read a CSV, TSV or JSON Lines file (optionally gzipped), a PostgreSQL table or query, or a model file",
         discussion: """
             The reader sniffs the delimiter, the header and each column's type on the first rows, then \
             reads the whole file on every core. Options you set are never overridden, and load prints \
             what it chose so you can repeat it explicitly. The dataset is named after the file unless \
             'as NAME' says otherwise, and becomes the current dataset. \
+            A postgresql://USER@HOST:PORT/DB URL reads table=NAME or query="SELECT …" from \
+            PostgreSQL, streamed in; the password comes from PGPASSWORD or ~/.pgpass, never the \
+            URL, and Ctrl-C cancels the query on the server. \
             'load model "FILE.mlsm"' reads a model that save wrote, under its saved name or 'as NAME'; \
             verify= refuses a file not signed by that public key, key= opens an encrypted one (or \
             MLSH_MODEL_PASSPHRASE, for one sealed with a passphrase).
             """,
         parameters: [
             Parameter("model", .flag, "read a model file (.mlsm) that save wrote", optional: true, keyword: "model"),
-            Parameter("FILE", .string, "the file, as a path in quotes (.csv, .tsv, .jsonl, and .gz of each; .mlsm after model)"),
+            Parameter("FILE", .string, "the file, as a path in quotes (.csv, .tsv, .jsonl, and .gz of each; .mlsm after model), or a postgresql:// URL"),
         ],
         options: [
             OptionSpec("sep", .string, "the delimiter, e.g. \",\" or \"\\t\"", default: "sniffed"),
@@ -29,6 +33,8 @@ struct LoadCommand: ShellCommand {
             OptionSpec("types", .value, "force column types: {year: int, code: string}", default: "inferred"),
             OptionSpec("rows", .integer, "read only the first N rows", default: "all"),
             OptionSpec("on_bad_rows", .word(["error", "skip"]), "rows with the wrong number of fields", default: "error"),
+            OptionSpec("table", .expression, "databases: the table to read (\"SCHEMA.TABLE\" in quotes)", default: "none"),
+            OptionSpec("query", .string, "databases: the query whose rows to read", default: "none"),
             OptionSpec("verify", .string, "model files: a public key file (\"NAME.pub\") the file must be signed with", default: "none"),
             OptionSpec("key", .string, "model files: the AES key file (\"NAME.aes\") an encrypted file was sealed with", default: "none"),
         ],
@@ -48,6 +54,10 @@ struct LoadCommand: ShellCommand {
             throw call.error(at: name, "\(name)= is for model files: load model \"FILE.mlsm\" \(name)=…")
         }
         let path = try call.string("FILE")!
+        if PostgresURL.isDatabaseURL(path) { return try runDatabase(call, path, in: session) }
+        for name in ["table", "query"] where call.has(name) {
+            throw call.error(at: name, "\(name)= is for databases: load \"postgresql://USER@HOST:PORT/DB\" \(name)=…")
+        }
         var options = try csvOptions(call)
         let interrupt = session.interrupt
         options.shouldStop = { interrupt.isSet }

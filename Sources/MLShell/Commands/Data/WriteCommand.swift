@@ -1,3 +1,4 @@
+import MLDatabase
 import MLDiagnostics
 import MLFrameIO
 import MLRender
@@ -6,17 +7,30 @@ import MLRender
 struct WriteCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "write", stage: .data,
-        abstract: "Write a dataset to a CSV, TSV or JSON Lines file (by its extension), atomically",
-        discussion: "The file is written to a temporary file beside it and renamed into place, so it is never left half written.",
+        abstract: "Write a dataset to a CSV, TSV or JSON Lines file (by its extension), atomically, or to a PostgreSQL table",
+        discussion: """
+            The file is written to a temporary file beside it and renamed into place, so it is never left half written. \
+            To a postgresql:// URL, the rows go to table=NAME by COPY in one transaction: mode=create \
+            makes the table (and refuses one that exists), append adds to it, replace drops and makes it; \
+            on an error or Ctrl-C nothing changes.
+            """,
         parameters: [
             Parameter("DS", .dataset, "the dataset (default: the current one)", optional: true),
-            Parameter("FILE", .string, "the file to write: .csv, .tsv or .jsonl"),
+            Parameter("FILE", .string, "the file to write: .csv, .tsv or .jsonl; or a postgresql:// URL"),
+        ],
+        options: [
+            OptionSpec("table", .expression, "databases: the table to write (\"SCHEMA.TABLE\" in quotes)", default: "none"),
+            OptionSpec("mode", .word(["create", "append", "replace"]), "databases: make the table, add to it, or replace it", default: "create"),
         ],
         examples: [Example("load \"tutorials/data/iris.csv\""), Example("write iris \"/tmp/iris-copy.csv\"")])
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let d = try call.dataset(session)
         let path = try call.string("FILE")!
+        if PostgresURL.isDatabaseURL(path) { return try runDatabase(call, d, path, in: session) }
+        for name in ["table", "mode"] where call.has(name) {
+            throw call.error(at: name, "\(name)= is for databases: write \(d.name) \"postgresql://USER@HOST:PORT/DB\" table=…")
+        }
         let lower = path.lowercased()
         if FileText.isDirectory(path) {
             throw call.error(at: "FILE", "'\(path)' is a directory", hint: "name a file inside it, e.g. \"\(path)/\(d.name).csv\"")

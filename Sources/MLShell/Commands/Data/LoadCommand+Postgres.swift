@@ -1,0 +1,73 @@
+import MLDatabase
+import MLDiagnostics
+import MLFrame
+import MLRender
+
+/// `load "postgresql://USER@HOST:PORT/DB" table=NAME | query="SELECT …" [as NAME]`: a table or a
+/// query's rows from PostgreSQL, streamed into a dataset; the same report as a file's load.
+extension LoadCommand {
+    static func runDatabase(_ call: CommandCall, _ text: String, in session: Session) throws {
+        for name in ["sep", "header", "missing", "rows", "on_bad_rows", "types"] where call.has(name) {
+            throw call.error(at: name, "\(name)= is for files; a database's columns come with their types",
+                             hint: "shape the rows in the query: query=\"SELECT … WHERE … LIMIT …\", with casts such as col::text")
+        }
+        let url = try databaseURL(call, text)
+        let table = try tableName(call), query = try call.string("query")
+        let sql: String
+        switch (table, query) {
+        case (let t?, nil):
+            guard !t.isEmpty else { throw call.error(at: "table", "table= names no table") }
+            sql = try PostgresTable.selectAll(t)
+        case (nil, let q?):
+            guard !q.trimmingCharacters(in: .whitespaces).isEmpty else { throw call.error(at: "query", "query= is empty", hint: "query=\"SELECT …\"") }
+            sql = q
+        case (_?, _?):
+            throw call.error(at: "query", "give table= or query=, not both", hint: "query=\"SELECT … FROM …\" can read the table itself")
+        case (nil, nil):
+            throw call.error(at: "FILE", "say what to read from the database: table=NAME or query=\"SELECT …\"",
+                             hint: "load \"\(text)\" table=penguins")
+        }
+        let name = call.binding.first?.text ?? table.map { datasetName(forPath: $0.split(separator: ".").last.map(String.init) ?? $0) } ?? "query"
+        if let b = call.binding.first { try session.checkBindable(b, in: call.file) }
+        let password = PGPass.password(for: url) { session.report(call.error(at: "FILE", $0).asWarning) }
+        let interrupt = session.interrupt
+        let start = ContinuousClock.now
+        let loaded: PostgresTable.Loaded
+        do {
+            loaded = try PostgresTable.load(url, sql: sql, password: password, interrupted: { interrupt.isSet })
+        } catch let d as Diagnostic {
+            throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr(query != nil ? "query" : table != nil ? "table" : "FILE")?.range, hint: d.hint)
+        }
+        let elapsed = ContinuousClock.now - start
+        let frame = loaded.frame
+        let what = table.map { "table \($0)" } ?? "a query"
+        let source = DataSource(path: url.display + (table.map { " table=\($0)" } ?? " query=\(jsonString(sql))"), bytes: loaded.bytes, rows: frame.rowCount, options: "")
+        session.bindDataset(Dataset(name: name, frame: frame, source: source, step: call.command.sourceText))
+        var line = "loaded \(name): \(plural(frame.rowCount, "row")) × \(plural(frame.columns.count, "column")) from \(what) at \(url.display) (\(formatBytes(loaded.bytes)))"
+        if !session.recording { line += " in " + Runner.formatElapsed(elapsed) }
+        session.print(line)
+        let types = frame.columns.map { "\($0.name): \(shortType($0.type))" }
+        let lines = wrapList(types, width: session.width - 10)
+        for (k, chunk) in lines.enumerated() {
+            session.print((k == 0 ? "  types={" : "         ") + chunk + (k == lines.count - 1 ? "}" : ","))
+        }
+        for n in loaded.notes { session.print("  " + n) }
+    }
+
+    /// table=: a bare name, or a text in quotes (for SCHEMA.TABLE or any other name).
+    static func tableName(_ call: CommandCall) throws -> String? {
+        guard let e = call.expr("table") else { return nil }
+        if let n = e.asName { return n.text }
+        if case .string(let s) = e.kind { return s }
+        throw call.error(at: "table", "table= takes a table's name, or a text in quotes", hint: "table=penguins, or table=\"public.penguins\"")
+    }
+
+    /// The URL, or an error pointing at it.
+    static func databaseURL(_ call: CommandCall, _ text: String) throws -> PostgresURL {
+        do {
+            return try PostgresURL.parse(text)
+        } catch let d as Diagnostic {
+            throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr("FILE")?.range, hint: d.hint)
+        }
+    }
+}
