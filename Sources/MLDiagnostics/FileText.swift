@@ -47,6 +47,12 @@ public enum FileText {
 
     /// The same, from consecutive parts (no joined copy of a large file).
     public static func writeAtomically(_ path: String, parts: [[UInt8]]) throws(Diagnostic) {
+        // A rename would replace a device or a pipe (/dev/null) with a plain file: refuse anything but a file.
+        var existing = stat()
+        if stat(path, &existing) == 0, (existing.st_mode & S_IFMT) != S_IFREG, (existing.st_mode & S_IFMT) != S_IFDIR {
+            throw Diagnostic(.fileUnreadable, .error, "'\(path)' is not a regular file (a device, pipe or socket): nothing was written",
+                             hint: "write to a file")
+        }
         let total = parts.reduce(0) { $0 + $1.count }
         // Unique per write, not per process: two threads (tests, a server) may write one path at once;
         // "x" refuses a name that exists rather than share it.

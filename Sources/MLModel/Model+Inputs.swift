@@ -24,7 +24,8 @@ extension Model {
                     needed.formUnion(Self.names(in: expression))
                 }
             case .rename(let pairs):
-                for p in pairs where needed.contains(p.new) {
+                // The pairs ran in order, so they are undone in reverse (rename a=b b=c).
+                for p in pairs.reversed() where needed.contains(p.new) {
                     needed.remove(p.new)
                     needed.insert(p.old)
                 }

@@ -83,7 +83,13 @@ struct Exporter {
         }
         if case .knn = model.estimator {
             throw refuse("knn answers by searching its training rows, and ONNX has no nearest-neighbour search",
-                         hint: "fit tree, forest, boost or logistic instead; compare them with compare")
+                         hint: model.task == .classification ? "fit tree, forest, boost or logistic instead; compare them with compare"
+                            : "fit tree, forest, boost or linear instead; compare them with compare")
+        }
+        let outputs = ["answered", "prediction", "label", "probabilities", "cluster"]
+        if let clash = model.usedInputs.first(where: { outputs.contains($0.name) }) {
+            throw refuse("the input '\(clash.name)' has the name of one of the graph's outputs (\(outputs.joined(separator: ", ")))",
+                         hint: "rename the column before fitting (rename DS \(clash.name)=\(clash.name)_in), fit again, and export")
         }
         try addInputs()
         try addRecipe()

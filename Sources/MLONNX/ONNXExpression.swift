@@ -38,7 +38,7 @@ extension Exporter {
         case .string(let s): return Operand(name: graph.constant(strings: [s], shape: []), text: true, literal: s)
         case .name(let n):
             guard let c = columns[n.text] else { throw refuse("\(place) reads '\(n.text)', which the graph does not have") }
-            if c.kind == .date { throw unsupported("the date '\(n.text)' in arithmetic") }
+            if c.kind == .date { throw unsupported("the date column '\(n.text)' (dates in expressions)") }
             return Operand(name: c.value, bool: c.kind == .bool, text: c.isText)
         case .unary(let op, let a):
             let x = try value(a, place)
@@ -103,7 +103,10 @@ extension Exporter {
                 return Operand(name: graph.op("Where", graph.op("LessOrEqual", xs[0].name, graph.scalar(0)), graph.scalar(.nan), graph.op("Log", xs[0].name)))
             case ("round", 1): return Operand(name: graph.op("Round", xs[0].name))
             case ("round", 2):
-                guard case .number(let digits, _) = args[1].kind, digits == digits.rounded(), abs(digits) <= 15 else { throw unsupported("round with digits not a whole number") }
+                var digitsExpr = args[1], sign = 1.0
+                if case .unary("-", let inner) = digitsExpr.kind { digitsExpr = inner; sign = -1 }
+                guard case .number(let d, _) = digitsExpr.kind, d == d.rounded(), abs(d) <= 15 else { throw unsupported("round with digits other than a whole number from -15 to 15") }
+                let digits = sign * d
                 // Half to even, as the shell's (x · 10^d).rounded(.toNearestOrEven) / 10^d.
                 let scale = graph.scalar(pow(10, digits))
                 return Operand(name: graph.op("Div", graph.op("Round", graph.op("Mul", xs[0].name, scale)), scale))

@@ -25,7 +25,7 @@ extension Exporter {
                     let empty = graph.constant(strings: [""], shape: [])
                     columns[name]!.value = graph.op("Where", graph.op("Equal", c.value, empty), graph.constant(strings: [s], shape: []), c.value)
                 default:
-                    throw refuse("\(place) fills '\(name)' with a value of another type")
+                    throw refuse("\(place) fills '\(name)' (\(c.kind)) with a value the graph does not carry for it")
                 }
             }
         case (.fill, .knn):

@@ -77,7 +77,9 @@ extension Exporter {
                     // BRANCH_MEMBER: the codes that go left; a code not listed (−1 for unseen) goes right.
                     modes.append(6)
                     splits.append(0)
-                    membership.append(contentsOf: set.map(Double.init))
+                    // ONNX Runtime refuses an empty set: a split that sends only missing values left
+                    // lists a code no value has (−2; unseen is −1).
+                    membership.append(contentsOf: set.isEmpty ? [-2] : set.map(Double.init))
                     membership.append(.nan)
                 } else {
                     modes.append(0)  // BRANCH_LEQ: left when x ≤ threshold

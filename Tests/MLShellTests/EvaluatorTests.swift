@@ -109,3 +109,16 @@ import Testing
         #expect(run(source) == expected)
     }
 }
+
+/// A derived value that is not a number is missing, as pandas has it: fill fills it, fit leaves the row out.
+@Test func derivedNaNIsMissing() {
+    let out = run("""
+        load "tutorials/data/mtcars.csv"
+        derive mtcars z = (wt - 3) ^ 0.5
+        derive mtcars big = exp(wt * 300) - exp(wt * 300)
+        fill mtcars z value=0
+        """)
+    #expect(out.contains("added z (float64, 12 missing)"), "\(out)")
+    #expect(out.contains("added big (float64, 25 missing)"), "\(out)")
+    #expect(out.contains("filled 12 "), "\(out)")
+}

@@ -20,6 +20,7 @@ import Testing
 
     static let cases: [Case] = [
         Case(name: "linear", script: "fit linear mpg ~ wt + hp on raw as m", file: "mtcars"),
+        Case(name: "linear-renames-in-one-step", script: "rename raw wt=w hp=wt\nfit linear mpg ~ w + wt on raw as m", file: "mtcars"),
         Case(name: "ridge-derive-scale-clip-cast", script: """
             derive raw power = hp / wt, heavy = wt > 3.5 and am == 0, r = round(qsec / 3, 1), m2 = max(gear, carb) % 3, lq = log(qsec - 16)
             clean raw outliers disp method=iqr k=1 action=clip
@@ -178,7 +179,7 @@ import Testing
             <input>:3:8: error: cannot export m to ONNX: knn answers by searching its training rows, and ONNX has no nearest-neighbour search
              3 | export m onnx "/tmp/mlsh-onnx-refused-\(getpid()).onnx"
                |        ^
-            hint: fit tree, forest, boost or logistic instead; compare them with compare
+            hint: fit tree, forest, boost or linear instead; compare them with compare
 
             """)
     }
@@ -196,6 +197,22 @@ import Testing
         #expect(cast.contains("converts between text and other types"), "\(cast)")
         let unused = refusal("cast raw Day string\nfit linear Temp ~ Month + Wind on raw as m")
         #expect(unused.isEmpty, "a step on a column the model does not use is left out: \(unused)")
+    }
+
+    @Test func outputNamesAndOtherFilesAreKept() throws {
+        let dir = NSTemporaryDirectory() + "mlsh-onnx-names-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "label,y\n1,2\n2,4.1\n3,5.9\n4,8.2\n".write(toFile: dir + "/named.csv", atomically: true, encoding: .utf8)
+        let clash = run("load \"\(dir)/named.csv\"\nfit linear y ~ label on named as m\nexport m onnx \"\(dir)/m.onnx\"")
+        #expect(clash.contains("error: cannot export m to ONNX: the input 'label' has the name of one of the graph's outputs (answered, prediction, label, probabilities, cluster)"), "\(clash)")
+        try "a,b\n1,2\n".write(toFile: dir + "/data.csv", atomically: true, encoding: .utf8)
+        let over = run("load \"tutorials/data/mtcars.csv\"\nfit linear mpg ~ wt on mtcars as m\nexport m onnx \"\(dir)/data.csv\"")
+        #expect(over.contains("error: '\(dir)/data.csv' exists and is not named .onnx: export does not write over it"), "\(over)")
+        #expect(try String(contentsOfFile: dir + "/data.csv", encoding: .utf8) == "a,b\n1,2\n")
+        mkfifo(dir + "/fifo.onnx", 0o600)
+        let fifo = run("load \"tutorials/data/mtcars.csv\"\nfit linear mpg ~ wt on mtcars as m\nexport m onnx \"\(dir)/fifo.onnx\"")
+        #expect(fifo.contains("fifo.onnx' is not a regular file (a device, pipe or socket): nothing was written"), "\(fifo)")
     }
 
     @Test func aModelReadBackFromItsFileExportsTheSameGraph() throws {

@@ -67,7 +67,14 @@ extension FrameEvaluator {
                 }
                 return .days(days, valid)
             }
-            return .number(out, combine(vx, vy), integer: ix && iy && op != "^")
+            // A result that is not a number (a negative to a fractional power, inf − inf) is missing,
+            // as sqrt and log make it: a NaN that was a value would be skipped by fill and dropped by fit.
+            var valid = combine(vx, vy)
+            for i in 0..<rows where out[i].isNaN && (valid?[i] ?? true) {
+                if valid == nil { valid = Bitmap(count: rows, allValid: true) }
+                valid![i] = false
+            }
+            return .number(out, valid, integer: ix && iy && op != "^")
         }
     }
 

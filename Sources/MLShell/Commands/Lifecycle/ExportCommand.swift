@@ -25,6 +25,9 @@ struct ExportCommand: ShellCommand {
             Parameter("FORMAT", .word(["onnx"]), "the file format: onnx"),
             Parameter("FILE", .string, "the file to write, e.g. \"model.onnx\""),
         ],
+        options: [
+            OptionSpec("replace", .word(["true", "false"]), "write over a file whose name does not end in .onnx", default: "false"),
+        ],
         examples: [
             Example("load \"tutorials/data/mtcars.csv\""),
             Example("fit linear mpg ~ wt + hp on mtcars as m"),
@@ -45,6 +48,11 @@ struct ExportCommand: ShellCommand {
             throw call.error(at: "MODEL", d.message, hint: d.hint, id: d.id)
         }
         if !path.lowercased().hasSuffix(".onnx") {
+            // An ONNX file may be replaced (that is exporting again); a data file or a key is not, unasked.
+            if call.word("replace") != "true", FileManager.default.fileExists(atPath: path) {
+                throw call.error(at: "FILE", "'\(path)' exists and is not named .onnx: export does not write over it",
+                                 hint: "choose a name ending in .onnx, or give replace=true to write over it")
+            }
             session.report(call.error(at: "FILE", "ONNX files end in .onnx by convention; writing '\(path)' as named").asWarning)
         }
         do {
