@@ -52,12 +52,15 @@ public struct OptionSpec: Sendable {
     public let kind: ParameterKind
     public let help: String
     public let defaultText: String?
+    /// How usage writes the value, when the kind's own word would mislead (a name taken as an expression).
+    public let placeholder: String?
 
-    public init(_ name: String, _ kind: ParameterKind, _ help: String, default defaultText: String? = nil) {
+    public init(_ name: String, _ kind: ParameterKind, _ help: String, default defaultText: String? = nil, placeholder: String? = nil) {
         self.name = name
         self.kind = kind
         self.help = help
         self.defaultText = defaultText
+        self.placeholder = placeholder
     }
 }
 
@@ -116,7 +119,7 @@ public struct CommandSpec: Sendable {
             parts.append(free.usage + " ...")
         }
         for o in options {
-            parts.append("[\(o.name)=\(o.kind.placeholder)]")
+            parts.append("[\(o.name)=\(o.placeholder ?? o.kind.placeholder)]")
         }
         if !binds.isEmpty { parts.append("[as \(binds.joined(separator: " "))]") }
         return parts.joined(separator: " ")

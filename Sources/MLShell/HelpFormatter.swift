@@ -38,7 +38,7 @@ public enum HelpFormatter {
         }
         if !spec.options.isEmpty {
             let optionRows = spec.options.map { o in
-                ("\(o.name)=\(o.kind.placeholder)", o.help + (o.defaultText.map { " (default: \($0))" } ?? ""))
+                ("\(o.name)=\(o.placeholder ?? o.kind.placeholder)", o.help + (o.defaultText.map { " (default: \($0))" } ?? ""))
             }
             out += "\noptions:\n" + table(optionRows)
         }

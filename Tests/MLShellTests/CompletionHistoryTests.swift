@@ -13,7 +13,7 @@ import Testing
         #expect(complete("pri") == ["print"])
         #expect(complete("") == CommandRegistry.standard.allNames.sorted())
         #expect(complete("print 1; he") == ["head", "help"])
-        #expect(complete("ex") == ["exit"])
+        #expect(complete("ex") == ["exit", "export"])
     }
 
     @Test func argumentsFromTheSpec() {

@@ -36,7 +36,10 @@ extension LoadCommand {
         do {
             loaded = try PostgresTable.load(url, sql: sql, password: password, interrupted: { interrupt.isSet })
         } catch let d as Diagnostic {
-            throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr(query != nil ? "query" : table != nil ? "table" : "FILE")?.range, hint: d.hint)
+            // A connection's problem points at the URL; the query's at the query or table.
+            let connecting = d.message.hasPrefix("cannot connect") || d.message.hasPrefix("the server asks") || d.message.contains("password authentication")
+            let at = connecting ? "FILE" : query != nil ? "query" : "table"
+            throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr(at)?.range, hint: d.hint)
         }
         let elapsed = ContinuousClock.now - start
         let frame = loaded.frame

@@ -33,7 +33,7 @@ struct LoadCommand: ShellCommand {
             OptionSpec("types", .value, "force column types: {year: int, code: string}", default: "inferred"),
             OptionSpec("rows", .integer, "read only the first N rows", default: "all"),
             OptionSpec("on_bad_rows", .word(["error", "skip"]), "rows with the wrong number of fields", default: "error"),
-            OptionSpec("table", .expression, "databases: the table to read (\"SCHEMA.TABLE\" in quotes)", default: "none"),
+            OptionSpec("table", .expression, "databases: the table to read (\"SCHEMA.TABLE\" in quotes)", default: "none", placeholder: "NAME"),
             OptionSpec("query", .string, "databases: the query whose rows to read", default: "none"),
             OptionSpec("verify", .string, "model files: a public key file (\"NAME.pub\") the file must be signed with", default: "none"),
             OptionSpec("key", .string, "model files: the AES key file (\"NAME.aes\") an encrypted file was sealed with", default: "none"),

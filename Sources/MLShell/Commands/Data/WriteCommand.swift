@@ -19,7 +19,7 @@ struct WriteCommand: ShellCommand {
             Parameter("FILE", .string, "the file to write: .csv, .tsv or .jsonl; or a postgresql:// URL"),
         ],
         options: [
-            OptionSpec("table", .expression, "databases: the table to write (\"SCHEMA.TABLE\" in quotes)", default: "none"),
+            OptionSpec("table", .expression, "databases: the table to write (\"SCHEMA.TABLE\" in quotes)", default: "none", placeholder: "NAME"),
             OptionSpec("mode", .word(["create", "append", "replace"]), "databases: make the table, add to it, or replace it", default: "create"),
         ],
         examples: [Example("load \"tutorials/data/iris.csv\""), Example("write iris \"/tmp/iris-copy.csv\"")])
