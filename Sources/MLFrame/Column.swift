@@ -191,3 +191,18 @@ func gather<T>(_ v: [T], _ indices: [Int]) -> [T] {
         }
     }
 }
+
+extension Column {
+    /// A column of `count` missing values of a type.
+    public static func missing(named name: String, type: ColumnType, count n: Int) -> Column {
+        let storage: ColumnStorage
+        switch type {
+        case .float64: storage = .float([Double](repeating: .nan, count: n))
+        case .int64: storage = .int([Int64](repeating: 0, count: n))
+        case .bool: storage = .bool([Bool](repeating: false, count: n))
+        case .date: storage = .date([Int32](repeating: 0, count: n))
+        case .string: storage = .string(codes: [UInt32](repeating: 0, count: n), dictionary: [""])
+        }
+        return Column(name: name, storage: storage, validity: Bitmap(count: n, allValid: false))
+    }
+}

@@ -85,7 +85,7 @@ extension Model {
     /// Raw columns through the fitted recipe to the design the estimator reads (with the target's
     /// values or class indices when `withTarget`; a class the model never saw is −1).
     public func design(raw: Frame, engine: ExpressionEngine?, withTarget: Bool, inBlocks: Bool = false, rowsName: String? = nil) throws -> (Design, Frame) {
-        let frame = try recipe.apply(raw, engine: engine)
+        let frame = try applyRecipe(raw, engine: engine)
         for f in features where frame.index(of: f) == nil {
             throw Diagnostic(.unknownColumn, .error, (rowsName.map { "\($0) lacks" } ?? "the rows lack") + " the feature '\(f)' that \(name) was fitted on",
                              hint: "give the raw columns the model was fitted on: " + usedInputs.map(\.name).joined(separator: ", "))
@@ -98,6 +98,31 @@ extension Model {
                                       classification: task == .classification, inBlocks: inBlocks && isLinear,
                                       keepsMissing: algorithm.keepsMissing, categories: categories ?? [:])
         return (design, frame)
+    }
+
+    /// The fitted recipe on new rows. A fill that learned from the target (`fill … model` or
+    /// `knn` on a dataset that still held it) would read a row's true value into its features,
+    /// so that the answer depended on the label it predicts (evaluate would flatter the model, and
+    /// a server, sent no label, would answer otherwise). For the features, the target is blanked
+    /// first, as a served row lacks it; the target itself still comes through the whole recipe.
+    func applyRecipe(_ raw: Frame, engine: ExpressionEngine?) throws -> Frame {
+        guard let t = target, let c = raw.column(t), recipeFillsFromTarget else { return try recipe.apply(raw, engine: engine) }
+        var blank = raw
+        blank.setColumn(Column.missing(named: t, type: c.type, count: raw.rowCount))
+        var features = try recipe.apply(blank, engine: engine)
+        if let labels = try recipe.apply(raw, engine: engine).column(t) { features.setColumn(labels) }
+        return features
+    }
+
+    /// Whether a fill step of the recipe reads the target as one of its predictors.
+    var recipeFillsFromTarget: Bool {
+        guard let t = target else { return false }
+        return recipe.entries.contains { e in
+            switch e.state {
+            case .linear(let features, _, _, _), .knn(_, let features, _): return features.contains(t)
+            default: return false
+            }
+        }
     }
 
     /// A value the estimator gave, in the target's type: a class index becomes the class as the

@@ -237,3 +237,19 @@ import Testing
         #expect(a.count > 1000 && abs(a.count - b.count) < 40, "\(a.count) vs \(b.count)")
     }
 }
+
+/// A fill fitted with the target among its predictors does not read a new row's own label: the
+/// answer is the same with the target given or left out (it was not: evaluate saw the label).
+@Test func aFillFromTheTargetDoesNotReadTheLabel() throws {
+    let (session, _) = recordingSession()
+    let out = run("""
+        load "tutorials/data/airquality.csv" as raw
+        fill raw Ozone model
+        fit linear Temp ~ Ozone + Wind on raw as m
+        """, in: session)
+    let model = try #require(session.model(named: "m"), "\(out)")
+    let with = try model.predict(rows: [["Ozone": .missing, "Wind": .number(7.4), "Temp": .number(90)]], engine: nil)
+    let without = try model.predict(rows: [["Ozone": .missing, "Wind": .number(7.4)]], engine: nil)
+    #expect(with.count == 1 && without.count == 1)
+    #expect(with[0].value == without[0].value, "\(with) vs \(without)")
+}
