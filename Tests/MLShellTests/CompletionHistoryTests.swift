@@ -37,6 +37,11 @@ import Testing
         #expect(complete("join penguins islands on is", session: t) == ["island"])
         #expect(complete("join penguins islands on island h", session: t) == ["how="])
         #expect(complete("concat pen", session: t) == ["penguins"])
+        // export: the model, then its one format.
+        _ = run("fit linear body_mass_g ~ flipper_length_mm on penguins as mass", in: t)
+        #expect(complete("export ma", session: t) == ["mass"])
+        #expect(complete("export mass ", session: t) == ["onnx"])
+        #expect(complete("load \"postgresql://u@h/db\" ta", session: t) == ["table="])
         #expect(complete("concat penguins, ", session: t) == ["islands", "penguins"])
         #expect(complete("fit linear body_mass_g ~ flipper", session: s) == ["flipper_length_mm"])
     }
