@@ -160,7 +160,7 @@ struct Exporter {
         }
         graph.node("Identity", [answered], outputs: ["answered"])
         graph.output("answered", .bool, [nil])
-        outputPorts.append(.init(name: "answered", type: "bool", shape: "[N]", meaning: "false if a feature is missing: no answer"))
+        outputPorts.append(.init(name: "answered", type: "bool", shape: "[N]", meaning: boost ? "always true: boost answers missing values" : "false if a feature is missing: no answer"))
         return x
     }
 
