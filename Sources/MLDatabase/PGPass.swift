@@ -10,7 +10,7 @@ import Glibc
 public enum PGPass {
     public static func password(for url: PostgresURL, environment: [String: String] = ProcessInfo.processInfo.environment,
                                 warn: (String) -> Void = { _ in }) -> String? {
-        if let p = environment["PGPASSWORD"] { return p }
+        if let p = environment["PGPASSWORD"], !p.isEmpty { return p }
         guard let path = environment["PGPASSFILE"] ?? environment["HOME"].map({ $0 + "/.pgpass" }) else { return nil }
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }

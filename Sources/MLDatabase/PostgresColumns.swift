@@ -30,7 +30,8 @@ final class PostgresColumn {
 
     enum Decoder { case int2, int4, int8, float4, float8, numeric, bool, date, text, uuid, timestamp(tz: Bool) }
 
-    init(name: String, type: PostgresDataType, typeName: String) throws {
+    /// Nil for a type mlsh does not read.
+    init?(name: String, type: PostgresDataType) {
         self.name = name
         switch type {
         case .int2: (kind, decode) = (.int, .int2)
@@ -46,8 +47,7 @@ final class PostgresColumn {
         case .timestamp: (kind, decode) = (.text, .timestamp(tz: false))
         case .timestamptz: (kind, decode) = (.text, .timestamp(tz: true))
         default:
-            throw Diagnostic(.databaseError, .error, "the column '\(name)' is of PostgreSQL type \(typeName), which mlsh does not read",
-                             hint: "convert it in the query, e.g. SELECT \(name)::text (or ::float8, ::date)")
+            return nil
         }
     }
 

@@ -13,13 +13,16 @@ import PostgresNIO
 final class DatabaseRun: @unchecked Sendable {
     let url: PostgresURL
     let password: String?
+    /// Loads run read-only: a query= that deletes or updates is refused by the server, not run.
+    let readOnly: Bool
     private let lock = NSLock()
     private var backendPID: Int32?
     private var cancelled = false
 
-    init(url: PostgresURL, password: String?) {
+    init(url: PostgresURL, password: String?, readOnly: Bool = false) {
         self.url = url
         self.password = password
+        self.readOnly = readOnly
     }
 
     var wasCancelled: Bool { lock.withLock { cancelled } }
@@ -43,6 +46,7 @@ final class DatabaseRun: @unchecked Sendable {
         }
         config.options.connectTimeout = .seconds(10)
         config.options.additionalStartupParameters = [("application_name", "mlsh"), ("TimeZone", "UTC")]
+            + (readOnly ? [("default_transaction_read_only", "on")] : [])
         let c = try await PostgresConnection.connect(configuration: config, id: id, logger: Self.logger)
         return c
     }
@@ -86,15 +90,27 @@ final class DatabaseRun: @unchecked Sendable {
 
     /// A postgres-nio error as a diagnostic: the server's own message and hint where there is one.
     func diagnostic(_ error: any Error, doing what: String) -> Diagnostic {
+        var d = serverDiagnostic(error, doing: what)
+        // What went wrong while connecting is about the URL, and is marked so that it points there.
+        if what == "connecting", d.id == .databaseError { d.id = .databaseConnection }
+        return d
+    }
+
+    private func serverDiagnostic(_ error: any Error, doing what: String) -> Diagnostic {
         if let d = error as? Diagnostic { return d }
-        if wasCancelled { return Diagnostic(Diagnostic.ID("interrupted"), .error, "interrupted: \(what) was cancelled on the server") }
+        if wasCancelled {
+            return Diagnostic(Diagnostic.ID("interrupted"), .error, what == "connecting" ? "interrupted while connecting" : "interrupted: \(what) was cancelled on the server")
+        }
         guard let e = error as? PSQLError else {
             return Diagnostic(.databaseError, .error, "\(what) failed: \(error)")
         }
         if let info = e.serverInfo, let message = info[.message] {
             var hint = info[.hint]
-            if info[.sqlState] == "28P01" || info[.sqlState] == "28000" {
+            if info[.sqlState] == "28P01" {
                 hint = hint ?? "set PGPASSWORD, or put the password in ~/.pgpass (mode 600)"
+            }
+            if info[.sqlState] == "25006" {
+                hint = hint ?? "load only reads; change data with psql, or write DS \"URL\" table=NAME"
             }
             if info[.sqlState] == "42P01" {
                 hint = hint ?? "list the tables: query=\"SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')\""
@@ -110,6 +126,9 @@ final class DatabaseRun: @unchecked Sendable {
                 : text.contains("No such file") ? "there is no server socket there" : text.isEmpty ? "the connection failed" : text
             return Diagnostic(.databaseError, .error, "cannot connect to \(url.display): \(underlying)",
                               hint: "check that the server runs and listens there (pg_isready -h \(url.host) -p \(url.port))")
+        case .sslUnsupported:
+            return Diagnostic(.databaseError, .error, "the server at \(url.host):\(url.port) does not offer SSL, and the URL says sslmode=require",
+                              hint: "use sslmode=prefer (or disable) on a trusted network, or turn on ssl in the server's postgresql.conf")
         case .authMechanismRequiresPassword:
             return Diagnostic(.databaseError, .error, "the server asks \(url.user) for a password, and none was found",
                               hint: "set PGPASSWORD, or put the password in ~/.pgpass (mode 600); the URL takes none")

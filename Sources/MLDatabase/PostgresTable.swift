@@ -25,7 +25,8 @@ public enum PostgresTable {
         var trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         while trimmed.hasSuffix(";") { trimmed = String(trimmed.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
         let query = trimmed
-        let run = DatabaseRun(url: url, password: password)
+        guard !query.isEmpty else { throw Diagnostic(Diagnostic.ID("bad-argument"), .error, "the query is empty", hint: "query=\"SELECT …\"") }
+        let run = DatabaseRun(url: url, password: password, readOnly: true)
         return try run.run(interrupted: interrupted) { run in
             let c: PostgresConnection
             do { c = try await run.connect() } catch { throw run.diagnostic(error, doing: "connecting") }
@@ -36,10 +37,9 @@ public enum PostgresTable {
                 let rows = try await c.query(PostgresQuery(unsafeSQL: query), logger: DatabaseRun.logger)
                 for try await row in rows {
                     if columns == nil {
-                        var names: [String] = []
-                        columns = try row.map { cell in
-                            try PostgresColumn(name: unique(cell.columnName, &names), type: cell.dataType, typeName: "\(cell.dataType)")
-                        }
+                        var names: [String] = [], made: [PostgresColumn] = []
+                        for cell in row { made.append(try await column(unique(cell.columnName, &names), cell.dataType, on: c)) }
+                        columns = made
                     }
                     var k = 0
                     for cell in row {
@@ -65,17 +65,29 @@ public enum PostgresTable {
         }
     }
 
-    /// The columns of a query that returned no rows, from a temporary view's catalogue entry.
+    /// The columns of a query that returned no rows: the query again, left-joined to one row, gives
+    /// one row of NULLs whose cells carry the names and types (read-only, unlike a temporary view).
     static func describe(_ query: String, on c: PostgresConnection) async throws -> [PostgresColumn] {
-        let log = DatabaseRun.logger
-        try await c.query(PostgresQuery(unsafeSQL: "CREATE TEMP VIEW mlsh_describe AS " + query), logger: log)
         var out: [PostgresColumn] = [], names: [String] = []
-        let sql = "SELECT attname::text, atttypid::int4, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'mlsh_describe'::regclass AND attnum > 0 ORDER BY attnum"
-        for try await (name, oid, typeName) in try await c.query(PostgresQuery(unsafeSQL: sql), logger: log).decode((String, Int32, String).self) {
-            out.append(try PostgresColumn(name: unique(name, &names), type: PostgresDataType(UInt32(oid)), typeName: typeName))
+        let sql = "SELECT mlsh_q.* FROM (SELECT) AS mlsh_one LEFT JOIN (\(query)) AS mlsh_q ON true LIMIT 1"
+        for try await row in try await c.query(PostgresQuery(unsafeSQL: sql), logger: DatabaseRun.logger) {
+            for cell in row {
+                out.append(try await column(unique(cell.columnName, &names), cell.dataType, on: c))
+            }
         }
-        try await c.query("DROP VIEW mlsh_describe", logger: log)
         return out
+    }
+
+    /// A result column, or the error for a type mlsh does not read, named as PostgreSQL names it.
+    static func column(_ name: String, _ type: PostgresDataType, on c: PostgresConnection) async throws -> PostgresColumn {
+        guard let column = PostgresColumn(name: name, type: type) else {
+            var typeName = "\(type)"
+            let sql = "SELECT format_type(\(type.rawValue), NULL)"
+            for try await n in try await c.query(PostgresQuery(unsafeSQL: sql), logger: DatabaseRun.logger).decode(String.self) { typeName = n }
+            throw Diagnostic(.databaseError, .error, "the column '\(name)' is of PostgreSQL type \(typeName), which mlsh does not read",
+                             hint: "convert it in the query, e.g. SELECT \(name)::text (or ::float8, ::date)")
+        }
+        return column
     }
 
     /// A result's column names made unique (SELECT a, a gives a and a_2), as a frame needs.
@@ -87,7 +99,11 @@ public enum PostgresTable {
     }
 
     static func qualified(_ table: String) throws -> String {
-        try table.split(separator: ".", maxSplits: 1).map { try quoted(String($0)) }.joined(separator: ".")
+        let parts = table.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty }) else {
+            throw Diagnostic(Diagnostic.ID("bad-argument"), .error, "'\(table)' is not a table's name", hint: "write table=NAME or table=\"SCHEMA.NAME\"")
+        }
+        return try parts.map { try quoted(String($0)) }.joined(separator: ".")
     }
 
     /// The frame as a table, in one transaction: created (mode=create, refused when it exists),
@@ -99,7 +115,14 @@ public enum PostgresTable {
         let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
         let (schema, name) = parts.count == 2 ? (parts[0], parts[1]) : (nil, parts[0])
         let target = try qualified(table)
-        for c in frame.columns { _ = try quoted(c.name) }
+        for c in frame.columns {
+            _ = try quoted(c.name)
+            // PostgreSQL cuts longer names to 63 bytes without a word; an append would then not find them.
+            guard c.name.utf8.count <= 63 else {
+                throw Diagnostic(Diagnostic.ID("bad-argument"), .error, "the column name '\(c.name.prefix(20))…' is longer than PostgreSQL's 63 bytes",
+                                 hint: "rename it first: rename \(c.name)=…")
+            }
+        }
         let create = "CREATE TABLE \(target) (" + (try frame.columns.map { try quoted($0.name) + " " + sqlType($0.type) }.joined(separator: ", ")) + ")"
         let run = DatabaseRun(url: url, password: password)
         return try run.run(interrupted: interrupted) { run in
@@ -219,7 +242,16 @@ public enum PostgresTable {
                     else { out += Array("\(d)".utf8) }
                 case .int(let v): out += Array(String(v[r]).utf8)
                 case .bool(let v): out.append(v[r] ? UInt8(ascii: "t") : UInt8(ascii: "f"))
-                case .date(let v): out += Array(formatDate(v[r]).utf8)
+                case .date(let v):
+                    // PostgreSQL reads years before 1 as "YYYY-MM-DD BC" (year 0 is 1 BC).
+                    let text = formatDate(v[r])
+                    if text.hasPrefix("-") || text.hasPrefix("0000-") {
+                        let parts = text.dropFirst(text.hasPrefix("-") ? 1 : 0).split(separator: "-")
+                        let year = (text.hasPrefix("-") ? -(Int(parts[0]) ?? 0) : 0)
+                        out += Array("\(String(1 - year).leftPadded(4))-\(parts[1])-\(parts[2]) BC".utf8)
+                    } else {
+                        out += Array(text.utf8)
+                    }
                 case .string(let codes, let dictionary): text(dictionary[Int(codes[r])])
                 }
             }

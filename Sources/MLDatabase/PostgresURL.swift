@@ -45,6 +45,10 @@ public struct PostgresURL: Sendable, Equatable {
                           "leave it out of the URL and set PGPASSWORD, or put it in ~/.pgpass (mode 600)")
             }
             user = info.removingPercentEncoding ?? String(info)
+            if user?.contains(":") == true {
+                throw bad("the URL holds a password; mlsh does not take one there (it would be echoed and kept in the history)",
+                          "leave it out of the URL and set PGPASSWORD, or put it in ~/.pgpass (mode 600)")
+            }
             rest = rest[rest.index(after: at)...]
         }
         var host = "", port = 5432
@@ -98,4 +102,6 @@ public struct PostgresURL: Sendable, Equatable {
 extension Diagnostic.ID {
     public static let badDatabaseURL = Diagnostic.ID("bad-database-url")
     public static let databaseError = Diagnostic.ID("database-error")
+    /// A failure to connect (the URL's problem, not the query's).
+    public static let databaseConnection = Diagnostic.ID("database-connection")
 }

@@ -156,7 +156,8 @@ public func formatDate(_ days: Int32) -> String {
     let m = mp < 10 ? mp + 3 : mp - 9
     let year = m <= 2 ? y + 1 : y
     func pad(_ n: Int, _ w: Int) -> String { let s = String(n); return String(repeating: "0", count: max(0, w - s.count)) + s }
-    return "\(pad(year, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    // A year before 1 is written as ISO 8601 does (astronomical: 0 is 1 BC, -43 is 44 BC), the sign before the digits.
+    return (year < 0 ? "-" : "") + "\(pad(abs(year), 4))-\(pad(m, 2))-\(pad(d, 2))"
 }
 
 /// Days since 1970-01-01 for a valid calendar date, else nil.

@@ -30,10 +30,20 @@ func psql(_ url: String, _ sql: String) throws -> String {
     return r.stdout
 }
 
-/// Every cell as text (nil for missing), with each column's name and type: two frames with the
-/// same values compare equal whatever their string dictionaries' order.
+/// Each column's name and type, then every row's cells as text (∅ for missing), the rows sorted: a
+/// table has no order of its own, so two frames with the same rows compare equal in any order and
+/// whatever their string dictionaries' order.
 func cells(_ f: Frame) -> [String] {
-    f.columns.map { c in "\(c.name):\(c.type.rawValue)=" + (0..<c.count).map { c.text($0) ?? "∅" }.joined(separator: "\u{1}") }
+    let header = f.columns.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: "|")
+    let rows = (0..<f.rowCount).map { r in f.columns.map { $0.text(r) ?? "∅" }.joined(separator: "|") }.sorted()
+    return [header] + rows
+}
+
+/// The first line where two such listings differ, for a short failure message.
+func firstDifference(_ a: [String], _ b: [String]) -> String {
+    if a.count != b.count { return "\(a.count) lines vs \(b.count)" }
+    for (x, y) in zip(a, b) where x != y { return "\(x)  vs  \(y)" }
+    return "none"
 }
 
 @Suite(.serialized) struct PostgresTests {
@@ -52,10 +62,34 @@ func cells(_ f: Frame) -> [String] {
                 let csv = try #require(session.dataset(named: "csv_\(name)")).frame
                 let db = try #require(session.dataset(named: "db_\(name)"), "\(out)").frame
                 #expect(db.rowCount == csv.rowCount && db.columns.count == csv.columns.count, "\(name)")
-                #expect(cells(db) == cells(csv), "\(name) differs")
+                #expect(cells(db) == cells(csv), "\(name): \(firstDifference(cells(db), cells(csv)))")
             }
             // The server holds them as psql sees them.
             #expect(try psql(url, "SELECT count(*), count(sex), round(avg(body_mass_g)::numeric, 4) FROM penguins") == "344|333|4201.7544\n")
+        }
+    }
+
+    /// The shipped files put into PostgreSQL by psql's own \copy (not by mlsh) read back as the
+    /// CSV reader reads the files.
+    @Test func filesCopiedInByPsqlReadAsTheirCSV() throws {
+        try withPostgres { url in
+            let tables = [
+                ("penguins", "species text, island text, bill_length_mm float8, bill_depth_mm float8, flipper_length_mm bigint, body_mass_g bigint, sex text, year bigint"),
+                ("airquality", "\"Ozone\" bigint, \"Solar.R\" bigint, \"Wind\" float8, \"Temp\" bigint, \"Month\" bigint, \"Day\" bigint"),
+                ("titanic", "name text, survived text, sex text, age float8, \"passengerClass\" text"),
+            ]
+            let (session, _) = recordingSession()
+            for (name, columns) in tables {
+                let copied = try runProgram("/usr/bin/env", ["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                    "-c", "DROP TABLE IF EXISTS psql_\(name); CREATE TABLE psql_\(name) (\(columns))",
+                    "-c", "\\copy psql_\(name) FROM '\(packageRoot)/tutorials/data/\(name).csv' WITH (FORMAT csv, HEADER)"])
+                #expect(copied.status == 0, "\(copied.stderr)")
+                let out = run("load \"tutorials/data/\(name).csv\" as file_\(name)\nload \"\(url)\" table=psql_\(name) as db_\(name)", in: session)
+                let file = try #require(session.dataset(named: "file_\(name)")).frame
+                let db = try #require(session.dataset(named: "db_\(name)"), "\(out)").frame
+                #expect(db.rowCount == file.rowCount && db.columns.count == file.columns.count, "\(name)")
+                #expect(cells(db) == cells(file), "\(name): \(firstDifference(cells(db), cells(file)))")
+            }
         }
     }
 
@@ -93,8 +127,21 @@ func cells(_ f: Frame) -> [String] {
             // A query with no rows still has its columns and types; an unreadable type says how to cast it.
             let empty = run("load \"\(url)\" query=\"SELECT * FROM types WHERE i > 100\" as none\nload \"\(url)\" query=\"SELECT point(1, 2) AS p, 1 AS q\"", in: session)
             #expect(try #require(session.dataset(named: "none")).frame.columns.map { $0.type.rawValue } == f.columns.map { $0.type.rawValue })
-            #expect(empty.contains("error: the column 'p' is of PostgreSQL type POINT, which mlsh does not read\n"), "\(empty)")
+            #expect(empty.contains("error: the column 'p' is of PostgreSQL type point, which mlsh does not read\n"), "\(empty)")
             #expect(empty.contains("hint: convert it in the query, e.g. SELECT p::text (or ::float8, ::date)"), "\(empty)")
+            // Types PostgreSQL names itself (an enum), repeated names in an empty result, dates before year 1.
+            _ = try psql(url, "DROP TABLE IF EXISTS moods; DROP TYPE IF EXISTS mood; CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE TABLE moods (m mood)")
+            let enumOut = run("load \"\(url)\" table=moods", in: session)
+            #expect(enumOut.contains("error: the column 'm' is of PostgreSQL type mood, which mlsh does not read"), "\(enumOut)")
+            _ = run("load \"\(url)\" query=\"SELECT 1 AS a, 2 AS a WHERE false\" as twice", in: session)
+            #expect(try #require(session.dataset(named: "twice")).frame.columns.map(\.name) == ["a", "a_2"])
+            let bc = run("""
+                load "\(url)" query="SELECT '0044-03-15 BC'::date AS d, '4713-01-01 BC'::date AS e" as bc
+                write bc "\(url)" table=bc mode=replace
+                """, in: session)
+            let d = try #require(session.dataset(named: "bc"), "\(bc)").frame
+            #expect(d.columns.map { $0.text(0) ?? "" } == ["-0043-03-15", "-4712-01-01"])
+            #expect(try psql(url, "SELECT d, e FROM bc") == "0044-03-15 BC|4713-01-01 BC\n")
         }
     }
 
@@ -109,6 +156,10 @@ func cells(_ f: Frame) -> [String] {
                 "error: the URL holds a password; mlsh does not take one there (it would be echoed and kept in the history)"))
             let refused = run("load \"postgresql://mlsh@127.0.0.1:1/postgres\" table=t")
             #expect(refused.contains("error: cannot connect to postgresql://mlsh@127.0.0.1:1/postgres: the connection was refused\n"), "\(refused)")
+            _ = try psql(url, "DROP TABLE IF EXISTS kept; CREATE TABLE kept AS SELECT 1 AS x")
+            let delete = run("load \"\(url)\" query=\"DELETE FROM kept RETURNING *\"")
+            #expect(delete.contains("error: PostgreSQL: cannot execute DELETE in a read-only transaction"), "\(delete)")
+            #expect(try psql(url, "SELECT count(*) FROM kept") == "1\n")
             #expect(run("load \"\(url)\"").contains("error: say what to read from the database: table=NAME or query=\"SELECT …\""))
             #expect(run("load \"tutorials/data/iris.csv\" table=iris").contains("error: table= is for databases"))
             let w = run("load \"tutorials/data/iris.csv\"\nwrite iris \"\(url)\" table=iris_twice mode=replace\nwrite iris \"\(url)\" table=iris_twice")

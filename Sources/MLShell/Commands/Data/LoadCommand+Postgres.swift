@@ -1,13 +1,17 @@
 import MLDatabase
 import MLDiagnostics
 import MLFrame
+import MLLanguage
 import MLRender
 
 /// `load "postgresql://USER@HOST:PORT/DB" table=NAME | query="SELECT …" [as NAME]`: a table or a
 /// query's rows from PostgreSQL, streamed into a dataset; the same report as a file's load.
 extension LoadCommand {
     static func runDatabase(_ call: CommandCall, _ text: String, in session: Session) throws {
-        for name in ["sep", "header", "missing", "rows", "on_bad_rows", "types"] where call.has(name) {
+        if call.has("rows") {
+            throw call.error(at: "rows", "rows= is for files; a query says how many rows it wants", hint: "query=\"SELECT * FROM … LIMIT 100\"")
+        }
+        for name in ["sep", "header", "missing", "on_bad_rows", "types"] where call.has(name) {
             throw call.error(at: name, "\(name)= is for files; a database's columns come with their types",
                              hint: "shape the rows in the query: query=\"SELECT … WHERE … LIMIT …\", with casts such as col::text")
         }
@@ -37,8 +41,7 @@ extension LoadCommand {
             loaded = try PostgresTable.load(url, sql: sql, password: password, interrupted: { interrupt.isSet })
         } catch let d as Diagnostic {
             // A connection's problem points at the URL; the query's at the query or table.
-            let connecting = d.message.hasPrefix("cannot connect") || d.message.hasPrefix("the server asks") || d.message.contains("password authentication")
-            let at = connecting ? "FILE" : query != nil ? "query" : "table"
+            let at = d.id == .databaseConnection ? "FILE" : query != nil ? "query" : "table"
             throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr(at)?.range, hint: d.hint)
         }
         let elapsed = ContinuousClock.now - start
@@ -49,7 +52,7 @@ extension LoadCommand {
         var line = "loaded \(name): \(plural(frame.rowCount, "row")) × \(plural(frame.columns.count, "column")) from \(what) at \(url.display) (\(formatBytes(loaded.bytes)))"
         if !session.recording { line += " in " + Runner.formatElapsed(elapsed) }
         session.print(line)
-        let types = frame.columns.map { "\($0.name): \(shortType($0.type))" }
+        let types = frame.columns.map { "\(ExprPrinter.print(Expr(.name(Name($0.name, range: SourceRange(0, 0))), SourceRange(0, 0)))): \(shortType($0.type))" }
         let lines = wrapList(types, width: session.width - 10)
         for (k, chunk) in lines.enumerated() {
             session.print((k == 0 ? "  types={" : "         ") + chunk + (k == lines.count - 1 ? "}" : ","))
@@ -70,6 +73,10 @@ extension LoadCommand {
         do {
             return try PostgresURL.parse(text)
         } catch let d as Diagnostic {
+            // A URL with a password is not shown again: the error names the argument instead of quoting the line.
+            if d.message.contains("password") {
+                throw Diagnostic(d.id, .error, d.message, externalLocation: "\(call.file.name):\(call.file.location(of: call.command.range.start))", hint: d.hint)
+            }
             throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr("FILE")?.range, hint: d.hint)
         }
     }

@@ -20,7 +20,7 @@ extension WriteCommand {
             rows = try PostgresTable.write(d.frame, to: url, table: table, mode: mode, password: password, interrupted: { interrupt.isSet })
         } catch let e as Diagnostic {
             let message = e.id.rawValue == "interrupted" ? "interrupted: nothing was written (the transaction was rolled back)" : e.message
-            throw Diagnostic(e.id, .error, message, file: call.file, range: call.expr("table")?.range, hint: e.hint)
+            throw Diagnostic(e.id, .error, message, file: call.file, range: call.expr(e.id == .databaseConnection ? "FILE" : "table")?.range, hint: e.hint)
         }
         var line = "wrote \(d.name) to table \(table) at \(url.display): \(plural(rows, "row")) × \(plural(d.frame.columns.count, "column"))"
         line += mode == .create ? " (created)" : mode == .replace ? " (replaced)" : " (appended)"
