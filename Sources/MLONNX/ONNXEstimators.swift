@@ -89,7 +89,7 @@ extension Exporter {
         }
         graph.output("label", type, [nil])
         let typeName = ["string", "int64", "double", "bool"][[ONNXGraph.ElementType.string, .int64, .double, .bool].firstIndex(of: type)!]
-        outputPorts.append(.init(name: "label", type: typeName, shape: "[N]", meaning: "the predicted class" + (none == nil ? "" : typeName == "string" ? ", \"\" if no answer" : ", NaN if no answer")))
+        outputPorts.append(.init(name: "label", type: typeName, shape: "[N]", meaning: "the predicted class" + (none == nil || model.algorithm.keepsMissing ? "" : typeName == "string" ? ", \"\" if no answer" : ", NaN if no answer")))
         outputPorts.append(.init(name: "probabilities", type: "double", shape: "[N, \(classes.count)]",
                                  meaning: "per class: " + classes.prefix(6).joined(separator: ", ") + (classes.count > 6 ? ", …" : "")))
     }
