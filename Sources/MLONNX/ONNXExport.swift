@@ -32,8 +32,12 @@ public enum ONNXExport {
         public var meaning: String
     }
 
-    public static func export(_ model: Model, mlshVersion: String) throws -> Result {
+    /// `mlOpset` 3 writes trees as TreeEnsembleRegressor (ai.onnx.ml 3) for runtimes older than
+    /// ONNX Runtime 1.21: their sums come out in float32, so answers agree with mlsh's to about
+    /// 1e-7 and a label can differ where two classes are that close.
+    public static func export(_ model: Model, mlshVersion: String, mlOpset: Int = 5) throws -> Result {
         var e = Exporter(model: model)
+        e.graph.mlOpset = Int64(mlOpset)
         try e.build()
         var metadata: [(String, String)] = [("mlsh.model", model.name), ("mlsh.algorithm", model.algorithm.rawValue),
                                             ("mlsh.formula", model.formula), ("mlsh.task", model.task.rawValue)]
@@ -176,7 +180,25 @@ struct Exporter {
 
     /// ai.onnx.ml LabelEncoder (opset 4): text or number keys to double values.
     mutating func labelEncoder(_ x: String, keys: [String], values: [Double], default d: Double) -> String {
-        labelEncoder(x, keys: ONNXGraph.tensor(strings: keys, shape: [keys.count]), values: values, default: d)
+        if graph.mlOpset < 4 {
+            // LabelEncoder 2: text to float32 values (small whole numbers here, exact), then double.
+            let floats = graph.op("LabelEncoder", x, attributes: [
+                ONNXGraph.attribute("keys_strings", strings: keys),
+                ONNXGraph.attribute("values_floats", floats: values.map(Float.init)),
+                ONNXGraph.attribute("default_float", float: Float(d)),
+            ], domain: "ai.onnx.ml")
+            return graph.op("Cast", floats, attributes: [ONNXGraph.attribute("to", int: 11)])
+        }
+        return labelEncoder(x, keys: ONNXGraph.tensor(strings: keys, shape: [keys.count]), values: values, default: d)
+    }
+
+    /// Numbers to values by equality, for runtimes without LabelEncoder 4's double keys.
+    mutating func lookup(_ x: String, keys: [Double], values: [Double], default d: Double) -> String {
+        var v = graph.scalar(d)
+        for (k, value) in zip(keys, values).reversed() {
+            v = graph.op("Where", graph.op("Equal", x, graph.scalar(k)), graph.scalar(value), v)
+        }
+        return v
     }
 
     mutating func labelEncoder(_ x: String, keys: Onnx_TensorProto, values: [Double], default d: Double) -> String {

@@ -20,7 +20,9 @@ struct ONNXGraph {
 
     /// The standard opset the graph targets, and the ai.onnx.ml one (TreeEnsemble is new in 5).
     static let opset: Int64 = 21
-    static let mlOpset: Int64 = 5
+    /// The ai.onnx.ml opset: 5 (TreeEnsemble, double throughout; ONNX Runtime 1.21 and later), or
+    /// 3 for older runtimes (TreeEnsembleRegressor, whose output is float32).
+    var mlOpset: Int64 = 5
     static let irVersion: Int64 = 10
 
     /// A name no column and no earlier value has.
@@ -160,6 +162,38 @@ struct ONNXGraph {
         return a
     }
 
+    static func attribute(_ name: String, string v: String) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .string
+        a.s = Data(v.utf8)
+        return a
+    }
+
+    static func attribute(_ name: String, strings v: [String]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .strings
+        a.strings = v.map { Data($0.utf8) }
+        return a
+    }
+
+    static func attribute(_ name: String, floats v: [Float]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .floats
+        a.floats = v
+        return a
+    }
+
+    static func attribute(_ name: String, float v: Float) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .float
+        a.f = v
+        return a
+    }
+
     static func attribute(_ name: String, tensor v: Onnx_TensorProto) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
@@ -188,7 +222,7 @@ struct ONNXGraph {
         standard.version = Self.opset
         var ml = Onnx_OperatorSetIdProto()
         ml.domain = "ai.onnx.ml"
-        ml.version = Self.mlOpset
+        ml.version = mlOpset
         m.opsetImport = usesML ? [standard, ml] : [standard]
         m.metadataProps = metadata.map { k, v in
             var e = Onnx_StringStringEntryProto()

@@ -74,14 +74,18 @@ extension Exporter {
             }
         case (.ordinal(let name, _), .order(let order)):
             guard let c = columns[name] else { return }
-            let keys: Onnx_TensorProto
-            if c.isText {
-                keys = ONNXGraph.tensor(strings: order, shape: [order.count])
-            } else {
-                keys = ONNXGraph.tensor(try order.map { try keyNumber($0, of: c, place) }, shape: [order.count])
-            }
             // An unseen or missing value is missing (NaN), as Ordinal.apply.
-            columns[name] = GraphColumn(value: labelEncoder(c.value, keys: keys, values: order.indices.map(Double.init), default: .nan), kind: .number)
+            let values = order.indices.map(Double.init)
+            let coded: String
+            if c.isText {
+                coded = graph.mlOpset < 4 ? labelEncoder(c.value, keys: order, values: values, default: .nan)
+                    : labelEncoder(c.value, keys: ONNXGraph.tensor(strings: order, shape: [order.count]), values: values, default: .nan)
+            } else {
+                let keys = try order.map { try keyNumber($0, of: c, place) }
+                coded = graph.mlOpset < 4 ? lookup(c.value, keys: keys, values: values, default: .nan)
+                    : labelEncoder(c.value, keys: ONNXGraph.tensor(keys, shape: [keys.count]), values: values, default: .nan)
+            }
+            columns[name] = GraphColumn(value: coded, kind: .number)
         case (.cast(let name, let type), _):
             try cast(name, type, place)
         case (.derive(let name, let source), _):

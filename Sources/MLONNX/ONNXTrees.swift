@@ -40,6 +40,7 @@ extension Exporter {
 
     /// One TreeEnsemble node, SUM over trees, for X [N, p] → [N, targets].
     mutating func treeEnsemble(_ members: [EnsembleTree], targets: Int) throws -> String {
+        if graph.mlOpset < 5 { return try treeEnsembleRegressor(members, targets: targets) }
         // A node costs about 30 bytes in the file; protobuf stops at 2 GiB.
         let entries = members.reduce(0) { $0 + $1.tree.nodes.count }
         guard entries < 40_000_000 else {
@@ -110,5 +111,50 @@ extension Exporter {
             attributes.append(ONNXGraph.attribute("membership_values", tensor: ONNXGraph.tensor(membership, shape: [membership.count])))
         }
         return graph.op("TreeEnsemble", [currentX], attributes: attributes, domain: "ai.onnx.ml")
+    }
+
+    /// The same trees as TreeEnsembleRegressor (ai.onnx.ml 3), for runtimes before TreeEnsemble:
+    /// every node listed with its tree and node id, thresholds and leaf weights as double tensors,
+    /// the sum given out as float32 and cast back. It has no set-membership split, so a boost
+    /// model with categories of text is refused.
+    mutating func treeEnsembleRegressor(_ members: [EnsembleTree], targets: Int) throws -> String {
+        if members.contains(where: { $0.tree.nodes.contains { $0.categories != nil } }) {
+            throw refuse("its trees split on categories of text, which ai.onnx.ml 3 cannot express",
+                         hint: "export with the default ml_opset=5 (ONNX Runtime 1.21 or later), or encode the text columns before fitting")
+        }
+        var treeIDs: [Int64] = [], nodeIDs: [Int64] = [], featureIDs: [Int64] = [], modes: [String] = [], values: [Double] = []
+        var trueIDs: [Int64] = [], falseIDs: [Int64] = [], missingTrue: [Int64] = []
+        var targetTrees: [Int64] = [], targetNodes: [Int64] = [], targetIDs: [Int64] = [], weights: [Double] = []
+        for (t, m) in members.enumerated() {
+            for (i, n) in m.tree.nodes.enumerated() {
+                treeIDs.append(Int64(t)); nodeIDs.append(Int64(i))
+                if n.feature < 0 {
+                    featureIDs.append(0); modes.append("LEAF"); values.append(0)
+                    trueIDs.append(0); falseIDs.append(0); missingTrue.append(0)
+                    targetTrees.append(Int64(t)); targetNodes.append(Int64(i)); targetIDs.append(Int64(m.target)); weights.append(m.weight(n))
+                } else {
+                    featureIDs.append(Int64(n.feature)); modes.append("BRANCH_LEQ"); values.append(n.threshold)
+                    trueIDs.append(Int64(n.left)); falseIDs.append(Int64(n.right)); missingTrue.append((n.missingLeft ?? false) ? 1 : 0)
+                }
+            }
+        }
+        let sum = graph.op("TreeEnsembleRegressor", [currentX], attributes: [
+            ONNXGraph.attribute("aggregate_function", string: "SUM"),
+            ONNXGraph.attribute("post_transform", string: "NONE"),
+            ONNXGraph.attribute("n_targets", int: Int64(targets)),
+            ONNXGraph.attribute("nodes_treeids", ints: treeIDs),
+            ONNXGraph.attribute("nodes_nodeids", ints: nodeIDs),
+            ONNXGraph.attribute("nodes_featureids", ints: featureIDs),
+            ONNXGraph.attribute("nodes_modes", strings: modes),
+            ONNXGraph.attribute("nodes_values_as_tensor", tensor: ONNXGraph.tensor(values, shape: [values.count])),
+            ONNXGraph.attribute("nodes_truenodeids", ints: trueIDs),
+            ONNXGraph.attribute("nodes_falsenodeids", ints: falseIDs),
+            ONNXGraph.attribute("nodes_missing_value_tracks_true", ints: missingTrue),
+            ONNXGraph.attribute("target_treeids", ints: targetTrees),
+            ONNXGraph.attribute("target_nodeids", ints: targetNodes),
+            ONNXGraph.attribute("target_ids", ints: targetIDs),
+            ONNXGraph.attribute("target_weights_as_tensor", tensor: ONNXGraph.tensor(weights, shape: [weights.count])),
+        ], domain: "ai.onnx.ml")
+        return graph.op("Cast", sum, attributes: [ONNXGraph.attribute("to", int: 11)])
     }
 }

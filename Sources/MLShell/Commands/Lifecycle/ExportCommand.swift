@@ -26,6 +26,7 @@ struct ExportCommand: ShellCommand {
             Parameter("FILE", .string, "the file to write, e.g. \"model.onnx\""),
         ],
         options: [
+            OptionSpec("ml_opset", .integer, "3 writes trees for ONNX Runtime before 1.21 (their sums in float32)", default: "5"),
             OptionSpec("replace", .word(["true", "false"]), "write over a file whose name does not end in .onnx", default: "false"),
         ],
         examples: [
@@ -41,9 +42,13 @@ struct ExportCommand: ShellCommand {
         if FileText.isDirectory(path) {
             throw call.error(at: "FILE", "'\(path)' is a directory", hint: "name a file inside it, e.g. \"\(path)/\(m.name).onnx\"")
         }
+        let opset = try call.integer("ml_opset") ?? 5
+        guard opset == 5 || opset == 3 else {
+            throw call.error(at: "ml_opset", "ml_opset= is 5 (the default) or 3 (for ONNX Runtime before 1.21), not \(opset)")
+        }
         let result: ONNXExport.Result
         do {
-            result = try ONNXExport.export(m, mlshVersion: HelpFormatter.version)
+            result = try ONNXExport.export(m, mlshVersion: HelpFormatter.version, mlOpset: opset)
         } catch let d as Diagnostic {
             throw call.error(at: "MODEL", d.message, hint: d.hint, id: d.id)
         }
