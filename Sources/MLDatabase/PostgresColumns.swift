@@ -25,7 +25,7 @@ final class PostgresColumn {
     private var index: [String: UInt32] = [:]
     private var valid: [Bool] = []
     private(set) var missing = 0
-    /// Dates at ±infinity, read as missing (for a note).
+    /// Dates and timestamps at ±infinity, read as missing (for a note).
     private(set) var infiniteDates = 0
 
     enum Decoder { case int2, int4, int8, float4, float8, numeric, bool, date, text, uuid, timestamp(tz: Bool) }
@@ -89,7 +89,7 @@ final class PostgresColumn {
             push(text: parts.joined(separator: "-"))
         case .timestamp(let tz):
             let micros = try read(&b, Int64.self)
-            if micros == .max || micros == .min { appendMissing(); return }
+            if micros == .max || micros == .min { infiniteDates += 1; appendMissing(); return }
             push(text: Self.timestamp(micros) + (tz ? "+00" : ""))
         }
     }

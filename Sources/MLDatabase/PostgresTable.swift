@@ -55,7 +55,7 @@ public enum PostgresTable {
                 let frame = columns!.isEmpty ? Frame(rowCount: count) : Frame(columns: columns!.map { $0.column() })
                 var notes: [String] = []
                 for col in columns! where col.infiniteDates > 0 {
-                    notes.append("note: \(col.name) had \(col.infiniteDates) infinite date\(col.infiniteDates == 1 ? "" : "s"), read as missing")
+                    notes.append("note: \(col.name) had \(col.infiniteDates) infinite value\(col.infiniteDates == 1 ? "" : "s") (infinity), read as missing")
                 }
                 return Loaded(frame: frame, bytes: bytes, notes: notes)
             } catch {

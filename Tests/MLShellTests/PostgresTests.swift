@@ -152,6 +152,11 @@ func firstDifference(_ a: [String], _ b: [String]) -> String {
             let nope = run("load \"\(url)\" table=nope")
             #expect(nope.hasPrefix("<input>:1:\(url.count + 15): error: PostgreSQL: relation \"nope\" does not exist\n"), "\(nope)")
             #expect(nope.contains("hint: list the tables: query=\"SELECT table_schema, table_name FROM"), "\(nope)")
+            _ = try psql(url, "DROP TABLE IF EXISTS lower_t; CREATE TABLE lower_t AS SELECT 1 AS x")
+            let upper = run("load \"\(url)\" table=LOWER_T")
+            #expect(upper.contains("hint: try table=lower_t: names are used as written"), "\(upper)")
+            let quote = run("load \"\(url)\" table=\"a\\\"b\"")
+            #expect(quote.contains("<input>:1:") && quote.contains("cannot be used as a PostgreSQL name here"), "\(quote)")
             #expect(run("load \"postgresql://mlsh:secret@127.0.0.1:\(port)/postgres\" table=t").contains(
                 "error: the URL holds a password; mlsh does not take one there (it would be echoed and kept in the history)"))
             let refused = run("load \"postgresql://mlsh@127.0.0.1:1/postgres\" table=t")

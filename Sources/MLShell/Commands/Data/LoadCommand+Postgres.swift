@@ -21,7 +21,7 @@ extension LoadCommand {
         switch (table, query) {
         case (let t?, nil):
             guard !t.isEmpty else { throw call.error(at: "table", "table= names no table") }
-            sql = try PostgresTable.selectAll(t)
+            do { sql = try PostgresTable.selectAll(t) } catch let d as Diagnostic { throw call.error(at: "table", d.message, hint: d.hint) }
         case (nil, let q?):
             guard !q.trimmingCharacters(in: .whitespaces).isEmpty else { throw call.error(at: "query", "query= is empty", hint: "query=\"SELECT …\"") }
             sql = q
@@ -42,7 +42,12 @@ extension LoadCommand {
         } catch let d as Diagnostic {
             // A connection's problem points at the URL; the query's at the query or table.
             let at = d.id == .databaseConnection ? "FILE" : query != nil ? "query" : "table"
-            throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr(at)?.range, hint: d.hint)
+            var hint = d.hint
+            // Names are quoted as given; PostgreSQL keeps unquoted names in lower case.
+            if let t = table, d.message.contains("does not exist"), t != t.lowercased() {
+                hint = "try table=\(t.lowercased()): names are used as written, and PostgreSQL lowercases unquoted ones"
+            }
+            throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr(at)?.range, hint: hint)
         }
         let elapsed = ContinuousClock.now - start
         let frame = loaded.frame
