@@ -109,15 +109,24 @@ struct Exporter {
                 throw refuse("'\(input.name)' has the empty text as a value, and in the graph an empty text means missing")
             }
             graph.input(input.name, text ? .string : .double)
+            var value = input.name
+            if text {
+                // The texts mlsh reads as missing in a request (FieldText.isMissing: NA, and nan in any
+                // case) become "", the graph's missing text.
+                let variants = ["NA"] + (0..<8).map { bits in String("nan".enumerated().map { k, ch in bits >> k & 1 == 1 ? Character(ch.uppercased()) : ch }) }
+                var missing = graph.op("Equal", value, graph.constant(strings: [variants[0]], shape: []))
+                for v in variants.dropFirst() { missing = graph.op("Or", missing, graph.op("Equal", value, graph.constant(strings: [v], shape: []))) }
+                value = graph.op("Where", missing, graph.constant(strings: [""], shape: []), value)
+            }
             let kind: GraphColumn.Kind = switch input.type {
             case .string: .text
             case .bool: .bool
             case .date: .date
             case .float64, .int64: .number
             }
-            columns[input.name] = GraphColumn(value: input.name, kind: kind)
+            columns[input.name] = GraphColumn(value: value, kind: kind)
             let meaning: String = switch input.type {
-            case .string: "text, \"\" for missing"
+            case .string: "text, \"\" (or NA) for missing"
             case .bool: "bool as 1 or 0, NaN for missing"
             case .date: "date as days since 1970-01-01, NaN for missing"
             case .float64, .int64: "number, NaN for missing"

@@ -156,8 +156,11 @@ import Testing
                 row[name] = Cell(raw: .missing, json: NSNull())
                 rows.append(row)
                 if frame.column(name)!.type == .string {
-                    row[name] = Cell(raw: .text("never-seen"), json: "never-seen")
-                    rows.append(row)
+                    // A value never seen, and the texts a request means as missing.
+                    for t in ["never-seen", "NA", "NaN"] {
+                        row[name] = Cell(raw: .text(t), json: t)
+                        rows.append(row)
+                    }
                 }
             }
         }
