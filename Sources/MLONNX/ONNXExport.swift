@@ -109,15 +109,7 @@ struct Exporter {
                 throw refuse("'\(input.name)' has the empty text as a value, and in the graph an empty text means missing")
             }
             graph.input(input.name, text ? .string : .double)
-            var value = input.name
-            if text {
-                // The texts mlsh reads as missing in a request (FieldText.isMissing: NA, and nan in any
-                // case) become "", the graph's missing text.
-                let variants = ["NA"] + (0..<8).map { bits in String("nan".enumerated().map { k, ch in bits >> k & 1 == 1 ? Character(ch.uppercased()) : ch }) }
-                var missing = graph.op("Equal", value, graph.constant(strings: [variants[0]], shape: []))
-                for v in variants.dropFirst() { missing = graph.op("Or", missing, graph.op("Equal", value, graph.constant(strings: [v], shape: []))) }
-                value = graph.op("Where", missing, graph.constant(strings: [""], shape: []), value)
-            }
+            let value = text ? emptyWhereMissing(input.name) : input.name
             let kind: GraphColumn.Kind = switch input.type {
             case .string: .text
             case .bool: .bool
@@ -133,6 +125,15 @@ struct Exporter {
             }
             inputPorts.append(.init(name: input.name, type: text ? "string" : "double", shape: "[N, 1]", meaning: meaning))
         }
+    }
+
+    /// A text input with the texts mlsh reads as missing in a request (FieldText.isMissing: NA, and
+    /// nan in any case) made "", the graph's missing text.
+    mutating func emptyWhereMissing(_ x: String) -> String {
+        let nans = (0..<8).map { bits in String("nan".enumerated().map { k, ch in bits >> k & 1 == 1 ? Character(ch.uppercased()) : ch }) }
+        var missing = graph.op("Equal", x, graph.constant(strings: ["NA"], shape: []))
+        for v in nans { missing = graph.op("Or", missing, graph.op("Equal", x, graph.constant(strings: [v], shape: []))) }
+        return graph.op("Where", missing, graph.constant(strings: [""], shape: []), x)
     }
 
     /// The features as one matrix X [N, p] of doubles, in the model's order, and whether each
@@ -161,11 +162,7 @@ struct Exporter {
         if boost {
             // Every row: a [N] of true, shaped from X's first dimension.
             let n = graph.op("Shape", x, attributes: [ONNXGraph.attribute("start", int: 0), ONNXGraph.attribute("end", int: 1)])
-            var t = ONNXGraph.tensor(int64: [1], shape: [1])
-            t.dataType = ONNXGraph.ElementType.bool.rawValue
-            t.int64Data = []
-            t.int32Data = [1]
-            answered = graph.op("ConstantOfShape", n, attributes: [ONNXGraph.attribute("value", tensor: t)])
+            answered = graph.op("ConstantOfShape", n, attributes: [ONNXGraph.attribute("value", tensor: ONNXGraph.tensor(bools: [true], shape: [1]))])
         } else {
             // x − x is 0 for a finite x and NaN for NaN or ±inf: a row sums to NaN when any feature is not finite.
             let sum = graph.op("ReduceSum", graph.op("Sub", x, x), graph.constant(int64: [1]), attributes: [ONNXGraph.attribute("keepdims", int: 0)])

@@ -84,12 +84,7 @@ struct ONNXGraph {
     }
 
     mutating func constant(bools values: [Bool], shape: [Int]? = nil) -> String {
-        var t = Onnx_TensorProto()
-        t.name = fresh("const")
-        t.dataType = ElementType.bool.rawValue
-        t.dims = (shape ?? [values.count]).map(Int64.init)
-        t.int32Data = values.map { $0 ? 1 : 0 }
-        return add(t)
+        add(Self.tensor(bools: values, shape: shape ?? [values.count], name: fresh("const")))
     }
 
     /// A scalar double, shared by every use of the same value.
@@ -132,6 +127,15 @@ struct ONNXGraph {
         t.dataType = ElementType.string.rawValue
         t.dims = shape.map(Int64.init)
         t.stringData = values.map { Data($0.utf8) }
+        return t
+    }
+
+    static func tensor(bools values: [Bool], shape: [Int], name: String = "") -> Onnx_TensorProto {
+        var t = Onnx_TensorProto()
+        t.name = name
+        t.dataType = ElementType.bool.rawValue
+        t.dims = shape.map(Int64.init)
+        t.int32Data = values.map { $0 ? 1 : 0 }
         return t
     }
 
