@@ -77,7 +77,6 @@ extension Exporter {
     mutating func classification(_ probabilities: String) throws {
         guard let classes = model.classes else { throw refuse("the model has no classes") }
         graph.node("Identity", [masked(probabilities)], outputs: ["probabilities"])
-        graph.output("probabilities", .double, [nil, classes.count])
         let index = graph.op("ArgMax", probabilities, attributes: [ONNXGraph.attribute("axis", int: 1), ONNXGraph.attribute("keepdims", int: 0),
                                                                   ONNXGraph.attribute("select_last_index", int: 0)])
         let (table, type, none) = labelTable(classes)
@@ -88,6 +87,7 @@ extension Exporter {
             graph.node("Identity", [label], outputs: ["label"])
         }
         graph.output("label", type, [nil])
+        graph.output("probabilities", .double, [nil, classes.count])
         let typeName = ["string", "int64", "double", "bool"][[ONNXGraph.ElementType.string, .int64, .double, .bool].firstIndex(of: type)!]
         outputPorts.append(.init(name: "label", type: typeName, shape: "[N]", meaning: "the predicted class" + (none == nil || model.algorithm.keepsMissing ? "" : typeName == "string" ? ", \"\" if no answer" : ", NaN if no answer")))
         outputPorts.append(.init(name: "probabilities", type: "double", shape: "[N, \(classes.count)]",

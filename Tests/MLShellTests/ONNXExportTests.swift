@@ -233,6 +233,37 @@ import Testing
         #expect(fifo.contains("fifo.onnx' is not a regular file (a device, pipe or socket): nothing was written"), "\(fifo)")
     }
 
+    @Test func inspectReadsAnONNXFile() throws {
+        let path = NSTemporaryDirectory() + "mlsh-onnx-inspect-\(getpid()).onnx"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let out = run("""
+            load "tutorials/data/iris.csv"
+            fit logistic Species ~ Petal.Length + Petal.Width on iris as m
+            export m onnx "\(path)"
+            inspect "\(path)"
+            """)
+        let shown = out.components(separatedBy: "inspect").last ?? ""
+        #expect(out.contains("\(path): ONNX model, IR version 10, "), "\(out)")
+        #expect(out.contains("  opsets: ai.onnx 21\n"), "\(out)")
+        #expect(out.contains("""
+              inputs:
+                Petal.Length   double [N, 1]
+                Petal.Width    double [N, 1]
+              outputs:
+                answered       bool [N]
+                label          string [N]
+                probabilities  double [N, 3]
+              mlsh.model: m
+              mlsh.algorithm: logistic
+              mlsh.formula: Species ~ Petal.Length + Petal.Width
+              mlsh.task: classification
+              mlsh.target: Species
+              mlsh.classes: setosa, versicolor, virginica
+            """), "\(shown)")
+        try Data("not protobuf".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(run("inspect \"\(path)\"").contains("error: the file is not an ONNX model"))
+    }
+
     @Test func olderRuntimesHaveTheirLimits() {
         let text = run("load \"tutorials/data/titanic.csv\"\nfit boost survived ~ sex + age on titanic max_iter=5 as m\nexport m onnx \"/tmp/mlsh-onnx-3-\(getpid()).onnx\" ml_opset=3")
         #expect(text.contains("error: cannot export m to ONNX: its trees split on categories of text, which ai.onnx.ml 3 cannot express"), "\(text)")

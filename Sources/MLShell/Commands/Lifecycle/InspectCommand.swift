@@ -7,7 +7,7 @@ import MLRender
 struct InspectCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "inspect", stage: .lifecycle,
-        abstract: "Show a model file's header: algorithm, inputs, metrics, lineage, sizes, signature",
+        abstract: "Show a model file's header (algorithm, inputs, metrics, lineage, signature), or an ONNX file's inputs and outputs",
         discussion: "Reads the header and checks the file's checksum and signature; the weights are not decoded, and an encrypted file needs no key.",
         parameters: [Parameter("FILE", .string, "the model file")],
         examples: [
@@ -15,10 +15,13 @@ struct InspectCommand: ShellCommand {
             Example("fit linear mpg ~ wt + hp on mtcars as m"),
             Example("save m \"/tmp/mtcars-m.mlsm\""),
             Example("inspect \"/tmp/mtcars-m.mlsm\""),
+            Example("export m onnx \"/tmp/mtcars-m.onnx\""),
+            Example("inspect \"/tmp/mtcars-m.onnx\""),
         ])
 
     static func run(_ call: CommandCall, in session: Session) throws {
         let path = try call.string("FILE")!
+        if path.lowercased().hasSuffix(".onnx") { return try inspectONNX(call, path, in: session) }
         // The header is shown without decoding the payload: its texts are printed with any control
         // character written out, so a crafted file cannot send escape sequences to the terminal.
         let session = VisibleText(session)
