@@ -15,8 +15,9 @@ struct ExportCommand: ShellCommand {
             shape [N, 1]: numbers, bools (1 or 0) and dates (days since 1970-01-01) as double with NaN \
             for missing, text as string with "" for missing. It gives `answered` (the row had every \
             feature), and `prediction`, or `label` and `probabilities`, or `cluster`. The recipe's \
-            column steps run inside the graph, in double precision, so the answers are mlsh's. It \
-            needs ONNX Runtime 1.21 or later (TreeEnsemble, opset 5). A model or step with no exact \
+            column steps run inside the graph, in double precision, so the answers are mlsh's. Trees \
+            need ONNX Runtime 1.21 or later (TreeEnsemble, ai.onnx.ml 5), or ml_opset=3 for older \
+            runtimes (their sums then in float32). A model or step with no exact \
             ONNX form (knn, fill knn, text casts) is refused with the reason. docs/onnx.md says how \
             to serve the file with Triton or KServe.
             """,
