@@ -21,7 +21,9 @@ public enum PostgresTable {
     }
 
     /// The rows of a query, streamed from the server (binary values, read as they arrive) into columns.
-    public static func load(_ url: PostgresURL, sql: String, password: String?, interrupted: @escaping @Sendable () -> Bool) throws -> Loaded {
+    /// `progress` hears the count of rows read so far, every 16,384 rows (on the database's thread).
+    public static func load(_ url: PostgresURL, sql: String, password: String?, interrupted: @escaping @Sendable () -> Bool,
+                            progress: (@Sendable (Int) -> Void)? = nil) throws -> Loaded {
         var trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         while trimmed.hasSuffix(";") { trimmed = String(trimmed.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
         let query = trimmed
@@ -48,7 +50,10 @@ public enum PostgresTable {
                         k += 1
                     }
                     count += 1
-                    if count & 0x3FFF == 0 { try Task.checkCancellation() }
+                    if count & 0x3FFF == 0 {
+                        try Task.checkCancellation()
+                        progress?(count)
+                    }
                 }
                 if columns == nil { columns = try await describe(query, on: c) }
                 try? await c.close()
