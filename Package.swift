@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module order (a module imports only modules above it):
-//   CEdit, CZlib, CLapack → MLDiagnostics → MLFrame → MLFrameIO, MLDatabase, MLRender, MLPrep, MLLearn → MLModel
+//   CEdit, CZlib, CLapack, MLAsyncBridge → MLDiagnostics → MLFrame → MLFrameIO, MLDatabase, MLRender, MLPrep, MLLearn → MLModel
 //   → MLServeProtocol → MLServe → MLLanguage → MLONNX → MLShell → MLLineEdit → mlsh
 let package = Package(
     name: "mlsh",
@@ -28,13 +28,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLapack", pkgConfig: "lapacke", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "MLDiagnostics"),
+        // Synchronous commands waiting on async work (the server, the database) off Swift's pool.
+        .target(name: "MLAsyncBridge"),
         .target(name: "MLFrame"),
         // The parse loop works on raw memory it owns; exclusivity checks there cost a third of the time.
         .target(name: "MLFrameIO", dependencies: ["MLDiagnostics", "MLFrame", "CZlib"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Tables from and to PostgreSQL (postgres-nio): queries streamed into frames, COPY out.
         .target(name: "MLDatabase", dependencies: [
-            "MLDiagnostics", "MLFrame",
+            "MLDiagnostics", "MLFrame", "MLAsyncBridge",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -59,7 +61,7 @@ let package = Package(
         .target(name: "MLServeProtocol", dependencies: ["MLDiagnostics", "MLFrame", "MLPrep", "MLModel"]),
         // The HTTP server (Hummingbird): routes, tokens, metrics, the running servers.
         .target(name: "MLServe", dependencies: [
-            "MLServeProtocol", "MLMonitor", "MLModel", "MLPrep", "MLDiagnostics", "MLFrame", "MLRender",
+            "MLServeProtocol", "MLMonitor", "MLModel", "MLPrep", "MLDiagnostics", "MLFrame", "MLRender", "MLAsyncBridge",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

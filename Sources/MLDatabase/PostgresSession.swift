@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import MLAsyncBridge
 import MLDiagnostics
 import NIOCore
 import NIOSSL
@@ -67,19 +68,12 @@ final class DatabaseRun: @unchecked Sendable {
 
     /// The work, waited for; Ctrl-C cancels it (see above).
     func run<T: Sendable>(interrupted: @escaping @Sendable () -> Bool, _ body: @escaping @Sendable (DatabaseRun) async throws -> T) throws -> T {
-        let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
-        let task = Task.detached(executorPreference: DatabaseExecutor.shared) { [self] in
-            do { box.result = .success(try await body(self)) } catch { box.result = .failure(error) }
-            done.signal()
-        }
-        while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-            if interrupted() && !wasCancelled {
-                lock.withLock { cancelled = true }
-                task.cancel()
-                Task.detached(executorPreference: DatabaseExecutor.shared) { [self] in await cancelOnServer() }
-            }
-        }
-        return try box.result!.get()
+        try blocking(whileWaiting: { [self] cancel in
+            guard interrupted(), !wasCancelled else { return }
+            lock.withLock { cancelled = true }
+            cancel()
+            Task.detached(executorPreference: DedicatedExecutor.shared) { [self] in await cancelOnServer() }
+        }) { [self] in try await body(self) }
     }
 
     static let logger: Logger = {
@@ -137,23 +131,6 @@ final class DatabaseRun: @unchecked Sendable {
         }
     }
 }
-
-/// Where the database tasks run: threads of their own (a concurrent Dispatch queue), not Swift's
-/// cooperative pool, so that a caller blocked on one (a test on the pool) cannot starve it. The
-/// same as MLServe's executor, which this module cannot import.
-final class DatabaseExecutor: TaskExecutor {
-    static let shared = DatabaseExecutor()
-    let queue = DispatchQueue(label: "mlsh.database", attributes: .concurrent)
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        queue.async { job.runSynchronously(on: executor) }
-    }
-}
-
-/// Where the task's result waits for the caller's thread (written once, read after the signal).
-final class ResultBox<T>: @unchecked Sendable { var result: Result<T, any Error>? }
 
 /// A SQL identifier in double quotes; a name with a double quote in it is refused rather than escaped.
 func quoted(_ identifier: String) throws -> String {

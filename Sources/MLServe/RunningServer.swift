@@ -1,3 +1,4 @@
+import MLAsyncBridge
 import Dispatch
 import Hummingbird
 import HummingbirdCore
@@ -126,7 +127,7 @@ public final class RunningServer: Sendable {
     public func stopWithoutWaiting() {
         let group = group, task = task
         let log = state.options.requestLog
-        Task.detached(executorPreference: ServingExecutor.shared) {
+        Task.detached(executorPreference: DedicatedExecutor.shared) {
             await group.triggerGracefulShutdown()
             try? await task.value
             log?.close()
@@ -134,35 +135,4 @@ public final class RunningServer: Sendable {
     }
 
     public var uptime: Duration { ContinuousClock.now - startedAt }
-}
-
-/// Where the synchronous bridge's own tasks run: threads of their own (a concurrent Dispatch
-/// queue), not Swift's cooperative pool, so that a wait does not also need a free thread of the
-/// pool to start. (Hummingbird's own shutdown still starts a task on the pool.)
-final class ServingExecutor: TaskExecutor {
-    static let shared = ServingExecutor()
-    let queue = DispatchQueue(label: "mlsh.serving", attributes: .concurrent)
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        queue.async { job.runSynchronously(on: executor) }
-    }
-}
-
-final class ResultBox<T>: @unchecked Sendable {
-    // Written by the task before the semaphore is signalled, read after the wait: ordered.
-    var result: Result<T, any Error>?
-}
-
-/// Runs async work from synchronous code (the REPL's main thread, which is not in the
-/// cooperative pool, so blocking it is safe) and waits for its result.
-public func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
-    Task.detached(executorPreference: ServingExecutor.shared) {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return try box.result!.get()
 }
