@@ -60,11 +60,7 @@ extension LoadCommand {
         var line = "loaded \(name): \(plural(frame.rowCount, "row")) × \(plural(frame.columns.count, "column")) from \(what) at \(url.display) (\(formatBytes(loaded.bytes)))"
         if !session.recording { line += " in " + Runner.formatElapsed(elapsed) }
         session.print(line)
-        let types = frame.columns.map { "\(ExprPrinter.print(Expr(.name(Name($0.name, range: SourceRange(0, 0))), SourceRange(0, 0)))): \(shortType($0.type))" }
-        let lines = wrapList(types, width: session.width - 10)
-        for (k, chunk) in lines.enumerated() {
-            session.print((k == 0 ? "  types={" : "         ") + chunk + (k == lines.count - 1 ? "}" : ","))
-        }
+        printTypes(frame, session)
         for n in loaded.notes { session.print("  " + n) }
     }
 

@@ -103,9 +103,16 @@ struct LoadCommand: ShellCommand {
         }
         if report.skippedRows > 0 { chosen.append("on_bad_rows=skip") }
         if !chosen.isEmpty { session.print("  " + chosen.joined(separator: " ")) }
+        printTypes(frame, session)
+    }
+
+    /// The `types={…}` line of a load's report, wrapped, names quoted where they need it, so that
+    /// it can be pasted back as the option.
+    static func printTypes(_ frame: Frame, _ session: Session) {
         let types = frame.columns.map { "\(ExprPrinter.print(Expr(.name(Name($0.name, range: SourceRange(0, 0))), SourceRange(0, 0)))): \(shortType($0.type))" }
-        for (k, chunk) in wrapList(types, width: session.width - 10).enumerated() {
-            session.print((k == 0 ? "  types={" : "         ") + chunk + (k == wrapList(types, width: session.width - 10).count - 1 ? "}" : ","))
+        let lines = wrapList(types, width: session.width - 10)
+        for (k, chunk) in lines.enumerated() {
+            session.print((k == 0 ? "  types={" : "         ") + chunk + (k == lines.count - 1 ? "}" : ","))
         }
     }
 

@@ -67,17 +67,24 @@ struct ExportCommand: ShellCommand {
             throw call.error(at: "FILE", error.message, hint: error.hint)
         }
         session.print("exported \(m.name) to \(path): \(formatBytes(result.data.count)), \(plural(result.nodes, "node")) (\(result.operators.joined(separator: ", ")))")
-        let ports = result.inputs + result.outputs
-        let width = ports.map { $0.name.count }.max() ?? 0, typeWidth = ports.map { "\($0.type) \($0.shape)".count }.max() ?? 0
-        func line(_ p: ONNXExport.Port) -> String {
-            "    " + p.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                + "\(p.type) \(p.shape)".padding(toLength: typeWidth, withPad: " ", startingAt: 0) + "  " + p.meaning
-        }
-        session.print("  inputs:")
-        for p in result.inputs { session.print(line(p)) }
-        session.print("  outputs:")
-        for p in result.outputs { session.print(line(p)) }
+        printPorts(result.inputs, result.outputs) { session.print($0) }
         let unused = m.unusedInputs.filter { $0.name != m.target }
         if !unused.isEmpty { session.print("  not inputs (the answers do not depend on them): " + unused.map(\.name).joined(separator: ", ")) }
+    }
+
+    /// A graph's inputs and outputs in aligned columns: name, type and shape, and what each means
+    /// (empty for a file read by inspect).
+    static func printPorts(_ inputs: [ONNXExport.Port], _ outputs: [ONNXExport.Port], _ print: (String) -> Void) {
+        let ports = inputs + outputs
+        let width = ports.map { $0.name.count }.max() ?? 0, typeWidth = ports.map { "\($0.type) \($0.shape)".count }.max() ?? 0
+        func line(_ p: ONNXExport.Port) -> String {
+            let type = "\(p.type) \(p.shape)"
+            return "    " + p.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                + (p.meaning.isEmpty ? type : type.padding(toLength: typeWidth, withPad: " ", startingAt: 0) + "  " + p.meaning)
+        }
+        print("  inputs:")
+        for p in inputs { print(line(p)) }
+        print("  outputs:")
+        for p in outputs { print(line(p)) }
     }
 }

@@ -18,11 +18,7 @@ extension InspectCommand {
         out.print("\(path): ONNX model, IR version \(s.irVersion), \(formatBytes(data.count))" + (s.producer.isEmpty ? "" : ", from \(s.producer)"))
         out.print("  opsets: " + s.opsets.map { "\($0.domain) \($0.version)" }.joined(separator: ", "))
         out.print("  graph: \(plural(s.nodes, "node")) (\(s.operators.joined(separator: ", ")))")
-        let width = (s.inputs + s.outputs).map(\.name.count).max() ?? 0
-        out.print("  inputs:")
-        for p in s.inputs { out.print("    " + p.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(p.type) \(p.shape)") }
-        out.print("  outputs:")
-        for p in s.outputs { out.print("    " + p.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(p.type) \(p.shape)") }
+        ExportCommand.printPorts(s.inputs, s.outputs) { out.print($0) }
         for (k, v) in s.metadata { out.print("  \(k): " + v.replacingOccurrences(of: "\n", with: ", ")) }
     }
 }
