@@ -5,7 +5,9 @@ import Glibc
 
 /// A live line for long fits on a terminal (`epoch 12  loss 0.4321`), redrawn at most ten times a
 /// second and erased at the end. Nothing is shown when output is not a terminal (scripts, check).
-final class Progress {
+/// A database load reports from its own thread while the prompt's thread waits: one writer at a
+/// time, hence @unchecked Sendable.
+final class Progress: @unchecked Sendable {
     let session: Session
     let label: String
     let valueLabel: String
@@ -24,9 +26,14 @@ final class Progress {
     }
 
     func report(_ step: Int, _ loss: Double) {
+        show("\(label) \(step)  \(valueLabel) \(NumberFormat.compact(loss, significant: 7))  (\(onCtrlC))")
+    }
+
+    /// Any live text, redrawn at most ten times a second.
+    func show(_ text: String) {
         guard live, ContinuousClock.now - last > .milliseconds(100) else { return }
         last = ContinuousClock.now
-        session.output.writeError("\r\u{1B}[2K  \(label) \(step)  \(valueLabel) \(NumberFormat.compact(loss, significant: 7))  (\(onCtrlC))")
+        session.output.writeError("\r\u{1B}[2K  " + text)
         shown = true
     }
 

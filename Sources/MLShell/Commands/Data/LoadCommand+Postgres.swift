@@ -37,11 +37,12 @@ extension LoadCommand {
         let interrupt = session.interrupt
         let start = ContinuousClock.now
         let loaded: PostgresTable.Loaded
-        let counter = RowCounter(session)
-        defer { counter?.finish() }
+        // A live count of the rows read so far, at the prompt; erased when the load ends.
+        let counter = Progress(session: session, label: "rows")
+        defer { counter.finish() }
         do {
             loaded = try PostgresTable.load(url, sql: sql, password: password, interrupted: { interrupt.isSet },
-                                            progress: counter?.show)
+                                            progress: { counter.show("read \($0) rows  (Ctrl-C cancels the query)") })
         } catch let d as Diagnostic {
             // A connection's problem points at the URL; the query's at the query or table.
             let at = d.id == .databaseConnection ? "FILE" : query != nil ? "query" : "table"
@@ -83,33 +84,5 @@ extension LoadCommand {
             }
             throw Diagnostic(d.id, .error, d.message, file: call.file, range: call.expr("FILE")?.range, hint: d.hint)
         }
-    }
-}
-
-/// A live count of the rows read so far, for a long load on a terminal, redrawn at most ten times
-/// a second and erased when the load ends. The prompt's thread waits meanwhile, so the database
-/// thread is the only writer.
-final class RowCounter: @unchecked Sendable {
-    private let output: OutputSink
-    private let start = ContinuousClock.now
-    private var last = ContinuousClock.now
-    private var shown = false
-
-    init?(_ session: Session) {
-        guard session.terminal.stderrIsTTY && !session.recording else { return nil }
-        output = session.output
-    }
-
-    @Sendable func show(_ rows: Int) {
-        guard ContinuousClock.now - last > .milliseconds(100), ContinuousClock.now - start > .milliseconds(300) else { return }
-        last = ContinuousClock.now
-        shown = true
-        output.writeError("\r\u{1B}[2K  read \(rows) rows  (Ctrl-C cancels the query)")
-    }
-
-    /// Erases the line, once the load has ended (its task no longer calls show).
-    func finish() {
-        if shown { output.writeError("\r\u{1B}[2K") }
-        shown = false
     }
 }
