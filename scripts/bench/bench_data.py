@@ -85,6 +85,27 @@ class Run:
         self.timed_out = timed_out
 
 
+def round_robin(tools, reps, run, describe, prefix="", name=lambda t: t):
+    """Each tool once per round, `reps` rounds, so that no tool gets the warmest cache: `run(tool)`
+    gives (result, None) or (None, why); a tool that fails once is left out of later rounds.
+    Progress goes to stderr: `prefix` + "run k/N tool: " + describe(result). Returns the results
+    per tool and why each failed tool failed."""
+    results = {t: [] for t in tools}
+    failed = {}
+    for rep in range(reps):
+        for t in tools:
+            if t in failed:
+                continue
+            res, why = run(t)
+            if res is None:
+                failed[t] = why
+                print(f"  {prefix}run {rep + 1}/{reps} {name(t)}: n/a ({why})", file=sys.stderr)
+            else:
+                results[t].append(res)
+                print(f"  {prefix}run {rep + 1}/{reps} {name(t)}: {describe(res)}", file=sys.stderr)
+    return results, failed
+
+
 def run_measured(argv, env, timeout):
     """Runs argv to completion; returns its output, wall time and the peak RSS of its process tree.
 
@@ -265,23 +286,10 @@ def main():
           f"peers run without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE")
     print()
 
-    results = {t: [] for t in tools}
-    failed = {}
-    for rep in range(a.reps):
-        for t in tools:
-            if t in failed:
-                continue
-            if t == "mlsh":
-                res, why = run_mlsh(mlsh_bin, data, a.timeout)
-            else:
-                res, why = run_peer(t, data, a.timeout)
-            if res is None:
-                failed[t] = why
-                print(f"  run {rep + 1}/{a.reps} {t}: n/a ({why})", file=sys.stderr)
-            else:
-                results[t].append(res)
-                print(f"  run {rep + 1}/{a.reps} {t}: load {secs(res['load'], ' s')}, "
-                      f"describe {secs(res['describe'], ' s')}, {res['rss']:.0f} MB", file=sys.stderr)
+    results, failed = round_robin(
+        tools, a.reps,
+        lambda t: run_mlsh(mlsh_bin, data, a.timeout) if t == "mlsh" else run_peer(t, data, a.timeout),
+        lambda res: f"load {secs(res['load'], ' s')}, describe {secs(res['describe'], ' s')}, {res['rss']:.0f} MB")
 
     summary = {}
     for t in tools:

@@ -38,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_data import (ANSI_RE, ROOT, fail_reason, last_line, mlsh_version, parse_mlsh, rel,  # noqa: E402
-                        run_measured, run_python, secs, table)
+                        round_robin, run_measured, run_python, secs, table)
 
 SERVER = ROOT / "scripts" / "pg-test-server"
 QUERY = "select * from bench"
@@ -204,23 +204,10 @@ def main():
               f"table in the page cache")
         print()
 
-        results = {t: [] for t in tools}
-        failed = {}
-        for rep in range(a.reps):
-            for t in tools:
-                if t in failed:
-                    continue
-                if t == "mlsh":
-                    res, why = run_mlsh(mlsh_bin, script, a.timeout)
-                else:
-                    res, why = run_peer(t, url, a.timeout)
-                if res is None:
-                    failed[t] = why
-                    print(f"  run {rep + 1}/{a.reps} {t}: failed ({why})", file=sys.stderr)
-                else:
-                    results[t].append(res)
-                    print(f"  run {rep + 1}/{a.reps} {t}: read {secs(res['read'], ' s')}, wall "
-                          f"{res['wall']:.2f} s, {res['rss']:.0f} MB", file=sys.stderr)
+        results, failed = round_robin(
+            tools, a.reps,
+            lambda t: run_mlsh(mlsh_bin, script, a.timeout) if t == "mlsh" else run_peer(t, url, a.timeout),
+            lambda res: f"read {secs(res['read'], ' s')}, wall {res['wall']:.2f} s, {res['rss']:.0f} MB")
     finally:
         # Also after a failed start: stop removes what start left (and only a folder that start made).
         if folder.exists() and subprocess.run([str(SERVER), "stop", str(folder)]).returncode != 0:

@@ -62,7 +62,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_data import (ANSI_RE, ROOT, TIME_RE, UNIT, fail_reason, last_line, med, mlsh_version,  # noqa: E402
-                        peer_env, rel, run_measured, run_python, secs, table)
+                        peer_env, rel, round_robin, run_measured, run_python, secs, table)
 
 DATA = HERE / "data"
 BENCHES = ["ols", "logistic", "kmeans", "e2e"]
@@ -643,25 +643,12 @@ def main():
             with open(data, "rb") as f:  # warm the page cache (and count the rows)
                 while chunk := f.read(1 << 20):
                     n_rows += chunk.count(b"\n")
-            results = {t: [] for t in tools}
-            failed = {}
-            for rep in range(a.reps):
-                for t in tools:
-                    if t in failed:
-                        continue
-                    if t == "mlsh":
-                        res, why = run_mlsh(mlsh_bin, b, data, tmp, a.timeout)
-                    else:
-                        res, why = run_peer(b, data, a.timeout)
-                    label = "mlsh" if t == "mlsh" else PEER_NAME[b]
-                    if res is None:
-                        failed[t] = why
-                        print(f"  {b} run {rep + 1}/{a.reps} {label}: n/a ({why})", file=sys.stderr)
-                    else:
-                        results[t].append(res)
-                        what = (f"wall {res['wall']:.2f} s" if b == "e2e" else
-                                f"load {secs(res.get('load'), ' s')}, fit {secs(res.get('fit'), ' s')}")
-                        print(f"  {b} run {rep + 1}/{a.reps} {label}: {what}, {res['rss']:.0f} MB", file=sys.stderr)
+            results, failed = round_robin(
+                tools, a.reps,
+                lambda t: run_mlsh(mlsh_bin, b, data, tmp, a.timeout) if t == "mlsh" else run_peer(b, data, a.timeout),
+                lambda res: (f"wall {res['wall']:.2f} s" if b == "e2e" else
+                             f"load {secs(res.get('load'), ' s')}, fit {secs(res.get('fit'), ' s')}") + f", {res['rss']:.0f} MB",
+                prefix=f"{b} ", name=lambda t: "mlsh" if t == "mlsh" else PEER_NAME[b])
             summary = {t: summarise(results[t]) for t in tools}
             m, p = summary.get("mlsh"), summary.get("peer")
             report = {"ols": report_ols, "logistic": report_logistic, "kmeans": report_kmeans, "e2e": report_e2e}[b]
