@@ -51,17 +51,6 @@ final class PostgresColumn {
         }
     }
 
-    func reserve(_ n: Int) {
-        valid.reserveCapacity(n)
-        switch kind {
-        case .int: ints.reserveCapacity(n)
-        case .float: floats.reserveCapacity(n)
-        case .bool: bools.reserveCapacity(n)
-        case .date: dates.reserveCapacity(n)
-        case .text: codes.reserveCapacity(n)
-        }
-    }
-
     func append(_ bytes: ByteBuffer?) throws {
         guard var b = bytes else { appendMissing(); return }
         switch decode {

@@ -1,7 +1,6 @@
 import MLDatabase
 import MLDiagnostics
 import MLFrame
-import MLLanguage
 import MLRender
 
 /// `load "postgresql://USER@HOST:PORT/DB" table=NAME | query="SELECT …" [as NAME]`: a table or a
